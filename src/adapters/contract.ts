@@ -1,0 +1,167 @@
+/**
+ * The adapter contract: what every platform adapter implements and what the
+ * gateway gives it. Adapters normalise platform updates to `InboundMessage`,
+ * hand them to `ctx.ingest()` (which resolves only after the message is durably
+ * accepted, so the adapter acknowledges the platform after that), and send what
+ * the outbox gives them.
+ */
+
+/** Kind of conversation a message came from. */
+export type ChatType = 'dm' | 'group' | 'channel' | 'thread';
+
+/** A file attached to a message, in or out. */
+export interface Attachment {
+  kind: 'image' | 'file' | 'voice' | 'video';
+  /** Where the gateway can fetch it (platform URL or local path). */
+  url?: string;
+  /** Inline content for small files (base64). */
+  dataBase64?: string;
+  mimeType?: string;
+  fileName?: string;
+  sizeBytes?: number;
+}
+
+/** One message from a user, normalised across platforms. */
+export interface InboundMessage {
+  /** Adapter name, e.g. `telegram`, `api`. */
+  platform: string;
+  chatType: ChatType;
+  chatId: string;
+  threadId?: string;
+  userId: string;
+  userName?: string;
+  text: string;
+  attachments?: Attachment[];
+  /** Platform id of the message this one replies to. */
+  replyTo?: string;
+  /** Platform id of this message: the inbox deduplicates on (platform, platformMessageId). */
+  platformMessageId: string;
+  /**
+   * Conversation supplied by the client itself (the OpenAI-compatible API sends the
+   * whole history with each request). Used as history when the session has none.
+   */
+  history?: { role: 'system' | 'user' | 'assistant'; content: string }[];
+  /** Explicit session key (the API server's `X-Hermes-Session-Id`); otherwise derived from the chat. */
+  sessionKey?: string;
+}
+
+/** What `ingest` answers. */
+export interface IngestResult {
+  /** Inbox row id. */
+  inboxId: number;
+  /** True when this (platform, platformMessageId) was already accepted: nothing new happens. */
+  duplicate: boolean;
+  /** The session this message went to. */
+  sessionKey: string;
+}
+
+/** A reply the gateway asks an adapter to deliver. */
+export interface OutboundMessage {
+  chatId: string;
+  chatType: ChatType;
+  threadId?: string;
+  text: string;
+  attachments?: Attachment[];
+  /** Platform ids of the inbound messages this reply answers (the last one is the one to quote). */
+  inReplyTo: string[];
+  /** One key per logical reply: the same key is never delivered twice on purpose. */
+  idempotencyKey: string;
+  /** Session the reply belongs to. */
+  sessionKey: string;
+  /** Whether the run failed (the text then explains the failure). */
+  failed?: boolean;
+}
+
+/** What the platform said about a sent message. */
+export interface SendResult {
+  /** Platform id of the sent message, when the platform gives one. */
+  platformMessageId?: string;
+}
+
+/** Capabilities an adapter declares; the gateway only uses what is declared. */
+export interface AdapterCapabilities {
+  voice: boolean;
+  images: boolean;
+  files: boolean;
+  threads: boolean;
+  reactions: boolean;
+  typing: boolean;
+  /** Progressive update of one message by editing it (or a native stream, like SSE). */
+  streaming: boolean;
+  edit: boolean;
+  delete: boolean;
+  /** `reconcile()` can check whether a reply with an idempotency key was delivered. */
+  reconcile: boolean;
+  /** Maximum characters of one message; longer replies are split. */
+  maxMessageLength: number;
+}
+
+/** Everything the gateway gives an adapter when it starts. */
+export interface AdapterContext {
+  /**
+   * Accepts an inbound message durably. Resolves after the inbox row committed;
+   * acknowledge the platform only then.
+   */
+  ingest(message: InboundMessage): Promise<IngestResult>;
+  /** Structured logger bound to the adapter. */
+  log: AdapterLogger;
+  /** Aborted when the gateway stops the adapter. */
+  signal: AbortSignal;
+}
+
+/** The logging calls adapters may use. */
+export interface AdapterLogger {
+  info(obj: object, msg?: string): void;
+  warn(obj: object, msg?: string): void;
+  error(obj: object, msg?: string): void;
+  debug(obj: object, msg?: string): void;
+}
+
+/** Result of checking an unknown send. */
+export type ReconcileResult = { delivered: true; platformMessageId?: string } | { delivered: false };
+
+/**
+ * A platform adapter.
+ *
+ * `start` resolves once the adapter is connected and accepting messages; a
+ * rejection or a later call of `onFailure` tells the gateway the link failed
+ * (the gateway machine restarts it within its restart budget).
+ */
+export interface Adapter {
+  /** Unique name, also the `platform` of its messages. */
+  readonly name: string;
+  readonly capabilities: AdapterCapabilities;
+  start(ctx: AdapterContext): Promise<void>;
+  stop(): Promise<void>;
+  /** Delivers one reply. Throw `AdapterError` on failure (retryable or fatal). */
+  send(message: OutboundMessage): Promise<SendResult>;
+  /** Streams a piece of an answer as it is produced (only with `capabilities.streaming`). */
+  streamDelta?(target: StreamTarget, text: string): void;
+  /** Checks whether a reply whose send outcome is unknown was delivered (only with `capabilities.reconcile`). */
+  reconcile?(message: OutboundMessage): Promise<ReconcileResult>;
+  /** Registers a callback for failures after start (dropped connection that cannot recover). */
+  onFailure?(listener: (error: Error) => void): void;
+}
+
+/** Where streamed deltas go: the conversation and the messages being answered. */
+export interface StreamTarget {
+  chatId: string;
+  threadId?: string;
+  sessionKey: string;
+  inReplyTo: string[];
+}
+
+/** Capabilities with everything off; adapters spread it and turn on what they have. */
+export const NO_CAPABILITIES: AdapterCapabilities = {
+  voice: false,
+  images: false,
+  files: false,
+  threads: false,
+  reactions: false,
+  typing: false,
+  streaming: false,
+  edit: false,
+  delete: false,
+  reconcile: false,
+  maxMessageLength: 4000,
+};

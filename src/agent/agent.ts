@@ -1,0 +1,94 @@
+/**
+ * The agent interface: one shape for every backend (OpenAI-compatible chat
+ * completions, a command-line agent, echo). The session machine only ever sees
+ * the events a run emits and its final result.
+ */
+
+/** One message of a conversation as the agent sees it. */
+export interface ChatMessage {
+  role: 'system' | 'user' | 'assistant' | 'tool';
+  content: string;
+  /** For assistant messages that called tools. */
+  toolCalls?: ToolCall[];
+  /** For `tool` messages: the call this answers. */
+  toolCallId?: string;
+  /** For `tool` messages: the tool's name. */
+  name?: string;
+}
+
+/** A tool call requested by the model. */
+export interface ToolCall {
+  id: string;
+  name: string;
+  /** Arguments as the JSON text the model produced. */
+  arguments: string;
+}
+
+/** Token usage of one run. */
+export interface TokenUsage {
+  inputTokens: number;
+  outputTokens: number;
+}
+
+/** Events a run emits while it works; they reach the session as events. */
+export type AgentEvent =
+  | { type: 'text.delta'; text: string }
+  | { type: 'tool.start'; callId: string; name: string; arguments: string }
+  | { type: 'tool.end'; callId: string; name: string; output: string; ok: boolean };
+
+/** What a run returns when it finishes. */
+export interface AgentResult {
+  /** The final answer text. */
+  text: string;
+  usage: TokenUsage;
+  /** The model that answered, when the backend knows it. */
+  model?: string;
+  /** Every message the run added after the input (assistant tool calls, tool results, final answer). */
+  messages: ChatMessage[];
+}
+
+/** Context handed to a tool while it runs. */
+export interface ToolContext {
+  /** Aborted when the run is interrupted: the tool must stop promptly. */
+  signal: AbortSignal;
+  /** The session the run belongs to. */
+  sessionKey: string;
+}
+
+/** A tool the agent may call. */
+export interface Tool {
+  name: string;
+  description: string;
+  /** JSON Schema of the arguments object. */
+  parameters: Record<string, unknown>;
+  /** Runs the tool; returns the text given back to the model. */
+  execute(args: Record<string, unknown>, ctx: ToolContext): Promise<string>;
+}
+
+/** One request to run the agent. */
+export interface AgentRequest {
+  /** The session key (stable per chat). */
+  sessionKey: string;
+  /** The conversation so far, ending with the new user message. */
+  messages: ChatMessage[];
+  /** Aborted on interrupt, `/stop` or shutdown. The run then rejects with `AbortedError`. */
+  signal: AbortSignal;
+  /** Receives deltas and tool events as they happen. */
+  onEvent: (event: AgentEvent) => void;
+  /** Per-session model override (`provider:model` or a model name). */
+  model?: string;
+}
+
+/**
+ * An agent backend.
+ *
+ * @example
+ * const result = await agent.run({ sessionKey: 'api:dm:1', messages: [{ role: 'user', content: 'hi' }],
+ *   signal: new AbortController().signal, onEvent: () => {} });
+ */
+export interface Agent {
+  /** Backend name: `echo`, `openai`, `exec` or a custom one. */
+  readonly name: string;
+  /** Runs one turn. Rejects with `AbortedError` when the signal aborts, `AgentError` on failure. */
+  run(request: AgentRequest): Promise<AgentResult>;
+}

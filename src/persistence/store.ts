@@ -1,0 +1,163 @@
+/**
+ * The store seam: everything the gateway persists, behind one small interface
+ * (as grammY's StorageAdapter: read, write, delete, plus the few queries we need).
+ * `createSqliteStore()` is the embedded default; other dialects implement the
+ * same interface and run the same conformance suite.
+ *
+ * Writes are group-committed: every write call made in the same tick lands in
+ * one transaction, and its promise resolves only after that transaction
+ * committed. A caller that needs durability awaits the write.
+ */
+import type { InboundMessage, OutboundMessage } from '../adapters/contract.ts';
+
+/** One persisted actor (session, background task, ...): one row each. */
+export interface ActorRow {
+  actorId: string;
+  /** Machine kind, e.g. `session`. */
+  kind: string;
+  /** Version of the machine that wrote the snapshot. */
+  machineVersion: number;
+  /** The persisted snapshot (JSON). */
+  snapshot: unknown;
+  /** Top-level state value of the snapshot, kept for queries (e.g. `running`). */
+  state: string;
+  /** Epoch milliseconds. */
+  updatedAt: number;
+}
+
+/** Inbox row status: accepted (durable, not yet given to a session) → delivered (in a session's snapshot) → done (answered). */
+export type InboxStatus = 'accepted' | 'delivered' | 'done';
+
+/** One accepted inbound message. */
+export interface InboxRow {
+  id: number;
+  platform: string;
+  platformMessageId: string;
+  sessionKey: string;
+  message: InboundMessage;
+  status: InboxStatus;
+  /** Epoch milliseconds. */
+  receivedAt: number;
+}
+
+/** Outbox row status. `unknown_after_send` is never resent blindly. */
+export type OutboxStatus = 'pending' | 'sending' | 'sent' | 'unknown_after_send' | 'failed';
+
+/** One reply to deliver. */
+export interface OutboxRow {
+  id: number;
+  idempotencyKey: string;
+  platform: string;
+  sessionKey: string;
+  message: OutboundMessage;
+  status: OutboxStatus;
+  attempts: number;
+  platformMessageId: string | null;
+  lastError: string | null;
+  createdAt: number;
+  updatedAt: number;
+}
+
+/** One transcript entry (a user message, an assistant answer or a tool result). */
+export interface TranscriptEntry {
+  id: number;
+  /** Chat-level session key (routes messages to the session actor). */
+  sessionKey: string;
+  /** One conversation of that session (a new one starts on reset). */
+  conversationId: string;
+  role: 'system' | 'user' | 'assistant' | 'tool';
+  content: string;
+  inputTokens: number;
+  outputTokens: number;
+  model: string | null;
+  /** The inbox row this entry came from or answers. */
+  inboxId: number | null;
+  createdAt: number;
+}
+
+/** A durable timer: at `dueAt` the scheduler delivers `event` to `actorId`. */
+export interface TimerRow {
+  /** Unique key; setting a timer with an existing key replaces it. */
+  key: string;
+  actorId: string;
+  event: { type: string; [k: string]: unknown };
+  /** Epoch milliseconds. */
+  dueAt: number;
+}
+
+/** Actor rows. */
+export interface ActorStore {
+  save(row: Omit<ActorRow, 'updatedAt'> & { updatedAt?: number }): Promise<void>;
+  load(actorId: string): Promise<ActorRow | undefined>;
+  /** Rows of a kind, optionally only those whose top-level state is one of `states`. */
+  list(kind: string, states?: string[]): Promise<ActorRow[]>;
+  delete(actorId: string): Promise<void>;
+}
+
+/** The durable inbox, deduplicated on (platform, platformMessageId). */
+export interface InboxStore {
+  /** Accepts a message; resolves after commit. A repeat of (platform, platformMessageId) gives the first row's id and `duplicate: true`. */
+  accept(message: InboundMessage, sessionKey: string): Promise<{ id: number; duplicate: boolean }>;
+  setStatus(ids: number[], status: InboxStatus): Promise<void>;
+  get(id: number): Promise<InboxRow | undefined>;
+  listByStatus(status: InboxStatus): Promise<InboxRow[]>;
+}
+
+/** The durable outbox. */
+export interface OutboxStore {
+  /** Adds a pending reply. The same idempotency key twice keeps the first row (and returns its id). */
+  enqueue(platform: string, message: OutboundMessage): Promise<number>;
+  get(id: number): Promise<OutboxRow | undefined>;
+  /** Marks a row `sending` and counts the attempt; resolves after commit, before the send starts. */
+  markSending(id: number): Promise<void>;
+  markSent(id: number, platformMessageId?: string): Promise<void>;
+  /** Back to `pending` after a retryable failure. */
+  markRetry(id: number, error: string): Promise<void>;
+  markFailed(id: number, error: string): Promise<void>;
+  markUnknown(id: number, error?: string): Promise<void>;
+  listByStatus(statuses: OutboxStatus[], platform?: string): Promise<OutboxRow[]>;
+  /** At start: every `sending` row becomes `unknown_after_send` (the crash hid the outcome). Returns how many. */
+  recoverInFlight(): Promise<number>;
+}
+
+/** The conversation transcript with token usage. */
+export interface TranscriptStore {
+  append(entry: Omit<TranscriptEntry, 'id' | 'createdAt'> & { createdAt?: number }): Promise<number>;
+  /** Entries of one conversation, oldest first. */
+  list(conversationId: string): Promise<TranscriptEntry[]>;
+  /** Entries of every conversation of a session, oldest first. */
+  listBySession(sessionKey: string): Promise<TranscriptEntry[]>;
+  /** Token totals of a conversation. */
+  usage(conversationId: string): Promise<{ inputTokens: number; outputTokens: number; turns: number }>;
+}
+
+/** Durable timers. */
+export interface TimerStore {
+  set(timer: TimerRow): Promise<void>;
+  cancel(key: string): Promise<void>;
+  list(): Promise<TimerRow[]>;
+}
+
+/** Small key/value facts about the install (clean-shutdown marker, boot times). */
+export interface MetaStore {
+  get(key: string): Promise<string | undefined>;
+  set(key: string, value: string): Promise<void>;
+  delete(key: string): Promise<void>;
+}
+
+/** Everything the gateway persists. */
+export interface Store {
+  readonly dialect: 'sqlite' | 'postgres' | 'memory';
+  /** Creates or upgrades the schema. */
+  migrate(): Promise<void>;
+  /** Commits pending writes now. */
+  flush(): Promise<void>;
+  /** Flushes and closes. */
+  close(): Promise<void>;
+  actors: ActorStore;
+  inbox: InboxStore;
+  outbox: OutboxStore;
+  transcript: TranscriptStore;
+  timers: TimerStore;
+  meta: MetaStore;
+}
