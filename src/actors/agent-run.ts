@@ -1,0 +1,103 @@
+/**
+ * The agent run actor: runs one turn of the agent for a session and sends its
+ * events back to the session (`AGENT.DELTA`, `AGENT.TOOL`, then `AGENT.DONE` or
+ * `AGENT.FAILED`). Stopping the actor (the session left its running state)
+ * aborts the run; the backend then ends its processes.
+ */
+import { fromCallback } from 'xstate';
+import type { Agent, ChatMessage } from '../agent/agent.ts';
+import { AbortedError } from '../errors.ts';
+import type { AgentRunInput, SessionEvent } from '../machines/session.ts';
+import type { Store } from '../persistence/store.ts';
+import { errorText, type RuntimeLogger } from '../runtime/logger.ts';
+
+/** Told to the agent when it resumes a turn that a restart cut off. */
+export const RESUME_NOTE =
+  'Note: the gateway restarted while you were working on the previous message, so that turn was interrupted. ' +
+  'Do not re-run tool calls from the interrupted turn; check the current state first if it matters, ' +
+  'then continue from the last answer you gave.';
+
+/** What the agent run needs from the runtime. */
+export interface AgentRunDeps {
+  agent: Agent;
+  store: Store;
+  log: RuntimeLogger;
+  /** Per-session model override, when one is set. */
+  modelFor?: (sessionKey: string) => string | undefined;
+}
+
+/**
+ * Builds the conversation for a run: the committed transcript of the
+ * conversation (without this turn's own user messages, which the session records
+ * as the turn starts), or the history the client sent when there is none; the
+ * resume note; then this turn's user messages.
+ */
+export async function buildRunMessages(store: Store, input: AgentRunInput): Promise<ChatMessage[]> {
+  const own = new Set(input.run.messages.map((m) => m.inboxId));
+  const transcript = await store.transcript.list(input.conversationId);
+  const history: ChatMessage[] = transcript
+    .filter((e) => !(e.role === 'user' && e.inboxId !== null && own.has(e.inboxId)))
+    .filter((e) => e.role !== 'tool')
+    .map((e) => ({ role: e.role, content: e.content }));
+  if (history.length === 0 && input.run.messages[0]) {
+    const first = await store.inbox.get(input.run.messages[0].inboxId);
+    for (const m of first?.message.history ?? []) history.push({ role: m.role, content: m.content });
+  }
+  const messages = [...history];
+  if (input.run.resume) messages.push({ role: 'system', content: RESUME_NOTE });
+  messages.push({ role: 'user', content: input.run.messages.map((m) => m.text).join('\n\n') });
+  return messages;
+}
+
+/**
+ * Creates the `agentRun` actor logic for the session machine.
+ *
+ * @example
+ * sessionMachine.provide({ actors: { agentRun: createAgentRunLogic({ agent, store, log }) } })
+ */
+export function createAgentRunLogic(deps: AgentRunDeps) {
+  return fromCallback<SessionEvent, AgentRunInput>(({ input, sendBack }) => {
+    const controller = new AbortController();
+    const { runId } = input.run;
+    const log = deps.log.child({ sessionKey: input.sessionKey, runId });
+    void (async () => {
+      try {
+        const messages = await buildRunMessages(deps.store, input);
+        if (controller.signal.aborted) return;
+        const model = deps.modelFor?.(input.sessionKey);
+        const result = await deps.agent.run({
+          sessionKey: input.sessionKey,
+          messages,
+          signal: controller.signal,
+          ...(model ? { model } : {}),
+          onEvent: (e) => {
+            if (controller.signal.aborted) return;
+            if (e.type === 'text.delta') sendBack({ type: 'AGENT.DELTA', runId, text: e.text });
+            else if (e.type === 'tool.start')
+              sendBack({ type: 'AGENT.TOOL', runId, phase: 'start', name: e.name, detail: e.arguments });
+            else sendBack({ type: 'AGENT.TOOL', runId, phase: 'end', name: e.name, detail: e.output, ok: e.ok });
+          },
+        });
+        if (controller.signal.aborted) return;
+        sendBack({
+          type: 'AGENT.DONE',
+          runId,
+          result: {
+            text: result.text,
+            inputTokens: result.usage.inputTokens,
+            outputTokens: result.usage.outputTokens,
+            model: result.model ?? null,
+          },
+        });
+      } catch (error) {
+        if (controller.signal.aborted || error instanceof AbortedError) {
+          log.info({ err: errorText(error) }, 'Agent run interrupted');
+          return;
+        }
+        log.warn({ err: errorText(error) }, 'Agent run failed');
+        sendBack({ type: 'AGENT.FAILED', runId, error: errorText(error) });
+      }
+    })();
+    return () => controller.abort();
+  });
+}

@@ -1,0 +1,170 @@
+/**
+ * The outbox sender: delivers committed replies through their adapters.
+ *
+ * A row goes `pending → sending → sent | failed`. The `sending` mark is committed
+ * before the adapter is called, so after a crash a row still `sending` is known
+ * to have an unknown outcome: it becomes `unknown_after_send` and is reconciled
+ * where the adapter can check; it is never resent blindly. `pending` rows are
+ * (re)sent at start. Each platform has its own loop, so a slow or failing
+ * platform never delays another.
+ */
+import type { Adapter } from '../adapters/contract.ts';
+import { AdapterError } from '../errors.ts';
+import type { OutboxRow, Store } from '../persistence/store.ts';
+import { errorText, type RuntimeLogger } from '../runtime/logger.ts';
+
+/** What the sender needs from the runtime. */
+export interface OutboxSenderDeps {
+  store: Store;
+  adapters: ReadonlyMap<string, Adapter>;
+  /** Whether an adapter is connected and may send now. */
+  isUp: (platform: string) => boolean;
+  log: RuntimeLogger;
+  /** Retryable failures are tried this many times in all (default 5). */
+  maxAttempts?: number;
+  /** First retry delay in ms, doubled each attempt (default 1000). */
+  retryBaseMs?: number;
+  /** Called after each row reaches a final state. */
+  onSettled?: (row: OutboxRow) => void;
+}
+
+/**
+ * Sends the outbox.
+ *
+ * @example
+ * const sender = new OutboxSender({ store, adapters, isUp: () => true, log });
+ * await sender.start();   // recovers in-flight rows, reconciles, sends pending
+ * sender.notify();        // after new rows committed
+ */
+export class OutboxSender {
+  readonly #deps: OutboxSenderDeps;
+  readonly #loops = new Map<string, Promise<void>>();
+  readonly #dirty = new Set<string>();
+  readonly #retryTimers = new Set<NodeJS.Timeout>();
+  /** Row id → epoch ms before which a retried row is not sent again. */
+  readonly #notBefore = new Map<number, number>();
+  #running = false;
+
+  constructor(deps: OutboxSenderDeps) {
+    this.#deps = deps;
+  }
+
+  /** Marks rows a crash left `sending` as unknown, reconciles unknown rows, then sends pending ones. */
+  async start(): Promise<void> {
+    this.#running = true;
+    const recovered = await this.#deps.store.outbox.recoverInFlight();
+    if (recovered) {
+      this.#deps.log.warn({ count: recovered }, 'Replies whose send a crash interrupted are marked unknown_after_send');
+    }
+    await this.reconcile();
+    this.notify();
+  }
+
+  /**
+   * Checks every `unknown_after_send` row with its adapter: delivered → sent;
+   * not delivered → pending again (sent once more, knowingly). Adapters that
+   * cannot check leave the row for the operator.
+   */
+  async reconcile(): Promise<void> {
+    const unknown = await this.#deps.store.outbox.listByStatus(['unknown_after_send']);
+    for (const row of unknown) {
+      const adapter = this.#deps.adapters.get(row.platform);
+      if (!adapter?.capabilities.reconcile || !adapter.reconcile || !this.#deps.isUp(row.platform)) {
+        this.#deps.log.warn(
+          { outboxId: row.id, platform: row.platform, idempotencyKey: row.idempotencyKey },
+          'Reply outcome unknown and the platform cannot be checked: not resent',
+        );
+        continue;
+      }
+      try {
+        const result = await adapter.reconcile(row.message);
+        if (result.delivered) {
+          await this.#deps.store.outbox.markSent(row.id, result.platformMessageId);
+        } else {
+          await this.#deps.store.outbox.markRetry(row.id, 'not delivered (reconciled)');
+        }
+      } catch (error) {
+        this.#deps.log.warn({ outboxId: row.id, err: errorText(error) }, 'Reconciling a reply failed');
+      }
+    }
+  }
+
+  /** Wakes the loops: new rows were committed or an adapter came up. */
+  notify(platform?: string): void {
+    if (!this.#running) return;
+    const platforms = platform ? [platform] : [...this.#deps.adapters.keys()];
+    for (const p of platforms) this.#kick(p);
+  }
+
+  /** Waits until every loop is idle (or the timeout passed). */
+  async idle(timeoutMs = 5_000): Promise<void> {
+    const deadline = Date.now() + timeoutMs;
+    while (this.#loops.size > 0 && Date.now() < deadline) {
+      await Promise.race([Promise.all(this.#loops.values()), new Promise((r) => setTimeout(r, 50))]);
+    }
+  }
+
+  /** Stops sending after the current sends finish (up to the timeout). */
+  async stop(timeoutMs = 5_000): Promise<void> {
+    await this.idle(timeoutMs);
+    this.#running = false;
+    for (const t of this.#retryTimers) clearTimeout(t);
+    this.#retryTimers.clear();
+  }
+
+  #kick(platform: string): void {
+    if (this.#loops.has(platform)) {
+      this.#dirty.add(platform);
+      return;
+    }
+    const loop = this.#drainPlatform(platform).finally(() => {
+      this.#loops.delete(platform);
+      if (this.#dirty.delete(platform)) this.#kick(platform);
+    });
+    this.#loops.set(platform, loop);
+  }
+
+  async #drainPlatform(platform: string): Promise<void> {
+    if (!this.#running || !this.#deps.isUp(platform)) return;
+    const adapter = this.#deps.adapters.get(platform);
+    if (!adapter) return;
+    const rows = await this.#deps.store.outbox.listByStatus(['pending'], platform);
+    for (const row of rows) {
+      if (!this.#running || !this.#deps.isUp(platform)) return;
+      if ((this.#notBefore.get(row.id) ?? 0) > Date.now()) continue;
+      this.#notBefore.delete(row.id);
+      await this.#sendOne(adapter, row);
+    }
+  }
+
+  async #sendOne(adapter: Adapter, row: OutboxRow): Promise<void> {
+    const { store, log } = this.#deps;
+    await store.outbox.markSending(row.id);
+    try {
+      const result = await adapter.send(row.message);
+      await store.outbox.markSent(row.id, result.platformMessageId);
+      this.#deps.onSettled?.({ ...row, status: 'sent', platformMessageId: result.platformMessageId ?? null });
+    } catch (error) {
+      const attempts = row.attempts + 1;
+      const retryable = error instanceof AdapterError && error.retryable;
+      const max = this.#deps.maxAttempts ?? 5;
+      if (retryable && attempts < max) {
+        await store.outbox.markRetry(row.id, errorText(error));
+        const base = this.#deps.retryBaseMs ?? 1_000;
+        const delay = Math.max(error.retryAfterMs ?? 0, base * 2 ** (attempts - 1));
+        this.#notBefore.set(row.id, Date.now() + delay);
+        log.warn({ outboxId: row.id, platform: row.platform, attempts, delay, err: errorText(error) }, 'Send failed; will retry');
+        const timer = setTimeout(() => {
+          this.#retryTimers.delete(timer);
+          this.notify(row.platform);
+        }, delay);
+        timer.unref();
+        this.#retryTimers.add(timer);
+      } else {
+        await store.outbox.markFailed(row.id, errorText(error));
+        log.error({ outboxId: row.id, platform: row.platform, attempts, err: errorText(error) }, 'Reply could not be delivered');
+        this.#deps.onSettled?.({ ...row, status: 'failed', lastError: errorText(error) });
+      }
+    }
+  }
+}

@@ -1,0 +1,295 @@
+/**
+ * The session directory: virtual session actors, as in Orleans.
+ *
+ * Each session is an independent root actor persisted in its own row. The
+ * directory activates one from its row on its first message (or creates it),
+ * saves its snapshot on every change, passivates it after it stayed idle for a
+ * while, and restarts a failed one from its last row. It is itself supervised
+ * by the gateway machine (child id `directory`).
+ */
+import { type Actor, type ActorOptions, createActor, type InspectionEvent } from 'xstate';
+import {
+  IN_FLIGHT_STATES,
+  interruptedContext,
+  SESSION_MACHINE_VERSION,
+  type SessionContext,
+  type SessionEvent,
+  type SessionMachine,
+  sessionMachine,
+} from '../machines/session.ts';
+import type { ActorRow, InboxRow, Store } from '../persistence/store.ts';
+import { GatewayError } from '../errors.ts';
+import { errorText, type RuntimeLogger } from '../runtime/logger.ts';
+
+/** A session's state as observers see it. */
+export interface SessionView {
+  sessionKey: string;
+  state: string;
+  context: SessionContext;
+  active: boolean;
+}
+
+/** What the directory needs from the runtime. */
+export interface SessionDirectoryDeps {
+  store: Store;
+  /** The session machine with its effects and agent run provided. */
+  logic: SessionMachine;
+  log: RuntimeLogger;
+  now: () => number;
+  /** Passivate sessions idle for this long (ms). */
+  passivateAfterMs: number;
+  /** XState inspection of every session actor. */
+  inspect?: (event: InspectionEvent) => void;
+  /** Called after every snapshot change of a session. */
+  onChange?: (view: SessionView) => void;
+}
+
+interface Entry {
+  actor: Actor<SessionMachine>;
+  lastActivity: number;
+  lastSaved: string;
+  restarts: number;
+}
+
+/** State value of a snapshot as a string (top level). */
+function stateOf(value: unknown): string {
+  return typeof value === 'string' ? value : Object.keys(value as object)[0] ?? 'unknown';
+}
+
+/**
+ * Turns a persisted session row into a snapshot that is safe to restore: a
+ * snapshot left in an in-flight state (a crash cut the run off) becomes
+ * `restartInterrupted`, so restoring never re-runs the agent.
+ */
+export function restorableSnapshot(row: ActorRow): { snapshot: unknown; recovered: boolean } {
+  if (row.machineVersion !== SESSION_MACHINE_VERSION) {
+    throw new GatewayError(
+      'GATEWAY_ERR_SNAPSHOT',
+      `Session ${row.actorId} was saved by session machine v${row.machineVersion}; this gateway runs v${SESSION_MACHINE_VERSION}`,
+      { actorId: row.actorId },
+    );
+  }
+  const persisted = row.snapshot as { value: unknown; context: SessionContext };
+  if (!(IN_FLIGHT_STATES as readonly string[]).includes(stateOf(persisted.value))) {
+    return { snapshot: persisted, recovered: false };
+  }
+  const resolved = sessionMachine.resolveState({
+    value: 'restartInterrupted',
+    context: interruptedContext(persisted.context),
+  });
+  return { snapshot: sessionMachine.getPersistedSnapshot(resolved), recovered: true };
+}
+
+/**
+ * Keeps the live session actors.
+ *
+ * @example
+ * const directory = new SessionDirectory({ store, logic, log, now: Date.now, passivateAfterMs: 600_000 });
+ * await directory.start();
+ * await directory.deliver(inboxRow);
+ */
+export class SessionDirectory {
+  readonly #deps: SessionDirectoryDeps;
+  readonly #active = new Map<string, Entry>();
+  readonly #delivered = new Set<number>();
+  #chain: Promise<void> = Promise.resolve();
+  #sweep: NodeJS.Timeout | undefined;
+  #accepting = false;
+
+  constructor(deps: SessionDirectoryDeps) {
+    this.#deps = deps;
+  }
+
+  /** Starts the passivation sweep and delivers every inbox message accepted but not yet delivered. */
+  async start(): Promise<void> {
+    this.#accepting = true;
+    const every = Math.max(50, Math.min(30_000, Math.floor(this.#deps.passivateAfterMs / 2)));
+    this.#sweep = setInterval(() => void this.passivateIdle(), every);
+    this.#sweep.unref();
+    const waiting = await this.#deps.store.inbox.listByStatus('accepted');
+    for (const row of waiting) await this.deliver(row);
+  }
+
+  /** Number of live session actors. */
+  get activeCount(): number {
+    return this.#active.size;
+  }
+
+  /** Hands an accepted inbox message to its session (in arrival order). Ignored while draining. */
+  deliver(row: InboxRow): Promise<void> {
+    return this.#enqueue(async () => {
+      if (!this.#accepting || this.#delivered.has(row.id) || row.status !== 'accepted') return;
+      this.#delivered.add(row.id);
+      const entry = await this.#activate(row.sessionKey, row);
+      entry.actor.send({
+        type: 'MESSAGE',
+        message: {
+          inboxId: row.id,
+          platformMessageId: row.message.platformMessageId,
+          userId: row.message.userId,
+          text: row.message.text,
+        },
+      });
+    });
+  }
+
+  /** Sends an event to a session, activating it from its row; an unknown session is logged and skipped. */
+  send(sessionKey: string, event: SessionEvent): Promise<void> {
+    return this.#enqueue(async () => {
+      if (!this.#accepting) return;
+      const entry = await this.#activate(sessionKey);
+      if (!entry) {
+        this.#deps.log.warn({ sessionKey, event: event.type }, 'Event for an unknown session dropped');
+        return;
+      }
+      entry.actor.send(event);
+    });
+  }
+
+  /** The live view of a session (active or persisted). */
+  async view(sessionKey: string): Promise<SessionView | undefined> {
+    const entry = this.#active.get(sessionKey);
+    if (entry) return this.#viewOf(sessionKey, entry.actor, true);
+    const row = await this.#deps.store.actors.load(sessionKey);
+    if (!row) return undefined;
+    const snap = row.snapshot as { context: SessionContext };
+    return { sessionKey, state: row.state, context: snap.context, active: false };
+  }
+
+  /** Views of the live sessions. */
+  activeViews(): SessionView[] {
+    return [...this.#active].map(([key, e]) => this.#viewOf(key, e.actor, true));
+  }
+
+  /** Stops sessions idle (no run, no queue) for longer than the passivation time. Returns how many. */
+  passivateIdle(now = this.#deps.now()): number {
+    let count = 0;
+    for (const [key, entry] of this.#active) {
+      const snap = entry.actor.getSnapshot();
+      const quiet = snap.matches('idle') || snap.matches('restartInterrupted');
+      if (quiet && snap.context.queue.length === 0 && now - entry.lastActivity >= this.#deps.passivateAfterMs) {
+        this.#active.delete(key);
+        entry.actor.stop();
+        count++;
+      }
+    }
+    if (count) this.#deps.log.debug({ count }, 'Passivated idle sessions');
+    return count;
+  }
+
+  /**
+   * Graceful stop: no more deliveries; every session with a run in flight gets
+   * `GATEWAY.DRAIN` (it becomes restart-interrupted and its run is aborted).
+   * Returns the keys of the interrupted sessions.
+   */
+  async drain(): Promise<string[]> {
+    await this.#chain;
+    this.#accepting = false;
+    const interrupted: string[] = [];
+    for (const [key, entry] of this.#active) {
+      const snap = entry.actor.getSnapshot();
+      if (IN_FLIGHT_STATES.some((s) => snap.matches(s))) {
+        entry.actor.send({ type: 'GATEWAY.DRAIN' });
+        interrupted.push(key);
+      }
+    }
+    return interrupted;
+  }
+
+  /** Stops every live session actor (their rows stay). */
+  async stop(): Promise<void> {
+    this.#accepting = false;
+    if (this.#sweep) clearInterval(this.#sweep);
+    await this.#chain.catch(() => {});
+    for (const entry of this.#active.values()) entry.actor.stop();
+    this.#active.clear();
+  }
+
+  #enqueue(task: () => Promise<void>): Promise<void> {
+    const next = this.#chain.then(task);
+    this.#chain = next.catch((error) =>
+      this.#deps.log.error({ err: errorText(error) }, 'Session directory task failed'),
+    );
+    return next;
+  }
+
+  async #activate(sessionKey: string, firstMessage: InboxRow): Promise<Entry>;
+  async #activate(sessionKey: string): Promise<Entry | undefined>;
+  async #activate(sessionKey: string, firstMessage?: InboxRow): Promise<Entry | undefined> {
+    const existing = this.#active.get(sessionKey);
+    if (existing) {
+      existing.lastActivity = this.#deps.now();
+      return existing;
+    }
+    const row = await this.#deps.store.actors.load(sessionKey);
+    if (!row && !firstMessage) return undefined;
+    let actor: Actor<SessionMachine>;
+    let lastSaved = '';
+    if (row) {
+      const { snapshot, recovered } = restorableSnapshot(row);
+      if (recovered) this.#deps.log.warn({ sessionKey }, 'Session restored from an in-flight state: restart-interrupted');
+      const restoreOptions = { snapshot, ...this.#inspectOption() } as ActorOptions<SessionMachine>;
+      actor = createActor(this.#deps.logic, restoreOptions as never);
+      lastSaved = JSON.stringify(row.snapshot);
+    } else {
+      const m = firstMessage!.message;
+      actor = createActor(this.#deps.logic, {
+        input: {
+          sessionKey,
+          platform: m.platform,
+          chatType: m.chatType,
+          chatId: m.chatId,
+          threadId: m.threadId ?? null,
+        },
+        ...this.#inspectOption(),
+      });
+    }
+    const entry: Entry = { actor, lastActivity: this.#deps.now(), lastSaved, restarts: 0 };
+    this.#active.set(sessionKey, entry);
+    actor.subscribe({
+      next: () => this.#persist(sessionKey, entry),
+      error: (error) => this.#onError(sessionKey, entry, error),
+    });
+    actor.start();
+    this.#persist(sessionKey, entry);
+    return entry;
+  }
+
+  #persist(sessionKey: string, entry: Entry): void {
+    const snapshot = entry.actor.getPersistedSnapshot() as unknown as { value: unknown };
+    const json = JSON.stringify(snapshot);
+    entry.lastActivity = this.#deps.now();
+    const view = this.#viewOf(sessionKey, entry.actor, true);
+    this.#deps.onChange?.(view);
+    if (json === entry.lastSaved) return;
+    entry.lastSaved = json;
+    this.#deps.store.actors
+      .save({
+        actorId: sessionKey,
+        kind: 'session',
+        machineVersion: SESSION_MACHINE_VERSION,
+        state: stateOf(snapshot.value),
+        snapshot,
+      })
+      .catch((error) => this.#deps.log.error({ sessionKey, err: errorText(error) }, 'Saving a session failed'));
+  }
+
+  #onError(sessionKey: string, entry: Entry, error: unknown): void {
+    this.#deps.log.error({ sessionKey, err: errorText(error) }, 'Session actor failed; restarting it from its last row');
+    if (this.#active.get(sessionKey) === entry) this.#active.delete(sessionKey);
+    if (entry.restarts >= 3) return;
+    void this.#enqueue(async () => {
+      const restarted = await this.#activate(sessionKey);
+      if (restarted) restarted.restarts = entry.restarts + 1;
+    });
+  }
+
+  #viewOf(sessionKey: string, actor: Actor<SessionMachine>, active: boolean): SessionView {
+    const snap = actor.getSnapshot();
+    return { sessionKey, state: stateOf(snap.value), context: snap.context, active };
+  }
+
+  #inspectOption(): { inspect?: (event: InspectionEvent) => void } {
+    return this.#deps.inspect ? { inspect: this.#deps.inspect } : {};
+  }
+}

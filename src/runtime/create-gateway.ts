@@ -1,0 +1,350 @@
+/**
+ * The embeddable runtime: `createGateway()` wires the gateway machine to a
+ * store, an agent and adapters, and returns a handle to start, stop, ingest and
+ * observe it.
+ */
+import { type Actor, createActor, fromPromise, type InspectionEvent } from 'xstate';
+import type { Adapter, InboundMessage, IngestResult } from '../adapters/contract.ts';
+import type { Agent } from '../agent/agent.ts';
+import { createAdapterLinkLogic } from '../actors/adapter-link.ts';
+import { createAgentRunLogic } from '../actors/agent-run.ts';
+import { DurableScheduler } from '../actors/durable-scheduler.ts';
+import { OutboxSender } from '../actors/outbox-sender.ts';
+import { serviceLogic } from '../actors/service-logic.ts';
+import { restorableSnapshot, SessionDirectory, type SessionView } from '../actors/session-directory.ts';
+import { GatewayError } from '../errors.ts';
+import { type GatewayContext, type GatewayMachine, gatewayMachine } from '../machines/gateway.ts';
+import { IN_FLIGHT_STATES, SESSION_MACHINE_VERSION, sessionMachine } from '../machines/session.ts';
+import type { OutboxRow, Store } from '../persistence/store.ts';
+import { errorText, type RuntimeLogger, silentLogger } from './logger.ts';
+import { createSessionEffects } from './session-effects.ts';
+import { DEFAULT_SESSION_KEY_POLICY, type SessionKeyPolicy, sessionKeyOf } from './session-key.ts';
+import { validateGatewayOptions } from './validate-options.ts';
+
+/** Runtime settings; every field has a default. */
+export interface RuntimeSettings {
+  /** Passivate sessions idle this long (default 10 min). */
+  passivateAfterMs: number;
+  /** How long a restart-interrupted turn waits for the user to resume it (default 24 h). */
+  autoResumeWindowMs: number;
+  /** One-for-one restart budget of the gateway's children (default 5 in 60 s). */
+  restartBudget: { maxRestarts: number; windowMs: number };
+  /** How long a graceful stop waits for replies to go out (default 10 s). */
+  drainTimeoutMs: number;
+  /** How messages map to sessions. */
+  sessionKeys: SessionKeyPolicy;
+}
+
+/** Default runtime settings. */
+export const DEFAULT_RUNTIME_SETTINGS: RuntimeSettings = {
+  passivateAfterMs: 600_000,
+  autoResumeWindowMs: 24 * 3_600_000,
+  restartBudget: { maxRestarts: 5, windowMs: 60_000 },
+  drainTimeoutMs: 10_000,
+  sessionKeys: DEFAULT_SESSION_KEY_POLICY,
+};
+
+/** Options of `createGateway()`. */
+export interface GatewayOptions {
+  /** Where everything is persisted (`createSqliteStore()`, `createMemoryStore()` or your own). */
+  store: Store;
+  /** The agent backend (`createAgent()` or your own). */
+  agent: Agent;
+  /** Platform adapters (each with a unique name). */
+  adapters?: Adapter[];
+  /** Runtime settings (partial; defaults fill the rest). */
+  settings?: Partial<RuntimeSettings>;
+  logger?: RuntimeLogger;
+  /** Receives the XState inspection events of the gateway actor and every session actor. */
+  inspect?: (event: InspectionEvent) => void;
+  /** Clock (epoch ms); defaults to `Date.now`. */
+  now?: () => number;
+  /** Close the store when the gateway stops (default false: the embedder owns it). */
+  closeStoreOnStop?: boolean;
+}
+
+/** What observers of a gateway receive. */
+export type GatewayObservation =
+  | { type: 'gateway'; state: string; children: GatewayContext['children'] }
+  | { type: 'session'; session: SessionView }
+  | { type: 'outbox'; row: OutboxRow };
+
+/** A running (or startable) gateway. */
+export interface Gateway {
+  /** Boots (migrations, restart recovery) and starts every child; resolves once the services are up. */
+  start(): Promise<void>;
+  /** Drains (runs in flight become restart-interrupted, replies flushed) and stops. */
+  stop(reason?: string): Promise<void>;
+  /** Accepts a message durably and hands it to its session. Resolves after the inbox row committed. */
+  ingest(message: InboundMessage): Promise<IngestResult>;
+  /** The root gateway actor. */
+  readonly actor: Actor<GatewayMachine>;
+  readonly store: Store;
+  /** A session's current state and context (live or persisted). */
+  session(sessionKey: string): Promise<SessionView | undefined>;
+  /** The live session actors. */
+  sessions(): SessionView[];
+  /** Observes the gateway, every session change and every settled reply. Returns the unsubscribe function. */
+  subscribe(listener: (observation: GatewayObservation) => void): () => void;
+  /** Resolves when no session has a run in flight or queued and the outbox is idle (for tests and scripts). */
+  settled(timeoutMs?: number): Promise<void>;
+}
+
+/**
+ * Creates a gateway.
+ *
+ * @example
+ * const gateway = createGateway({ store: createSqliteStore({ path: 'state.db' }), agent: createEchoAgent(), adapters: [myAdapter] });
+ * await gateway.start();
+ * await gateway.ingest({ platform: 'my', chatType: 'dm', chatId: '1', userId: 'u', text: 'hi', platformMessageId: 'm1' });
+ * await gateway.stop();
+ */
+export function createGateway(options: GatewayOptions): Gateway {
+  validateGatewayOptions(options);
+  const settings: RuntimeSettings = { ...DEFAULT_RUNTIME_SETTINGS, ...options.settings };
+  const { store, agent } = options;
+  const log = options.logger ?? silentLogger;
+  const now = options.now ?? Date.now;
+  const adapters = new Map((options.adapters ?? []).map((a) => [a.name, a] as const));
+  const up = new Set<string>();
+  const listeners = new Set<(o: GatewayObservation) => void>();
+  const emit = (o: GatewayObservation) => {
+    for (const l of listeners) {
+      try {
+        l(o);
+      } catch (error) {
+        log.warn({ err: errorText(error) }, 'A gateway observer threw');
+      }
+    }
+  };
+
+  let directory: SessionDirectory | undefined;
+  let scheduler: DurableScheduler | undefined;
+  let outbox: OutboxSender | undefined;
+
+  const sessionLogic = sessionMachine.provide({
+    actors: { agentRun: createAgentRunLogic({ agent, store, log }) },
+    actions: createSessionEffects({ store, adapters, log, onOutbox: () => outbox?.notify() }) as never,
+  });
+
+  const ingest = async (message: InboundMessage): Promise<IngestResult> => {
+    if (!gateway.getSnapshot().matches('running') && !gateway.getSnapshot().matches('draining')) {
+      throw new GatewayError('GATEWAY_ERR_STATE', 'The gateway is not running; start() it before ingesting messages');
+    }
+    const sessionKey = sessionKeyOf(message, settings.sessionKeys);
+    const { id, duplicate } = await store.inbox.accept(message, sessionKey);
+    if (duplicate) {
+      log.info({ platform: message.platform, platformMessageId: message.platformMessageId }, 'Duplicate message ignored');
+    } else {
+      void directory?.deliver({
+        id,
+        platform: message.platform,
+        platformMessageId: message.platformMessageId,
+        sessionKey,
+        message,
+        status: 'accepted',
+        receivedAt: now(),
+      });
+    }
+    return { inboxId: id, duplicate, sessionKey };
+  };
+
+  const linkLogic = createAdapterLinkLogic({
+    adapters,
+    ingest,
+    log,
+    now,
+    setUp: (name, isUp) => {
+      if (isUp) {
+        up.add(name);
+        outbox?.notify(name);
+      } else up.delete(name);
+    },
+  });
+
+  const boot = fromPromise(async () => {
+    await store.migrate();
+    const started = await store.meta.get('started_at');
+    const clean = await store.meta.get('clean_shutdown');
+    if (started && !clean) log.warn({}, 'The gateway did not shut down cleanly last time; recovering');
+    await store.meta.delete('clean_shutdown');
+    await store.meta.set('started_at', String(now()));
+    for (const row of await store.actors.list('session', [...IN_FLIGHT_STATES])) {
+      const { snapshot } = restorableSnapshot(row);
+      await store.actors.save({
+        actorId: row.actorId,
+        kind: 'session',
+        machineVersion: SESSION_MACHINE_VERSION,
+        state: 'restartInterrupted',
+        snapshot,
+      });
+    }
+    const interrupted = await store.actors.list('session', ['restartInterrupted']);
+    for (const row of interrupted) {
+      await store.timers.set({
+        key: `auto-resume:${row.actorId}`,
+        actorId: row.actorId,
+        event: { type: 'AUTO_RESUME.EXPIRED' },
+        dueAt: now() + settings.autoResumeWindowMs,
+      });
+    }
+    if (interrupted.length > 0) {
+      log.info(
+        { count: interrupted.length, sessions: interrupted.map((r) => r.actorId) },
+        `Scheduled auto-resume for ${interrupted.length} restart-interrupted session(s)`,
+      );
+    }
+  });
+
+  const drain = fromPromise<void, { reason: string }>(async ({ input }) => {
+    log.info({ reason: input.reason }, 'Gateway draining');
+    const interrupted = (await directory?.drain()) ?? [];
+    if (interrupted.length) {
+      log.info({ count: interrupted.length, sessions: interrupted }, 'Runs in flight marked restart-interrupted');
+    }
+    await store.flush();
+    outbox?.notify();
+    await outbox?.idle(settings.drainTimeoutMs);
+  });
+
+  const machine = gatewayMachine.provide({
+    actors: {
+      boot,
+      drain,
+      adapterLink: linkLogic,
+      directory: serviceLogic(() => {
+        directory = new SessionDirectory({
+          store,
+          logic: sessionLogic,
+          log,
+          now,
+          passivateAfterMs: settings.passivateAfterMs,
+          ...(options.inspect ? { inspect: options.inspect } : {}),
+          onChange: (session) => emit({ type: 'session', session }),
+        });
+        return directory;
+      }, now),
+      scheduler: serviceLogic(() => {
+        scheduler = new DurableScheduler({
+          store,
+          now,
+          log,
+          deliver: async (actorId, event) => {
+            await directory?.send(actorId, event as never);
+          },
+        });
+        return scheduler;
+      }, now),
+      outbox: serviceLogic(() => {
+        outbox = new OutboxSender({
+          store,
+          adapters,
+          isUp: (name) => up.has(name),
+          log,
+          onSettled: (row) => emit({ type: 'outbox', row }),
+        });
+        return outbox;
+      }, now),
+    } as never,
+    actions: {
+      reportRestart: ({ event }: { event: { id?: string; error?: string } }) =>
+        log.warn({ child: event.id, err: event.error }, 'Child failed; restarting it'),
+      reportChildStopped: ({ event }: { event: { type: string; id?: string; error?: unknown } }) =>
+        log.error(
+          { child: event.id ?? event.type, err: errorText(event.error) },
+          'Child failed too often; it stays stopped until the gateway restarts',
+        ),
+      reportBootFailure: ({ event }: { event: { error?: unknown } }) =>
+        log.error({ err: errorText(event.error) }, 'Gateway failed to start'),
+      reportDrainFailure: ({ event }: { event: { error?: unknown } }) =>
+        log.error({ err: errorText(event.error) }, 'Gateway drain failed'),
+    } as never,
+  });
+
+  const gateway = createActor(machine, {
+    input: { adapterNames: [...adapters.keys()], restartBudget: settings.restartBudget },
+    ...(options.inspect ? { inspect: options.inspect } : {}),
+  });
+  gateway.subscribe({
+    next: (snap) =>
+      emit({ type: 'gateway', state: String(snap.value), children: snap.context.children }),
+    error: (error) => log.error({ err: errorText(error) }, 'Gateway actor error'),
+  });
+
+  let started: Promise<void> | undefined;
+  let stopped: Promise<void> | undefined;
+
+  const waitFor = (predicate: () => boolean) =>
+    new Promise<void>((resolve) => {
+      if (predicate()) return resolve();
+      const sub = gateway.subscribe(() => {
+        if (predicate()) {
+          sub.unsubscribe();
+          resolve();
+        }
+      });
+    });
+
+  const handle: Gateway = {
+    actor: gateway,
+    store,
+    start() {
+      started ??= (async () => {
+        gateway.start();
+        await waitFor(() => {
+          const snap = gateway.getSnapshot();
+          if (snap.status !== 'active') return true;
+          if (!snap.matches('running')) return false;
+          return Object.values(snap.context.children).every((c) => c.status !== 'starting' || c.attempt > 0);
+        });
+        const snap = gateway.getSnapshot();
+        if (snap.status !== 'active') {
+          throw new GatewayError('GATEWAY_ERR_STATE', `The gateway failed to start: ${snap.context.bootError}`, {
+            cause: snap.context.bootError,
+          });
+        }
+        log.info({ adapters: [...adapters.keys()], agent: agent.name }, 'Gateway running');
+      })();
+      return started;
+    },
+    stop(reason = 'stop') {
+      stopped ??= (async () => {
+        if (!started) return;
+        await started.catch(() => {});
+        if (gateway.getSnapshot().status === 'active') {
+          gateway.send({ type: 'STOP', reason });
+          await waitFor(() => gateway.getSnapshot().status !== 'active');
+        }
+        await linkLogic.settle();
+        await Promise.all([directory?.stop(), scheduler?.stop(), outbox?.stop(0)]);
+        await store.meta.set('clean_shutdown', String(now()));
+        await store.flush();
+        if (options.closeStoreOnStop) await store.close();
+        log.info({ reason }, 'Gateway stopped');
+      })();
+      return stopped;
+    },
+    ingest,
+    session: async (key) => directory?.view(key) ?? undefined,
+    sessions: () => directory?.activeViews() ?? [],
+    subscribe(listener) {
+      listeners.add(listener);
+      return () => listeners.delete(listener);
+    },
+    async settled(timeoutMs = 10_000) {
+      const deadline = Date.now() + timeoutMs;
+      while (Date.now() < deadline) {
+        const busy = (directory?.activeViews() ?? []).some(
+          (s) => (IN_FLIGHT_STATES as readonly string[]).includes(s.state) || s.context.queue.length > 0,
+        );
+        await store.flush();
+        const pending = await store.outbox.listByStatus(['pending', 'sending']);
+        const waiting = pending.filter((r) => up.has(r.platform));
+        if (!busy && waiting.length === 0) return;
+        await new Promise((r) => setTimeout(r, 10));
+      }
+      throw new GatewayError('GATEWAY_ERR_STATE', `The gateway did not settle within ${timeoutMs} ms`);
+    },
+  };
+  return handle;
+}

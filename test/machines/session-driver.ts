@@ -1,0 +1,78 @@
+/**
+ * Drives the pure session machine with a controllable agent run: the test
+ * decides when a run answers, fails or streams.
+ */
+import { createActor, fromCallback } from 'xstate';
+import {
+  type AgentRunInput,
+  type PendingMessage,
+  type SessionEvent,
+  sessionMachine,
+} from '../../src/machines/session.ts';
+
+export interface Driver {
+  actor: ReturnType<typeof createActor<typeof sessionMachine>>;
+  /** Inputs of every run started, in order. */
+  runs: AgentRunInput[];
+  /** Runs whose actor was stopped (aborted). */
+  aborted: string[];
+  /** Named effects called, in order, with the event type. */
+  effects: string[];
+  message(n: number, text?: string): void;
+  done(text?: string): void;
+  fail(error?: string): void;
+  state(): string;
+}
+
+export function pending(n: number, text = `message ${n}`): PendingMessage {
+  return { inboxId: n, platformMessageId: `p${n}`, userId: 'u1', text };
+}
+
+const EFFECTS = [
+  'acceptMessage',
+  'recordUserTurn',
+  'streamDelta',
+  'reportTool',
+  'commitTurn',
+  'reportFailure',
+  'notifyInterrupted',
+  'abandonInterrupted',
+] as const;
+
+export function drive(snapshot?: unknown): Driver {
+  const runs: AgentRunInput[] = [];
+  const aborted: string[] = [];
+  const effects: string[] = [];
+  const actions = Object.fromEntries(
+    EFFECTS.map((name) => [name, ({ event }: { event: SessionEvent }) => effects.push(`${name}:${event.type}`)]),
+  );
+  const logic = sessionMachine.provide({
+    actors: {
+      agentRun: fromCallback<SessionEvent, AgentRunInput>(({ input }) => {
+        runs.push(input);
+        return () => aborted.push(input.run.runId);
+      }),
+    },
+    actions: actions as never,
+  });
+  const actor = snapshot
+    ? createActor(logic, { snapshot } as never)
+    : createActor(logic, { input: { sessionKey: 'test:dm:1', platform: 'test', chatType: 'dm', chatId: '1' } });
+  actor.start();
+  const currentRun = () => actor.getSnapshot().context.run!.runId;
+  return {
+    actor,
+    runs,
+    aborted,
+    effects,
+    message: (n, text) => actor.send({ type: 'MESSAGE', message: pending(n, text) }),
+    done: (text = 'answer') =>
+      actor.send({
+        type: 'AGENT.DONE',
+        runId: currentRun(),
+        result: { text, inputTokens: 3, outputTokens: 5, model: 'm' },
+      }),
+    fail: (error = 'boom') => actor.send({ type: 'AGENT.FAILED', runId: currentRun(), error }),
+    state: () => String(actor.getSnapshot().value),
+  };
+}

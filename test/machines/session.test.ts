@@ -1,0 +1,127 @@
+import { describe, expect, it } from 'vitest';
+import { interruptedContext } from '../../src/machines/session.ts';
+import { drive } from './session-driver.ts';
+
+describe('session machine', () => {
+  it('starts a run for a message and returns to idle with the answer committed', () => {
+    const d = drive();
+    expect(d.state()).toBe('idle');
+    d.message(1, 'hello');
+    expect(d.state()).toBe('running');
+    expect(d.runs[0]?.run.messages.map((m) => m.text)).toEqual(['hello']);
+    expect(d.runs[0]?.run.runId).toBe('test:dm:1/1#1');
+    d.done('hi there');
+    expect(d.state()).toBe('idle');
+    expect(d.effects).toEqual([
+      'acceptMessage:MESSAGE',
+      'recordUserTurn:MESSAGE',
+      'commitTurn:AGENT.DONE',
+    ]);
+    expect(d.actor.getSnapshot().context.run).toBeNull();
+  });
+
+  it('queues follow-ups that arrive while busy and runs each as its own next turn, in order', () => {
+    const d = drive();
+    d.message(1);
+    d.message(2, 'second');
+    d.message(3, 'third');
+    expect(d.state()).toBe('running');
+    expect(d.actor.getSnapshot().context.queue.map((m) => m.inboxId)).toEqual([2, 3]);
+    d.done();
+    expect(d.state()).toBe('running');
+    expect(d.runs[1]?.run.messages.map((m) => m.text)).toEqual(['second']);
+    d.done();
+    expect(d.runs[2]?.run.messages.map((m) => m.text)).toEqual(['third']);
+    d.done();
+    expect(d.state()).toBe('idle');
+    expect(d.runs).toHaveLength(3);
+  });
+
+  it('ignores events of a run that is no longer current', () => {
+    const d = drive();
+    d.message(1);
+    d.actor.send({ type: 'AGENT.DONE', runId: 'stale', result: { text: 'x', inputTokens: 0, outputTokens: 0, model: null } });
+    expect(d.state()).toBe('running');
+    expect(d.effects).not.toContain('commitTurn:AGENT.DONE');
+  });
+
+  it('reports a failed run and records the error', () => {
+    const d = drive();
+    d.message(1);
+    d.fail('model unavailable');
+    expect(d.state()).toBe('idle');
+    expect(d.effects).toContain('reportFailure:AGENT.FAILED');
+    expect(d.actor.getSnapshot().context.lastError).toBe('model unavailable');
+  });
+
+  it('drain interrupts a run: the run is aborted, the user is notified and the turn is kept', () => {
+    const d = drive();
+    d.message(1, 'long task');
+    d.message(2, 'queued');
+    d.actor.send({ type: 'GATEWAY.DRAIN' });
+    expect(d.state()).toBe('restartInterrupted');
+    expect(d.aborted).toEqual(['test:dm:1/1#1']);
+    expect(d.effects).toContain('notifyInterrupted:GATEWAY.DRAIN');
+    const ctx = d.actor.getSnapshot().context;
+    expect(ctx.interrupted?.map((m) => m.text)).toEqual(['long task']);
+    expect(ctx.queue.map((m) => m.text)).toEqual(['queued']);
+    expect(ctx.restartInterruptions).toBe(1);
+  });
+
+  it('resumes on the next message, answers the interrupted turn with it, then runs the queue', () => {
+    const d = drive();
+    d.message(1, 'long task');
+    d.message(2, 'queued');
+    d.actor.send({ type: 'GATEWAY.DRAIN' });
+    d.message(3, 'are you there?');
+    expect(d.state()).toBe('resuming');
+    const resume = d.runs[1]!;
+    expect(resume.run.resume).toBe(true);
+    expect(resume.run.messages.map((m) => m.text)).toEqual(['are you there?']);
+    d.done();
+    // the queued follow-up survives and runs next
+    expect(d.state()).toBe('running');
+    expect(d.runs[2]?.run.messages.map((m) => m.text)).toEqual(['queued']);
+    const ctx = d.actor.getSnapshot().context;
+    expect(ctx.interrupted).toBeNull();
+    expect(ctx.restartInterruptions).toBe(0);
+  });
+
+  it('counts consecutive restart interruptions across resumes', () => {
+    const d = drive();
+    d.message(1);
+    d.actor.send({ type: 'GATEWAY.DRAIN' });
+    d.message(2);
+    d.actor.send({ type: 'GATEWAY.DRAIN' });
+    const ctx = d.actor.getSnapshot().context;
+    expect(ctx.restartInterruptions).toBe(2);
+    expect(ctx.interrupted?.map((m) => m.inboxId)).toEqual([1, 2]);
+  });
+
+  it('an expired resume window returns to idle and closes the interrupted turn', () => {
+    const d = drive();
+    d.message(1);
+    d.actor.send({ type: 'GATEWAY.DRAIN' });
+    d.actor.send({ type: 'AUTO_RESUME.EXPIRED' });
+    expect(d.state()).toBe('idle');
+    expect(d.effects).toContain('abandonInterrupted:AUTO_RESUME.EXPIRED');
+    expect(d.actor.getSnapshot().context.interrupted).toBeNull();
+  });
+
+  it('AUTO_RESUME.EXPIRED delivered twice (at-least-once timers) changes nothing the second time', () => {
+    const d = drive();
+    d.message(1);
+    d.actor.send({ type: 'GATEWAY.DRAIN' });
+    d.actor.send({ type: 'AUTO_RESUME.EXPIRED' });
+    d.actor.send({ type: 'AUTO_RESUME.EXPIRED' });
+    expect(d.effects.filter((e) => e.startsWith('abandonInterrupted'))).toHaveLength(1);
+  });
+
+  it('interruptedContext turns a crashed in-flight context into an interrupted one', () => {
+    const d = drive();
+    d.message(1, 'x');
+    const ctx = interruptedContext(d.actor.getSnapshot().context);
+    expect(ctx.run).toBeNull();
+    expect(ctx.interrupted?.map((m) => m.text)).toEqual(['x']);
+  });
+});
