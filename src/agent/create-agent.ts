@@ -1,0 +1,102 @@
+/**
+ * Builds the agent backend named by the `agent` section of the configuration.
+ */
+
+import { ConfigError } from '../errors.ts';
+import type { Agent, Tool } from './agent.ts';
+import { createEchoAgent } from './echo-agent.ts';
+import { createExecAgent } from './exec-agent.ts';
+import { createOpenAIAgent } from './openai-agent.ts';
+import { createTerminalTool } from './tools/terminal.ts';
+
+/** The `agent` section of the configuration. */
+export interface AgentConfig {
+  /** Which backend answers: `echo`, `openai` (any OpenAI-compatible server) or `exec` (a command-line agent). */
+  backend: 'echo' | 'openai' | 'exec';
+  /** Model name for the `openai` backend (required there). */
+  model?: string;
+  /** API base URL for the `openai` backend (default `https://api.openai.com/v1`). */
+  base_url?: string;
+  /** API key for the `openai` backend (default: `OPENAI_API_KEY`). */
+  api_key?: string;
+  /** Command line for the `exec` backend (required there). */
+  command?: string;
+  /** System prompt for the `openai` backend. */
+  system_prompt?: string;
+  /** The most rounds of tool calls per run for the `openai` backend (default 8). */
+  max_tool_rounds?: number;
+  /** Time limit in seconds: of one model request (`openai`) or of one run (`exec`). */
+  timeout_seconds?: number;
+  /** The terminal tool of the `openai` backend. */
+  terminal?: {
+    /** Default true. */
+    enabled?: boolean;
+    /** Default time limit of one command in seconds (default 180). */
+    timeout_seconds?: number;
+  };
+}
+
+/** Base URL used by the `openai` backend when none is configured. */
+export const DEFAULT_OPENAI_BASE_URL = 'https://api.openai.com/v1';
+
+/**
+ * Creates the configured agent backend. The `openai` backend gets the terminal
+ * tool unless `terminal.enabled` is false. Throws `ConfigError` naming the key
+ * and the fix when a required setting is missing.
+ *
+ * @example
+ * const agent = createAgent({ backend: 'openai', base_url: 'http://127.0.0.1:8080/v1', model: 'qwen3' });
+ */
+export function createAgent(config: AgentConfig): Agent {
+  const timeoutMs = config.timeout_seconds === undefined ? undefined : config.timeout_seconds * 1000;
+  switch (config.backend) {
+    case 'echo':
+      return createEchoAgent();
+    case 'exec':
+      if (!config.command) {
+        throw new ConfigError([
+          {
+            path: 'agent.command',
+            message: 'the exec backend needs the command line of the agent to run',
+            fix: 'set agent.command, e.g. `command: my-agent --stdin`, or choose another agent.backend',
+          },
+        ]);
+      }
+      return createExecAgent({ command: config.command, timeoutMs });
+    case 'openai': {
+      if (!config.model) {
+        throw new ConfigError([
+          {
+            path: 'agent.model',
+            message: 'the openai backend needs a model name',
+            fix: 'set agent.model, e.g. `model: gpt-4o-mini`',
+          },
+        ]);
+      }
+      const tools: Tool[] = [];
+      if (config.terminal?.enabled ?? true) {
+        const terminalSeconds = config.terminal?.timeout_seconds;
+        tools.push(
+          createTerminalTool(terminalSeconds === undefined ? {} : { timeoutMs: terminalSeconds * 1000 }),
+        );
+      }
+      return createOpenAIAgent({
+        baseURL: config.base_url ?? DEFAULT_OPENAI_BASE_URL,
+        apiKey: config.api_key,
+        model: config.model,
+        tools,
+        systemPrompt: config.system_prompt,
+        maxToolRounds: config.max_tool_rounds,
+        timeoutMs,
+      });
+    }
+    default:
+      throw new ConfigError([
+        {
+          path: 'agent.backend',
+          message: `unknown backend "${String((config as { backend: unknown }).backend)}"`,
+          fix: 'set agent.backend to echo, openai or exec',
+        },
+      ]);
+  }
+}

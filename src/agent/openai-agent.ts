@@ -1,0 +1,192 @@
+/**
+ * The OpenAI-compatible backend: streams Chat Completions from any server that
+ * speaks the OpenAI wire format (OpenAI, OpenRouter, vLLM, llama.cpp, Ollama,
+ * ...) and runs the tools the model calls until it answers.
+ */
+
+import OpenAI, { APIError, APIUserAbortError } from 'openai';
+import type { ChatCompletionMessageParam } from 'openai/resources/chat/completions';
+import { AbortedError, AgentError } from '../errors.ts';
+import type { Agent, AgentRequest, AgentResult, ChatMessage, TokenUsage, Tool, ToolCall } from './agent.ts';
+import { toWireMessage, toWireTool } from './openai-wire.ts';
+import { runToolCall } from './tool-call-runner.ts';
+
+/** Options of the OpenAI-compatible backend. */
+export interface OpenAIAgentOptions {
+  /** Base URL of the API, e.g. `https://api.openai.com/v1` or `http://127.0.0.1:8080/v1`. */
+  baseURL: string;
+  /**
+   * API key sent as a bearer token. Falls back to `OPENAI_API_KEY`; local servers
+   * that need no key get a placeholder.
+   */
+  apiKey?: string;
+  /** Model name sent with each request, unless the request names its own. */
+  model: string;
+  /** Tools the model may call. */
+  tools?: Tool[];
+  /** System prompt put before the conversation. */
+  systemPrompt?: string;
+  /** The most rounds of tool calls in one run (default 8); the run then stops with a note. */
+  maxToolRounds?: number;
+  /** Time limit of one model request in milliseconds (the SDK's default when absent). */
+  timeoutMs?: number;
+  /** How often a failed request (connection error, 408, 409, 429, 5xx) is retried (default 2). */
+  maxRetries?: number;
+}
+
+const DEFAULT_MAX_TOOL_ROUNDS = 8;
+
+/** What one streamed model response held. */
+interface ModelTurn {
+  text: string;
+  toolCalls: ToolCall[];
+  usage: TokenUsage;
+  model: string | undefined;
+}
+
+/**
+ * Creates the OpenAI-compatible agent. A run streams the model's answer as
+ * `text.delta` events; when the model calls tools, they run one after the other
+ * (`tool.start` / `tool.end`), their results go back to the model and it is asked
+ * again, until it answers without tool calls or `maxToolRounds` is reached.
+ * Aborting the request signal stops the model request and the running tool and
+ * rejects with `AbortedError`; an HTTP or network failure rejects with `AgentError`.
+ *
+ * @example
+ * const agent = createOpenAIAgent({ baseURL: 'http://127.0.0.1:11434/v1', model: 'llama3.1',
+ *   tools: [createTerminalTool()] });
+ */
+export function createOpenAIAgent(options: OpenAIAgentOptions): Agent {
+  const client = new OpenAI({
+    baseURL: options.baseURL,
+    apiKey: options.apiKey ?? process.env.OPENAI_API_KEY ?? 'no-key',
+    timeout: options.timeoutMs,
+    maxRetries: options.maxRetries ?? 2,
+  });
+  const tools = new Map((options.tools ?? []).map((tool) => [tool.name, tool]));
+  const wireTools = [...tools.values()].map(toWireTool);
+  const maxToolRounds = options.maxToolRounds ?? DEFAULT_MAX_TOOL_ROUNDS;
+
+  async function streamTurn(
+    model: string,
+    messages: ChatCompletionMessageParam[],
+    request: AgentRequest,
+    round: number,
+  ): Promise<ModelTurn> {
+    const turn: ModelTurn = {
+      text: '',
+      toolCalls: [],
+      usage: { inputTokens: 0, outputTokens: 0 },
+      model: undefined,
+    };
+    const calls: ToolCall[] = [];
+    try {
+      const stream = await client.chat.completions.create(
+        {
+          model,
+          messages,
+          stream: true,
+          stream_options: { include_usage: true },
+          ...(wireTools.length > 0 ? { tools: wireTools } : {}),
+        },
+        { signal: request.signal },
+      );
+      for await (const chunk of stream) {
+        if (chunk.model) turn.model = chunk.model;
+        if (chunk.usage) {
+          turn.usage.inputTokens += chunk.usage.prompt_tokens ?? 0;
+          turn.usage.outputTokens += chunk.usage.completion_tokens ?? 0;
+        }
+        const delta = chunk.choices?.[0]?.delta; // Some servers omit `choices` on usage chunks.
+        if (!delta) continue;
+        if (delta.content) {
+          turn.text += delta.content;
+          request.onEvent({ type: 'text.delta', text: delta.content });
+        }
+        for (const fragment of delta.tool_calls ?? []) {
+          const call = calls[fragment.index] ?? { id: '', name: '', arguments: '' };
+          calls[fragment.index] = call;
+          if (fragment.id) call.id = fragment.id;
+          if (fragment.function?.name) call.name ||= fragment.function.name;
+          if (fragment.function?.arguments) call.arguments += fragment.function.arguments;
+        }
+      }
+    } catch (err) {
+      throw toRunError(err, request.signal, options.baseURL, model);
+    }
+    // The SDK ends an aborted stream quietly instead of throwing.
+    if (request.signal.aborted) throw new AbortedError();
+    turn.toolCalls = calls
+      .filter((call) => call !== undefined)
+      .map((call, index) => ({ ...call, id: call.id || `call_${round}_${index}` }));
+    return turn;
+  }
+
+  return {
+    name: 'openai',
+    async run(request: AgentRequest): Promise<AgentResult> {
+      if (request.signal.aborted) throw new AbortedError();
+      const model = request.model ?? options.model;
+      const wire: ChatCompletionMessageParam[] = [
+        ...(options.systemPrompt ? [{ role: 'system' as const, content: options.systemPrompt }] : []),
+        ...request.messages.map(toWireMessage),
+      ];
+      const added: ChatMessage[] = [];
+      const usage: TokenUsage = { inputTokens: 0, outputTokens: 0 };
+      let answeredBy: string | undefined;
+      const add = (message: ChatMessage): void => {
+        added.push(message);
+        wire.push(toWireMessage(message));
+      };
+      const finish = (text: string): AgentResult => {
+        add({ role: 'assistant', content: text });
+        return { text, usage, model: answeredBy ?? model, messages: added };
+      };
+
+      for (let round = 0; ; round++) {
+        const turn = await streamTurn(model, wire, request, round);
+        usage.inputTokens += turn.usage.inputTokens;
+        usage.outputTokens += turn.usage.outputTokens;
+        answeredBy = turn.model ?? answeredBy;
+
+        if (turn.toolCalls.length === 0) return finish(turn.text);
+        if (round >= maxToolRounds) {
+          // The calls of this response are not run, so the history keeps no unanswered call.
+          const note = `⚠️ Stopped after ${maxToolRounds} rounds of tool calls without a final answer. Send a message to let me continue.`;
+          const separator = turn.text === '' ? '' : '\n\n';
+          request.onEvent({ type: 'text.delta', text: separator + note });
+          return finish(turn.text + separator + note);
+        }
+
+        add({ role: 'assistant', content: turn.text, toolCalls: turn.toolCalls });
+        for (const call of turn.toolCalls) {
+          if (request.signal.aborted) throw new AbortedError();
+          const ctx = { signal: request.signal, sessionKey: request.sessionKey };
+          const outcome = await runToolCall(call, tools, ctx, request.onEvent);
+          if (request.signal.aborted) throw new AbortedError();
+          add({ role: 'tool', content: outcome.output, toolCallId: call.id, name: call.name });
+        }
+      }
+    },
+  };
+}
+
+/** Maps an SDK failure to the gateway's coded errors. */
+function toRunError(err: unknown, signal: AbortSignal, baseURL: string, model: string): Error {
+  if (signal.aborted || err instanceof APIUserAbortError) return new AbortedError();
+  if (err instanceof APIError) {
+    const status = err.status;
+    const where = status === undefined ? '' : ` (HTTP ${status})`;
+    return new AgentError(
+      `The model request to ${baseURL} failed${where}: ${err.message}`,
+      { status, baseURL, model },
+      { cause: err },
+    );
+  }
+  const message = err instanceof Error ? err.message : String(err);
+  return new AgentError(
+    `The model request to ${baseURL} failed: ${message}`,
+    { baseURL, model },
+    { cause: err },
+  );
+}

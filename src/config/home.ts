@@ -1,0 +1,55 @@
+/**
+ * The Hermes home folder (`HERMES_HOME`, default `~/.hermes`): it holds config.yaml,
+ * the database and `logs/`. Several installs on one machine use different homes.
+ */
+import { randomBytes } from 'node:crypto';
+import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { homedir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { GatewayError } from '../errors.ts';
+
+/** Folder of the log files inside the home. */
+export const LOGS_DIR_NAME = 'logs';
+
+/**
+ * The home folder for this environment: `HERMES_HOME` (a leading `~/` is expanded,
+ * relative paths are resolved against the working directory) or `~/.hermes`.
+ */
+export function resolveHome(env: NodeJS.ProcessEnv = process.env): string {
+  const configured = env.HERMES_HOME?.trim();
+  if (configured === undefined || configured === '') return join(homedir(), '.hermes');
+  if (configured === '~') return homedir();
+  if (configured.startsWith('~/')) return join(homedir(), configured.slice(2));
+  return resolve(configured);
+}
+
+/**
+ * Creates `home` and `home/logs` when missing and proves the home is writable by
+ * writing and removing a probe file.
+ *
+ * @throws GatewayError `GATEWAY_ERR_HOME_UNWRITABLE` naming the path, the operating
+ *   system's reason and the fix.
+ */
+export function ensureHome(home: string): void {
+  const probe = join(home, `.write-probe-${process.pid}-${randomBytes(4).toString('hex')}`);
+  let step = home;
+  try {
+    mkdirSync(home, { recursive: true });
+    step = join(home, LOGS_DIR_NAME);
+    mkdirSync(step, { recursive: true });
+    step = home;
+    writeFileSync(probe, '');
+    rmSync(probe, { force: true });
+  } catch (error) {
+    const reason = (error as Error).message;
+    const fix =
+      'point HERMES_HOME at a folder this user can write (e.g. HERMES_HOME=$HOME/.hermes), ' +
+      `or fix the permissions of ${step}`;
+    throw new GatewayError(
+      'GATEWAY_ERR_HOME_UNWRITABLE',
+      `The Hermes home ${home} cannot be used: ${step === home ? 'it' : step} is not writable (${reason}). Fix: ${fix}`,
+      { path: home, folder: step, reason, fix },
+      { cause: error },
+    );
+  }
+}

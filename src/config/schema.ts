@@ -1,0 +1,147 @@
+/**
+ * The schema of `config.yaml`. Keys stay snake_case as users write them in the file.
+ * Every section is a strict object: an unknown key is an error, so a typo never
+ * silently falls back to a default. Missing keys take the documented defaults.
+ */
+import { z } from 'zod';
+
+/** Agent backends the gateway can run. */
+export const AGENT_BACKENDS = ['echo', 'openai', 'exec'] as const;
+
+/** Log levels accepted by `logging.level`, from most to least verbose. */
+export const LOG_LEVELS = ['trace', 'debug', 'info', 'warn', 'error', 'fatal'] as const;
+
+/** The shortest API server key the gateway accepts. */
+export const API_KEY_MIN_LENGTH = 16;
+
+const positiveSeconds = (fallback: number) => z.number().positive().default(fallback);
+
+const TerminalSchema = z.strictObject({
+  enabled: z.boolean().default(true),
+  timeout_seconds: positiveSeconds(120),
+});
+
+const AgentSchema = z.strictObject({
+  backend: z.enum(AGENT_BACKENDS).default('echo'),
+  model: z.string().min(1).default('gpt-4o-mini'),
+  base_url: z.url({ protocol: /^https?$/ }).default('https://api.openai.com/v1'),
+  api_key: z.string().min(1).optional(),
+  command: z.string().min(1).optional(),
+  system_prompt: z.string().optional(),
+  max_tool_rounds: z.number().int().min(0).default(8),
+  timeout_seconds: positiveSeconds(600),
+  terminal: TerminalSchema.prefault({}),
+});
+
+const ApiServerSchema = z.strictObject({
+  enabled: z.boolean().default(false),
+  host: z.string().min(1).default('127.0.0.1'),
+  /** 0 asks the operating system for a free port. */
+  port: z.number().int().min(0).max(65535).default(8642),
+  key: z.string().optional(),
+  body_limit_bytes: z.number().int().positive().default(1_048_576),
+  model_name: z.string().min(1).default('hermes-agent'),
+});
+
+const SessionsSchema = z.strictObject({
+  passivate_after_seconds: positiveSeconds(600),
+  auto_resume_window_hours: z.number().min(0).default(24),
+});
+
+const GatewaySectionSchema = z.strictObject({
+  restart_budget: z
+    .strictObject({
+      max_restarts: z.number().int().min(0).default(5),
+      window_seconds: positiveSeconds(60),
+    })
+    .prefault({}),
+  drain_timeout_seconds: z.number().min(0).default(10),
+  /** Platform name → its settings (free-form until each adapter tightens its own part). */
+  platforms: z.record(z.string(), z.looseObject({})).prefault({}),
+});
+
+const LoggingSchema = z.strictObject({
+  level: z.enum(LOG_LEVELS).default('info'),
+});
+
+/** Reads `value[key]` when `value` is a plain object (the input of a refinement may be partly invalid). */
+function field(value: unknown, key: string): unknown {
+  return typeof value === 'object' && value !== null && !Array.isArray(value)
+    ? (value as Record<string, unknown>)[key]
+    : undefined;
+}
+
+/**
+ * The whole `config.yaml` schema, including the rules that span several keys
+ * (the exec backend needs a command; an enabled API server needs a long-enough key).
+ * Those rules carry their fix in `params.fix`.
+ */
+export const GatewayConfigSchema = z
+  .strictObject({
+    agent: AgentSchema.prefault({}),
+    api_server: ApiServerSchema.prefault({}),
+    sessions: SessionsSchema.prefault({}),
+    gateway: GatewaySectionSchema.prefault({}),
+    logging: LoggingSchema.prefault({}),
+    /** Display preferences (free-form until the display features tighten it). */
+    display: z.looseObject({}).prefault({}),
+  })
+  .superRefine(
+    (config, ctx) => {
+      const agent = field(config, 'agent');
+      const command = field(agent, 'command');
+      if (field(agent, 'backend') === 'exec' && (typeof command !== 'string' || command.trim() === '')) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['agent', 'command'],
+          message: 'is required when agent.backend is exec',
+          params: {
+            fix:
+              'set agent.command in config.yaml (or HERMES_AGENT_COMMAND in the environment) to the command ' +
+              'line that runs your agent, or choose another agent.backend (echo, openai)',
+          },
+        });
+      }
+      const api = field(config, 'api_server');
+      if (field(api, 'enabled') === true) {
+        const key = field(api, 'key');
+        const problem =
+          typeof key !== 'string' || key === ''
+            ? 'is missing: the API server is enabled and needs a key'
+            : key.length < API_KEY_MIN_LENGTH
+              ? `is ${key.length} characters long; the API server needs at least ${API_KEY_MIN_LENGTH}`
+              : undefined;
+        if (problem !== undefined) {
+          ctx.addIssue({
+            code: 'custom',
+            path: ['api_server', 'key'],
+            message: problem,
+            params: {
+              fix:
+                `set api_server.key in config.yaml or API_SERVER_KEY in the environment to a random string of ` +
+                `at least ${API_KEY_MIN_LENGTH} characters (for example the output of \`openssl rand -hex 24\`), ` +
+                'or turn the API server off with api_server.enabled: false',
+            },
+          });
+        }
+      }
+    },
+    { when: () => true },
+  );
+
+/** The validated configuration, with every default filled in. */
+export type GatewayConfig = z.output<typeof GatewayConfigSchema>;
+
+/** What a user may write: every key optional. */
+export type GatewayConfigInput = z.input<typeof GatewayConfigSchema>;
+
+function deepFreeze<T>(value: T): T {
+  if (typeof value === 'object' && value !== null) {
+    for (const inner of Object.values(value)) deepFreeze(inner);
+    Object.freeze(value);
+  }
+  return value;
+}
+
+/** The configuration used when `config.yaml` and the environment set nothing (deeply frozen). */
+export const DEFAULT_CONFIG: GatewayConfig = deepFreeze(GatewayConfigSchema.parse({}));

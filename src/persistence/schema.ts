@@ -1,0 +1,91 @@
+/**
+ * The kysely table types of the gateway database. Column types stay portable
+ * between SQLite and PostgreSQL: epoch milliseconds are bigint-safe integers,
+ * JSON documents are text, ids are integer identities.
+ */
+import type { Generated } from 'kysely';
+
+/** `actors`: one persisted actor (session, background task, ...) per row. */
+export interface ActorsTable {
+  actor_id: string;
+  kind: string;
+  machine_version: number;
+  /** Top-level state value, kept for queries. */
+  state: string;
+  /** The snapshot as JSON text. */
+  snapshot: string;
+  /** Epoch milliseconds. */
+  updated_at: number;
+}
+
+/** `inbox`: accepted inbound messages, unique on (platform, platform_message_id). */
+export interface InboxTable {
+  id: Generated<number>;
+  platform: string;
+  platform_message_id: string;
+  session_key: string;
+  /** The `InboundMessage` as JSON text. */
+  message: string;
+  status: string;
+  /** Epoch milliseconds. */
+  received_at: number;
+}
+
+/** `outbox`: replies to deliver, unique on idempotency_key. */
+export interface OutboxTable {
+  id: Generated<number>;
+  idempotency_key: string;
+  platform: string;
+  session_key: string;
+  /** The `OutboundMessage` as JSON text. */
+  message: string;
+  status: string;
+  attempts: number;
+  platform_message_id: string | null;
+  last_error: string | null;
+  /** Epoch milliseconds. */
+  created_at: number;
+  /** Epoch milliseconds. */
+  updated_at: number;
+}
+
+/** `transcript`: conversation entries with token usage. */
+export interface TranscriptTable {
+  id: Generated<number>;
+  session_key: string;
+  conversation_id: string;
+  role: string;
+  content: string;
+  input_tokens: number;
+  output_tokens: number;
+  model: string | null;
+  inbox_id: number | null;
+  /** Epoch milliseconds. */
+  created_at: number;
+}
+
+/** `timers`: durable timers, one per key. */
+export interface TimersTable {
+  key: string;
+  actor_id: string;
+  /** The event as JSON text. */
+  event: string;
+  /** Epoch milliseconds. */
+  due_at: number;
+}
+
+/** `meta`: small key/value facts about the install. */
+export interface MetaTable {
+  key: string;
+  value: string;
+}
+
+/** Every table of the gateway database, as kysely sees it. */
+export interface Database {
+  actors: ActorsTable;
+  inbox: InboxTable;
+  outbox: OutboxTable;
+  transcript: TranscriptTable;
+  timers: TimersTable;
+  meta: MetaTable;
+}

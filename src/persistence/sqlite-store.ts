@@ -1,0 +1,70 @@
+/**
+ * The embedded default store: SQLite through better-sqlite3, in WAL mode, on
+ * kysely. One file (`$HERMES_HOME/state.db`) holds everything; `:memory:`
+ * works too.
+ */
+import SQLite from 'better-sqlite3';
+import { Kysely } from 'kysely';
+import { GatewayError } from '../errors.ts';
+import { ImmediateSqliteDialect } from './immediate-sqlite-dialect.ts';
+import { createKyselyStore, type KyselyStore } from './kysely-store.ts';
+import type { Database } from './schema.ts';
+
+/** Options of `createSqliteStore()`. */
+export interface SqliteStoreOptions {
+  /** Database file, e.g. `$HERMES_HOME/state.db`, or `:memory:`. Its folder must exist. */
+  path: string;
+  /** How long a write waits for a lock held by another connection. Default 5000 ms. */
+  busyTimeoutMs?: number;
+  /** Clock in epoch milliseconds; defaults to `Date.now`. */
+  now?: () => number;
+}
+
+/** Default `busyTimeoutMs`. */
+export const DEFAULT_BUSY_TIMEOUT_MS = 5000;
+
+/**
+ * Opens (or creates) the SQLite database and returns the store on it.
+ * Call `migrate()` before the first use.
+ *
+ * Pragmas: `journal_mode=WAL` (readers never block the writer),
+ * `synchronous=FULL` (a committed write survives a power cut; group commit
+ * keeps the cost to one sync per batch), `foreign_keys=ON`, `busy_timeout`.
+ *
+ * @throws GatewayError `GATEWAY_ERR_STORE` naming the path when the file cannot be
+ *   opened (missing folder, no permission, not a database).
+ *
+ * @example
+ * const store = createSqliteStore({ path: join(hermesHome, 'state.db') });
+ * await store.migrate();
+ */
+export function createSqliteStore(opts: SqliteStoreOptions): KyselyStore {
+  const busyTimeoutMs = opts.busyTimeoutMs ?? DEFAULT_BUSY_TIMEOUT_MS;
+  let sqlite: SQLite.Database | undefined;
+  try {
+    sqlite = new SQLite(opts.path, { timeout: busyTimeoutMs });
+    sqlite.pragma('journal_mode = WAL');
+    sqlite.pragma('synchronous = FULL');
+    sqlite.pragma('foreign_keys = ON');
+    sqlite.pragma(`busy_timeout = ${Math.max(0, Math.trunc(busyTimeoutMs))}`);
+  } catch (error) {
+    sqlite?.close();
+    const reason = error instanceof Error ? error.message : String(error);
+    throw new GatewayError(
+      'GATEWAY_ERR_STORE',
+      `Cannot open the database ${opts.path}: ${reason}`,
+      {
+        path: opts.path,
+        fix: 'make sure the folder exists and is writable by the gateway user, and that the file is a SQLite database',
+      },
+      { cause: error },
+    );
+  }
+  const db = new Kysely<Database>({ dialect: new ImmediateSqliteDialect({ database: sqlite }) });
+  return createKyselyStore({
+    db,
+    dialect: 'sqlite',
+    where: opts.path,
+    ...(opts.now ? { now: opts.now } : {}),
+  });
+}

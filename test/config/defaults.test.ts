@@ -1,0 +1,67 @@
+import { describe, expect, it } from 'vitest';
+import { loadConfig } from '../../src/config/load-config.ts';
+import { DEFAULT_CONFIG } from '../../src/config/schema.ts';
+import { tempHome } from './temp-home.ts';
+
+describe('configuration defaults', () => {
+  it('runs with the documented defaults when there is no config.yaml and no environment', () => {
+    const config = loadConfig({ home: tempHome(), env: {} });
+    expect(config).toEqual({
+      agent: {
+        backend: 'echo',
+        model: 'gpt-4o-mini',
+        base_url: 'https://api.openai.com/v1',
+        max_tool_rounds: 8,
+        timeout_seconds: 600,
+        terminal: { enabled: true, timeout_seconds: 120 },
+      },
+      api_server: {
+        enabled: false,
+        host: '127.0.0.1',
+        port: 8642,
+        body_limit_bytes: 1_048_576,
+        model_name: 'hermes-agent',
+      },
+      sessions: { passivate_after_seconds: 600, auto_resume_window_hours: 24 },
+      gateway: {
+        restart_budget: { max_restarts: 5, window_seconds: 60 },
+        drain_timeout_seconds: 10,
+        platforms: {},
+      },
+      logging: { level: 'info' },
+      display: {},
+    });
+    expect(config).toEqual(DEFAULT_CONFIG);
+  });
+
+  it('treats an empty config.yaml like a missing one', () => {
+    expect(loadConfig({ home: tempHome(''), env: {} })).toEqual(DEFAULT_CONFIG);
+    expect(loadConfig({ home: tempHome('# only comments\n'), env: {} })).toEqual(DEFAULT_CONFIG);
+  });
+
+  it('treats sections and keys written without a value as defaults', () => {
+    const config = loadConfig({
+      home: tempHome(
+        'agent:\n  api_key:\napi_server:\nsessions:\ngateway:\n  platforms:\n    telegram:\ndisplay:\n',
+      ),
+      env: {},
+    });
+    expect(config.agent.api_key).toBeUndefined();
+    expect(config.api_server).toEqual(DEFAULT_CONFIG.api_server);
+    expect(config.gateway.platforms).toEqual({ telegram: {} });
+  });
+
+  it('keeps DEFAULT_CONFIG from being changed by a caller', () => {
+    expect(() => {
+      (DEFAULT_CONFIG.api_server as { port: number }).port = 1;
+    }).toThrow(TypeError);
+    expect(DEFAULT_CONFIG.api_server.port).toBe(8642);
+  });
+
+  it("hands out a fresh object each time so one gateway cannot change another one's config", () => {
+    const home = tempHome();
+    const first = loadConfig({ home, env: {} });
+    first.api_server.port = 9999;
+    expect(loadConfig({ home, env: {} }).api_server.port).toBe(8642);
+  });
+});

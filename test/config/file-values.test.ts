@@ -1,0 +1,85 @@
+import { describe, expect, it } from 'vitest';
+import { loadConfig } from '../../src/config/load-config.ts';
+import { DEFAULT_CONFIG } from '../../src/config/schema.ts';
+import { tempHome } from './temp-home.ts';
+
+describe('values from config.yaml', () => {
+  it('uses every value written in the file', () => {
+    const home = tempHome(`
+agent:
+  backend: openai
+  model: gpt-4.1
+  base_url: http://127.0.0.1:11434/v1
+  api_key: sk-test
+  system_prompt: You are terse.
+  max_tool_rounds: 3
+  timeout_seconds: 30
+  terminal:
+    enabled: false
+    timeout_seconds: 5
+api_server:
+  enabled: true
+  host: 0.0.0.0
+  port: 9000
+  key: a-very-long-secret-key
+  body_limit_bytes: 2048
+  model_name: my-agent
+sessions:
+  passivate_after_seconds: 60
+  auto_resume_window_hours: 0
+gateway:
+  restart_budget:
+    max_restarts: 2
+    window_seconds: 10
+  drain_timeout_seconds: 3
+  platforms:
+    telegram:
+      token: abc
+logging:
+  level: debug
+display:
+  show_reasoning: true
+`);
+    const config = loadConfig({ home, env: {} });
+    expect(config.agent).toEqual({
+      backend: 'openai',
+      model: 'gpt-4.1',
+      base_url: 'http://127.0.0.1:11434/v1',
+      api_key: 'sk-test',
+      system_prompt: 'You are terse.',
+      max_tool_rounds: 3,
+      timeout_seconds: 30,
+      terminal: { enabled: false, timeout_seconds: 5 },
+    });
+    expect(config.api_server).toEqual({
+      enabled: true,
+      host: '0.0.0.0',
+      port: 9000,
+      key: 'a-very-long-secret-key',
+      body_limit_bytes: 2048,
+      model_name: 'my-agent',
+    });
+    expect(config.sessions).toEqual({ passivate_after_seconds: 60, auto_resume_window_hours: 0 });
+    expect(config.gateway).toEqual({
+      restart_budget: { max_restarts: 2, window_seconds: 10 },
+      drain_timeout_seconds: 3,
+      platforms: { telegram: { token: 'abc' } },
+    });
+    expect(config.logging.level).toBe('debug');
+    expect(config.display).toEqual({ show_reasoning: true });
+  });
+
+  it('fills the keys a section leaves out with their defaults', () => {
+    const config = loadConfig({
+      home: tempHome('api_server:\n  port: 9100\nagent:\n  terminal:\n    enabled: false\n'),
+      env: {},
+    });
+    expect(config.api_server).toEqual({ ...DEFAULT_CONFIG.api_server, port: 9100 });
+    expect(config.agent.terminal).toEqual({ enabled: false, timeout_seconds: 120 });
+    expect(config.sessions).toEqual(DEFAULT_CONFIG.sessions);
+  });
+
+  it('accepts port 0 to let the system pick a free port', () => {
+    expect(loadConfig({ home: tempHome('api_server:\n  port: 0\n'), env: {} }).api_server.port).toBe(0);
+  });
+});

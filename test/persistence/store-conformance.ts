@@ -1,0 +1,519 @@
+/**
+ * One conformance suite for every `Store` implementation: each implementation's
+ * test file calls `runStoreConformance()` with a factory, and the same
+ * behaviour is asserted against all of them.
+ */
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { InboundMessage, OutboundMessage } from '../../src/adapters/contract.ts';
+import { GatewayError } from '../../src/errors.ts';
+import type { Store } from '../../src/persistence/store.ts';
+
+/** A clock the suite moves by hand. */
+export interface ManualClock {
+  now: () => number;
+  set(ms: number): void;
+}
+
+/** Creates a clock starting at `start` epoch milliseconds. */
+export function manualClock(start = 1_700_000_000_000): ManualClock {
+  let t = start;
+  return {
+    now: () => t,
+    set(ms) {
+      t = ms;
+    },
+  };
+}
+
+/** A Telegram DM message with the given platform id. */
+export function inbound(platformMessageId: string, overrides: Partial<InboundMessage> = {}): InboundMessage {
+  return {
+    platform: 'telegram',
+    chatType: 'dm',
+    chatId: '42',
+    userId: '42',
+    userName: 'Ada',
+    text: `hello ${platformMessageId}`,
+    platformMessageId,
+    ...overrides,
+  };
+}
+
+/** A reply with the given idempotency key. */
+export function outbound(idempotencyKey: string, overrides: Partial<OutboundMessage> = {}): OutboundMessage {
+  return {
+    chatId: '42',
+    chatType: 'dm',
+    text: `answer ${idempotencyKey}`,
+    inReplyTo: ['m1'],
+    idempotencyKey,
+    sessionKey: 'telegram:dm:42',
+    ...overrides,
+  };
+}
+
+/** Expects a promise to reject with a `GatewayError` of `code`; returns the error. */
+export async function expectCoded(promise: Promise<unknown>, code: string): Promise<GatewayError> {
+  const error = await promise.then(
+    () => undefined,
+    (e: unknown) => e,
+  );
+  expect(error).toBeInstanceOf(GatewayError);
+  expect((error as GatewayError).code).toBe(code);
+  return error as GatewayError;
+}
+
+/**
+ * Runs the store conformance suite.
+ *
+ * @param name - implementation name shown in the test report
+ * @param makeStore - creates a fresh, empty store using `clock.now`; the suite migrates and closes it
+ */
+export function runStoreConformance(name: string, makeStore: (clock: ManualClock) => Promise<Store>): void {
+  describe(`Store conformance: ${name}`, () => {
+    let store: Store;
+    let clock: ManualClock;
+
+    beforeEach(async () => {
+      clock = manualClock();
+      store = await makeStore(clock);
+      await store.migrate();
+    });
+
+    afterEach(async () => {
+      await store.close();
+    });
+
+    describe('schema', () => {
+      it('migrates again without error and keeps the data', async () => {
+        await store.meta.set('k', 'v');
+        await store.migrate();
+        expect(await store.meta.get('k')).toBe('v');
+      });
+    });
+
+    describe('inbox', () => {
+      it('accepts a message as a new accepted row with its message, session and time', async () => {
+        const message = inbound('m1', { attachments: [{ kind: 'image', url: 'https://x/y.png' }] });
+        const result = await store.inbox.accept(message, 'telegram:dm:42');
+        expect(result.duplicate).toBe(false);
+        const row = await store.inbox.get(result.id);
+        expect(row).toEqual({
+          id: result.id,
+          platform: 'telegram',
+          platformMessageId: 'm1',
+          sessionKey: 'telegram:dm:42',
+          message,
+          status: 'accepted',
+          receivedAt: clock.now(),
+        });
+      });
+
+      it('deduplicates the same platform message: one row, same id, duplicate=true, first copy kept', async () => {
+        const first = await store.inbox.accept(inbound('m1', { text: 'first' }), 's1');
+        const again = await store.inbox.accept(inbound('m1', { text: 'redelivered' }), 's2');
+        expect(again).toEqual({ id: first.id, duplicate: true });
+        const rows = await store.inbox.listByStatus('accepted');
+        expect(rows).toHaveLength(1);
+        expect(rows[0]?.message.text).toBe('first');
+        expect(rows[0]?.sessionKey).toBe('s1');
+      });
+
+      it('deduplicates repeats accepted in the same tick', async () => {
+        const results = await Promise.all([
+          store.inbox.accept(inbound('m1'), 's'),
+          store.inbox.accept(inbound('m1'), 's'),
+          store.inbox.accept(inbound('m1'), 's'),
+        ]);
+        expect(results.map((r) => r.duplicate)).toEqual([false, true, true]);
+        expect(new Set(results.map((r) => r.id)).size).toBe(1);
+        expect(await store.inbox.listByStatus('accepted')).toHaveLength(1);
+      });
+
+      it('treats the same message id on another platform as a new message', async () => {
+        const telegram = await store.inbox.accept(inbound('m1'), 's');
+        const discord = await store.inbox.accept(inbound('m1', { platform: 'discord' }), 's');
+        expect(discord.duplicate).toBe(false);
+        expect(discord.id).not.toBe(telegram.id);
+        expect((await store.inbox.get(discord.id))?.platform).toBe('discord');
+      });
+
+      it('moves rows through accepted → delivered → done and lists them by status in arrival order', async () => {
+        const a = await store.inbox.accept(inbound('a'), 's');
+        const b = await store.inbox.accept(inbound('b'), 's');
+        const c = await store.inbox.accept(inbound('c'), 's');
+        await store.inbox.setStatus([a.id, c.id], 'delivered');
+        expect((await store.inbox.listByStatus('delivered')).map((r) => r.id)).toEqual([a.id, c.id]);
+        expect((await store.inbox.listByStatus('accepted')).map((r) => r.id)).toEqual([b.id]);
+        await store.inbox.setStatus([a.id], 'done');
+        await store.inbox.setStatus([], 'done');
+        expect((await store.inbox.get(a.id))?.status).toBe('done');
+        expect((await store.inbox.listByStatus('done')).map((r) => r.platformMessageId)).toEqual(['a']);
+      });
+
+      it('answers undefined for an unknown id', async () => {
+        expect(await store.inbox.get(12345)).toBeUndefined();
+      });
+    });
+
+    describe('outbox', () => {
+      it('enqueues a pending reply with no attempts', async () => {
+        const message = outbound('r1');
+        const id = await store.outbox.enqueue('telegram', message);
+        expect(await store.outbox.get(id)).toEqual({
+          id,
+          idempotencyKey: 'r1',
+          platform: 'telegram',
+          sessionKey: 'telegram:dm:42',
+          message,
+          status: 'pending',
+          attempts: 0,
+          platformMessageId: null,
+          lastError: null,
+          createdAt: clock.now(),
+          updatedAt: clock.now(),
+        });
+      });
+
+      it('keeps the first row for a repeated idempotency key and returns its id', async () => {
+        const first = await store.outbox.enqueue('telegram', outbound('r1', { text: 'first' }));
+        await store.outbox.markSending(first);
+        const again = await store.outbox.enqueue('telegram', outbound('r1', { text: 'second' }));
+        const [same] = await Promise.all([
+          store.outbox.enqueue('telegram', outbound('r1')),
+          store.outbox.enqueue('telegram', outbound('r2')),
+        ]);
+        expect(again).toBe(first);
+        expect(same).toBe(first);
+        const row = await store.outbox.get(first);
+        expect(row?.message.text).toBe('first');
+        expect(row?.status).toBe('sending');
+        expect(await store.outbox.listByStatus(['pending', 'sending'])).toHaveLength(2);
+      });
+
+      it('counts attempts on markSending and records errors on retry, failure and unknown outcome', async () => {
+        const id = await store.outbox.enqueue('telegram', outbound('r1'));
+        clock.set(clock.now() + 1000);
+        await store.outbox.markSending(id);
+        let row = await store.outbox.get(id);
+        expect(row).toMatchObject({ status: 'sending', attempts: 1, updatedAt: clock.now() });
+
+        await store.outbox.markRetry(id, '429 Too Many Requests');
+        row = await store.outbox.get(id);
+        expect(row).toMatchObject({ status: 'pending', attempts: 1, lastError: '429 Too Many Requests' });
+
+        await store.outbox.markSending(id);
+        await store.outbox.markSent(id, 'tg-777');
+        row = await store.outbox.get(id);
+        expect(row).toMatchObject({ status: 'sent', attempts: 2, platformMessageId: 'tg-777' });
+
+        const failed = await store.outbox.enqueue('telegram', outbound('r2'));
+        await store.outbox.markSending(failed);
+        await store.outbox.markFailed(failed, '403 bot was blocked');
+        expect(await store.outbox.get(failed)).toMatchObject({
+          status: 'failed',
+          lastError: '403 bot was blocked',
+        });
+
+        const unknown = await store.outbox.enqueue('telegram', outbound('r3'));
+        await store.outbox.markSending(unknown);
+        await store.outbox.markUnknown(unknown, 'socket hang up');
+        expect(await store.outbox.get(unknown)).toMatchObject({
+          status: 'unknown_after_send',
+          lastError: 'socket hang up',
+        });
+      });
+
+      it('keeps a sent row without a platform id as sent with platformMessageId null', async () => {
+        const id = await store.outbox.enqueue('sms', outbound('r1'));
+        await store.outbox.markSending(id);
+        await store.outbox.markSent(id);
+        expect(await store.outbox.get(id)).toMatchObject({ status: 'sent', platformMessageId: null });
+      });
+
+      it('recoverInFlight turns every sending row into unknown_after_send and counts them', async () => {
+        const a = await store.outbox.enqueue('telegram', outbound('a'));
+        const b = await store.outbox.enqueue('discord', outbound('b'));
+        const pending = await store.outbox.enqueue('telegram', outbound('c'));
+        const sent = await store.outbox.enqueue('telegram', outbound('d'));
+        await store.outbox.markSending(a);
+        await store.outbox.markSending(b);
+        await store.outbox.markSending(sent);
+        await store.outbox.markSent(sent, 'x');
+
+        expect(await store.outbox.recoverInFlight()).toBe(2);
+        expect((await store.outbox.get(a))?.status).toBe('unknown_after_send');
+        expect((await store.outbox.get(b))?.status).toBe('unknown_after_send');
+        expect((await store.outbox.get(a))?.lastError).toMatch(/unknown/);
+        expect((await store.outbox.get(pending))?.status).toBe('pending');
+        expect((await store.outbox.get(sent))?.status).toBe('sent');
+        expect(await store.outbox.recoverInFlight()).toBe(0);
+      });
+
+      it('lists by several statuses and by platform, oldest first', async () => {
+        const t1 = await store.outbox.enqueue('telegram', outbound('t1'));
+        const d1 = await store.outbox.enqueue('discord', outbound('d1'));
+        const t2 = await store.outbox.enqueue('telegram', outbound('t2'));
+        await store.outbox.markFailed(t2, 'nope');
+        expect((await store.outbox.listByStatus(['pending', 'failed'])).map((r) => r.id)).toEqual([
+          t1,
+          d1,
+          t2,
+        ]);
+        expect((await store.outbox.listByStatus(['pending'], 'telegram')).map((r) => r.id)).toEqual([t1]);
+        expect(await store.outbox.listByStatus([])).toEqual([]);
+      });
+    });
+
+    describe('transcript', () => {
+      const entry = (conversationId: string, role: 'user' | 'assistant' | 'tool', content: string) => ({
+        sessionKey: 'telegram:dm:42',
+        conversationId,
+        role,
+        content,
+        inputTokens: role === 'assistant' ? 100 : 0,
+        outputTokens: role === 'assistant' ? 20 : 0,
+        model: role === 'assistant' ? 'gpt-test' : null,
+        inboxId: null,
+      });
+
+      it('lists a conversation in the order it was appended, even within one millisecond', async () => {
+        const ids = [
+          await store.transcript.append(entry('c1', 'user', 'one')),
+          await store.transcript.append(entry('c1', 'assistant', 'two')),
+          await store.transcript.append(entry('c2', 'user', 'other conversation')),
+          await store.transcript.append(entry('c1', 'tool', 'three')),
+          await store.transcript.append(entry('c1', 'assistant', 'four')),
+        ];
+        expect(ids).toEqual([...ids].sort((a, b) => a - b));
+        const c1 = await store.transcript.list('c1');
+        expect(c1.map((e) => e.content)).toEqual(['one', 'two', 'three', 'four']);
+        expect(c1[1]).toEqual({ id: ids[1], ...entry('c1', 'assistant', 'two'), createdAt: clock.now() });
+        expect((await store.transcript.list('c2')).map((e) => e.content)).toEqual(['other conversation']);
+        expect(await store.transcript.list('nope')).toEqual([]);
+      });
+
+      it('lists every conversation of a session together, oldest first', async () => {
+        await store.transcript.append(entry('c1', 'user', 'before reset'));
+        await store.transcript.append({ ...entry('x', 'user', 'other chat'), sessionKey: 'discord:dm:1' });
+        await store.transcript.append(entry('c2', 'user', 'after reset'));
+        const all = await store.transcript.listBySession('telegram:dm:42');
+        expect(all.map((e) => [e.conversationId, e.content])).toEqual([
+          ['c1', 'before reset'],
+          ['c2', 'after reset'],
+        ]);
+      });
+
+      it('keeps an explicit createdAt and the inbox id the entry answers', async () => {
+        const inbox = await store.inbox.accept(inbound('m1'), 'telegram:dm:42');
+        const id = await store.transcript.append({
+          ...entry('c1', 'user', 'hi'),
+          inboxId: inbox.id,
+          createdAt: 5,
+        });
+        const [row] = await store.transcript.list('c1');
+        expect(row).toMatchObject({ id, inboxId: inbox.id, createdAt: 5 });
+      });
+
+      it('sums token usage of a conversation and counts its answers as turns', async () => {
+        await store.transcript.append(entry('c1', 'user', 'q1'));
+        await store.transcript.append(entry('c1', 'assistant', 'a1'));
+        await store.transcript.append(entry('c1', 'user', 'q2'));
+        await store.transcript.append({ ...entry('c1', 'assistant', 'a2'), inputTokens: 7, outputTokens: 3 });
+        await store.transcript.append(entry('c2', 'assistant', 'elsewhere'));
+        expect(await store.transcript.usage('c1')).toEqual({ inputTokens: 107, outputTokens: 23, turns: 2 });
+        expect(await store.transcript.usage('empty')).toEqual({ inputTokens: 0, outputTokens: 0, turns: 0 });
+      });
+    });
+
+    describe('timers', () => {
+      it('lists timers soonest first, replaces a timer set again under its key, and cancels', async () => {
+        await store.timers.set({ key: 'idle:s1', actorId: 's1', event: { type: 'IDLE_RESET' }, dueAt: 300 });
+        await store.timers.set({
+          key: 'probe:tg',
+          actorId: 'breaker:tg',
+          event: { type: 'PROBE' },
+          dueAt: 100,
+        });
+        await store.timers.set({
+          key: 'cron:1',
+          actorId: 'cron',
+          event: { type: 'TICK', job: 'j1' },
+          dueAt: 200,
+        });
+        expect((await store.timers.list()).map((t) => t.key)).toEqual(['probe:tg', 'cron:1', 'idle:s1']);
+
+        await store.timers.set({
+          key: 'idle:s1',
+          actorId: 's1',
+          event: { type: 'IDLE_RESET', n: 2 },
+          dueAt: 50,
+        });
+        const timers = await store.timers.list();
+        expect(timers).toHaveLength(3);
+        expect(timers[0]).toEqual({
+          key: 'idle:s1',
+          actorId: 's1',
+          event: { type: 'IDLE_RESET', n: 2 },
+          dueAt: 50,
+        });
+
+        await store.timers.cancel('cron:1');
+        await store.timers.cancel('never-set');
+        expect((await store.timers.list()).map((t) => t.key)).toEqual(['idle:s1', 'probe:tg']);
+      });
+    });
+
+    describe('actors', () => {
+      const snapshot = {
+        status: 'active',
+        value: { running: 'streaming' },
+        context: { queue: [{ text: 'next', inboxId: 3 }], model: null, flags: [true, false] },
+      };
+
+      it('saves and loads a snapshot with its kind, version, state and time', async () => {
+        await store.actors.save({
+          actorId: 'session:1',
+          kind: 'session',
+          machineVersion: 3,
+          snapshot,
+          state: 'running',
+        });
+        expect(await store.actors.load('session:1')).toEqual({
+          actorId: 'session:1',
+          kind: 'session',
+          machineVersion: 3,
+          snapshot,
+          state: 'running',
+          updatedAt: clock.now(),
+        });
+        expect(await store.actors.load('session:missing')).toBeUndefined();
+      });
+
+      it('replaces the row on a second save (one row per actor)', async () => {
+        await store.actors.save({
+          actorId: 'a',
+          kind: 'session',
+          machineVersion: 1,
+          snapshot,
+          state: 'running',
+        });
+        await store.actors.save({
+          actorId: 'a',
+          kind: 'session',
+          machineVersion: 2,
+          snapshot: { value: 'idle' },
+          state: 'idle',
+          updatedAt: 42,
+        });
+        expect(await store.actors.list('session')).toEqual([
+          {
+            actorId: 'a',
+            kind: 'session',
+            machineVersion: 2,
+            snapshot: { value: 'idle' },
+            state: 'idle',
+            updatedAt: 42,
+          },
+        ]);
+      });
+
+      it('lists by kind and by top-level state, and deletes', async () => {
+        await store.actors.save({
+          actorId: 's2',
+          kind: 'session',
+          machineVersion: 1,
+          snapshot: {},
+          state: 'idle',
+        });
+        await store.actors.save({
+          actorId: 's1',
+          kind: 'session',
+          machineVersion: 1,
+          snapshot: {},
+          state: 'running',
+        });
+        await store.actors.save({
+          actorId: 's3',
+          kind: 'session',
+          machineVersion: 1,
+          snapshot: {},
+          state: 'approval',
+        });
+        await store.actors.save({
+          actorId: 'b1',
+          kind: 'background',
+          machineVersion: 1,
+          snapshot: {},
+          state: 'running',
+        });
+        expect((await store.actors.list('session')).map((r) => r.actorId)).toEqual(['s1', 's2', 's3']);
+        expect((await store.actors.list('session', ['running', 'approval'])).map((r) => r.actorId)).toEqual([
+          's1',
+          's3',
+        ]);
+        expect(await store.actors.list('session', [])).toEqual([]);
+        expect((await store.actors.list('background')).map((r) => r.actorId)).toEqual(['b1']);
+        await store.actors.delete('s1');
+        await store.actors.delete('never-saved');
+        expect((await store.actors.list('session')).map((r) => r.actorId)).toEqual(['s2', 's3']);
+      });
+
+      it('hands out copies: changing a loaded snapshot does not change the stored one', async () => {
+        await store.actors.save({
+          actorId: 'a',
+          kind: 'session',
+          machineVersion: 1,
+          snapshot,
+          state: 'running',
+        });
+        const loaded = await store.actors.load('a');
+        (loaded!.snapshot as typeof snapshot).context.queue.push({ text: 'sneaky', inboxId: 9 });
+        expect((await store.actors.load('a'))?.snapshot).toEqual(snapshot);
+      });
+
+      it('refuses a snapshot with no JSON form on its own, without losing writes made with it', async () => {
+        const bad = store.actors.save({
+          actorId: 'bad',
+          kind: 'session',
+          machineVersion: 1,
+          snapshot: { n: 1n },
+          state: 'idle',
+        });
+        const good = store.meta.set('k', 'v');
+        await expectCoded(bad, 'GATEWAY_ERR_STORE');
+        await good;
+        expect(await store.meta.get('k')).toBe('v');
+        expect(await store.actors.load('bad')).toBeUndefined();
+      });
+    });
+
+    describe('meta', () => {
+      it('gets, sets, replaces and deletes values', async () => {
+        expect(await store.meta.get('clean_shutdown')).toBeUndefined();
+        await store.meta.set('clean_shutdown', 'false');
+        await store.meta.set('clean_shutdown', 'true');
+        expect(await store.meta.get('clean_shutdown')).toBe('true');
+        await store.meta.delete('clean_shutdown');
+        expect(await store.meta.get('clean_shutdown')).toBeUndefined();
+      });
+    });
+
+    describe('lifecycle', () => {
+      it('flush resolves with the writes made before it visible', async () => {
+        const write = store.meta.set('k', 'v');
+        await store.flush();
+        expect(await store.meta.get('k')).toBe('v');
+        await write;
+      });
+
+      it('refuses reads and writes after close with GATEWAY_ERR_STORE', async () => {
+        await store.close();
+        await expectCoded(store.meta.set('k', 'v'), 'GATEWAY_ERR_STORE');
+        await expectCoded(store.meta.get('k'), 'GATEWAY_ERR_STORE');
+        await expectCoded(store.inbox.accept(inbound('m'), 's'), 'GATEWAY_ERR_STORE');
+        await store.close();
+      });
+    });
+  });
+}
