@@ -55,11 +55,11 @@ export interface GatewayCommandOptions {
 }
 
 /** The module that builds the runtime from a configuration. */
-const RUNTIME_MODULE = '../runtime/from-config.ts';
+
 
 /** Starts the runtime through `src/runtime/from-config.ts`. */
 export const startRuntimeFromModule: StartRuntime = async (opts) => {
-  const { startFromConfig } = (await import(RUNTIME_MODULE)) as { startFromConfig: StartRuntime };
+  const { startFromConfig } = await import('../runtime/from-config.ts');
   return startFromConfig(opts);
 };
 

@@ -1,0 +1,89 @@
+/**
+ * Starts a gateway from a validated configuration: the SQLite store in
+ * `$HERMES_HOME/state.db`, the configured agent backend and the enabled
+ * adapters. Used by `hermes gateway`.
+ */
+import { join } from 'node:path';
+import { createApiServerAdapter } from '../adapters/api-server/index.ts';
+import type { Adapter } from '../adapters/contract.ts';
+import { createAgent } from '../agent/create-agent.ts';
+import type { GatewayConfig } from '../config/schema.ts';
+import type { Logger } from '../logger.ts';
+import { createSqliteStore } from '../persistence/sqlite-store.ts';
+import { createGateway, type Gateway, type RuntimeSettings } from './create-gateway.ts';
+
+/** File name of the embedded database inside `$HERMES_HOME`. */
+export const STATE_DB_FILE = 'state.db';
+
+/** Runtime settings from the configuration. */
+export function settingsFromConfig(config: GatewayConfig): Partial<RuntimeSettings> {
+  return {
+    passivateAfterMs: config.sessions.passivate_after_seconds * 1000,
+    autoResumeWindowMs: config.sessions.auto_resume_window_hours * 3_600_000,
+    restartBudget: {
+      maxRestarts: config.gateway.restart_budget.max_restarts,
+      windowMs: config.gateway.restart_budget.window_seconds * 1000,
+    },
+    drainTimeoutMs: config.gateway.drain_timeout_seconds * 1000,
+  };
+}
+
+/** The adapters the configuration enables. */
+export function adaptersFromConfig(config: GatewayConfig): Adapter[] {
+  const adapters: Adapter[] = [];
+  if (config.api_server.enabled) {
+    adapters.push(
+      createApiServerAdapter({
+        host: config.api_server.host,
+        port: config.api_server.port,
+        key: config.api_server.key ?? '',
+        bodyLimitBytes: config.api_server.body_limit_bytes,
+        modelName: config.api_server.model_name,
+      }),
+    );
+  }
+  return adapters;
+}
+
+/**
+ * Creates and starts the gateway a configuration describes.
+ *
+ * @example
+ * const running = await startFromConfig({ config: loadConfig({ home }), home, logger });
+ * process.on('SIGTERM', () => running.stop('SIGTERM'));
+ */
+export async function startFromConfig(opts: {
+  config: GatewayConfig;
+  home: string;
+  logger: Logger;
+}): Promise<{ gateway: Gateway; stop(reason: string): Promise<void> }> {
+  const { config, home, logger } = opts;
+  const adapters = adaptersFromConfig(config);
+  const store = createSqliteStore({ path: join(home, STATE_DB_FILE) });
+  const gateway = createGateway({
+    store,
+    agent: createAgent(config.agent),
+    adapters,
+    settings: settingsFromConfig(config),
+    logger,
+    closeStoreOnStop: true,
+  });
+  if (adapters.length === 0) {
+    logger.warn(
+      {},
+      'No platform is enabled: set api_server.enabled (API_SERVER_ENABLED=true with API_SERVER_KEY) or configure a platform',
+    );
+  }
+  await gateway.start();
+  for (const adapter of adapters) {
+    if ('address' in adapter && typeof adapter.address === 'function') {
+      try {
+        const { host, port } = (adapter as ReturnType<typeof createApiServerAdapter>).address();
+        logger.info({ platform: adapter.name, host, port, url: `http://${host}:${port}/v1` }, 'API server listening');
+      } catch {
+        // not listening: its link reported why
+      }
+    }
+  }
+  return { gateway, stop: (reason: string) => gateway.stop(reason) };
+}
