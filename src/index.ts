@@ -6,11 +6,29 @@
  * const gateway = createGateway({ store: createSqliteStore({ path: 'state.db' }), agent: createAgent({ backend: 'echo' }), adapters: [] });
  * await gateway.start();
  */
+
+export type { SessionView } from './actors/session-directory.ts';
+export {
+  type ApiServerAdapter,
+  type ApiServerOptions,
+  createApiServerAdapter,
+} from './adapters/api-server/index.ts';
 export * from './adapters/contract.ts';
 export * from './agent/index.ts';
+export { loadConfig } from './config/load-config.ts';
+export type { GatewayConfig } from './config/schema.ts';
+export { validateConfig } from './config/validate-config.ts';
 export * from './errors.ts';
+export type { GatewayContext, GatewayEvent } from './machines/gateway.ts';
+export {
+  GATEWAY_MACHINE_VERSION,
+  gatewayMachine,
+  MACHINES,
+  SESSION_MACHINE_VERSION,
+  sessionMachine,
+} from './machines/index.ts';
+export type { PendingMessage, SessionContext, SessionEvent } from './machines/session.ts';
 export * from './persistence/index.ts';
-export { createApiServerAdapter, type ApiServerAdapter, type ApiServerOptions } from './adapters/api-server/index.ts';
 export {
   createGateway,
   DEFAULT_RUNTIME_SETTINGS,
@@ -19,13 +37,6 @@ export {
   type GatewayOptions,
   type RuntimeSettings,
 } from './runtime/create-gateway.ts';
-export { type RuntimeLogger, silentLogger } from './runtime/logger.ts';
-export { sessionKeyOf, type SessionKeyPolicy } from './runtime/session-key.ts';
-export type { SessionView } from './actors/session-directory.ts';
-export { MACHINES, gatewayMachine, sessionMachine, GATEWAY_MACHINE_VERSION, SESSION_MACHINE_VERSION } from './machines/index.ts';
-export type { SessionContext, SessionEvent, PendingMessage } from './machines/session.ts';
-export type { GatewayContext, GatewayEvent } from './machines/gateway.ts';
-export { loadConfig } from './config/load-config.ts';
-export { validateConfig } from './config/validate-config.ts';
-export type { GatewayConfig } from './config/schema.ts';
 export { startFromConfig } from './runtime/from-config.ts';
+export { type RuntimeLogger, silentLogger } from './runtime/logger.ts';
+export { type SessionKeyPolicy, sessionKeyOf } from './runtime/session-key.ts';

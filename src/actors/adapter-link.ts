@@ -5,7 +5,7 @@
  * `CHILD.FAILED` with the time, and stops the adapter when the link stops.
  */
 import { fromCallback } from 'xstate';
-import type { Adapter, IngestResult, InboundMessage } from '../adapters/contract.ts';
+import type { Adapter, InboundMessage, IngestResult } from '../adapters/contract.ts';
 import type { ChildInput, GatewayEvent } from '../machines/gateway.ts';
 import { errorText, type RuntimeLogger } from '../runtime/logger.ts';
 

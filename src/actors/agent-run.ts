@@ -75,7 +75,8 @@ export function createAgentRunLogic(deps: AgentRunDeps) {
             if (e.type === 'text.delta') sendBack({ type: 'AGENT.DELTA', runId, text: e.text });
             else if (e.type === 'tool.start')
               sendBack({ type: 'AGENT.TOOL', runId, phase: 'start', name: e.name, detail: e.arguments });
-            else sendBack({ type: 'AGENT.TOOL', runId, phase: 'end', name: e.name, detail: e.output, ok: e.ok });
+            else
+              sendBack({ type: 'AGENT.TOOL', runId, phase: 'end', name: e.name, detail: e.output, ok: e.ok });
           },
         });
         if (controller.signal.aborted) return;

@@ -93,7 +93,10 @@ export class DurableScheduler {
         await this.#deps.deliver(timer.actorId, timer.event);
         await this.#deps.store.timers.cancel(timer.key);
       } catch (error) {
-        this.#deps.log.error({ key: timer.key, err: errorText(error) }, 'Delivering a timer failed; it stays for the next start');
+        this.#deps.log.error(
+          { key: timer.key, err: errorText(error) },
+          'Delivering a timer failed; it stays for the next start',
+        );
       }
     }
     this.#arm();

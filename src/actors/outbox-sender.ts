@@ -54,7 +54,10 @@ export class OutboxSender {
     this.#running = true;
     const recovered = await this.#deps.store.outbox.recoverInFlight();
     if (recovered) {
-      this.#deps.log.warn({ count: recovered }, 'Replies whose send a crash interrupted are marked unknown_after_send');
+      this.#deps.log.warn(
+        { count: recovered },
+        'Replies whose send a crash interrupted are marked unknown_after_send',
+      );
     }
     await this.reconcile();
     this.notify();
@@ -153,7 +156,10 @@ export class OutboxSender {
         const base = this.#deps.retryBaseMs ?? 1_000;
         const delay = Math.max(error.retryAfterMs ?? 0, base * 2 ** (attempts - 1));
         this.#notBefore.set(row.id, Date.now() + delay);
-        log.warn({ outboxId: row.id, platform: row.platform, attempts, delay, err: errorText(error) }, 'Send failed; will retry');
+        log.warn(
+          { outboxId: row.id, platform: row.platform, attempts, delay, err: errorText(error) },
+          'Send failed; will retry',
+        );
         const timer = setTimeout(() => {
           this.#retryTimers.delete(timer);
           this.notify(row.platform);
@@ -162,7 +168,10 @@ export class OutboxSender {
         this.#retryTimers.add(timer);
       } else {
         await store.outbox.markFailed(row.id, errorText(error));
-        log.error({ outboxId: row.id, platform: row.platform, attempts, err: errorText(error) }, 'Reply could not be delivered');
+        log.error(
+          { outboxId: row.id, platform: row.platform, attempts, err: errorText(error) },
+          'Reply could not be delivered',
+        );
         this.#deps.onSettled?.({ ...row, status: 'failed', lastError: errorText(error) });
       }
     }

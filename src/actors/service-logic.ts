@@ -26,7 +26,8 @@ export function serviceLogic(create: (input: ChildInput) => SupervisedService, n
     const service = create(input);
     service.start().then(
       () => active && sendBack({ type: 'CHILD.UP', id: input.id }),
-      (error) => active && sendBack({ type: 'CHILD.FAILED', id: input.id, error: errorText(error), at: now() }),
+      (error) =>
+        active && sendBack({ type: 'CHILD.FAILED', id: input.id, error: errorText(error), at: now() }),
     );
     return () => {
       active = false;

@@ -8,6 +8,7 @@
  * by the gateway machine (child id `directory`).
  */
 import { type Actor, type ActorOptions, createActor, type InspectionEvent } from 'xstate';
+import { GatewayError } from '../errors.ts';
 import {
   IN_FLIGHT_STATES,
   interruptedContext,
@@ -18,7 +19,6 @@ import {
   sessionMachine,
 } from '../machines/session.ts';
 import type { ActorRow, InboxRow, Store } from '../persistence/store.ts';
-import { GatewayError } from '../errors.ts';
 import { errorText, type RuntimeLogger } from '../runtime/logger.ts';
 
 /** A session's state as observers see it. */
@@ -53,7 +53,7 @@ interface Entry {
 
 /** State value of a snapshot as a string (top level). */
 function stateOf(value: unknown): string {
-  return typeof value === 'string' ? value : Object.keys(value as object)[0] ?? 'unknown';
+  return typeof value === 'string' ? value : (Object.keys(value as object)[0] ?? 'unknown');
 }
 
 /**
@@ -167,7 +167,11 @@ export class SessionDirectory {
     for (const [key, entry] of this.#active) {
       const snap = entry.actor.getSnapshot();
       const quiet = snap.matches('idle') || snap.matches('restartInterrupted');
-      if (quiet && snap.context.queue.length === 0 && now - entry.lastActivity >= this.#deps.passivateAfterMs) {
+      if (
+        quiet &&
+        snap.context.queue.length === 0 &&
+        now - entry.lastActivity >= this.#deps.passivateAfterMs
+      ) {
         this.#active.delete(key);
         entry.actor.stop();
         count++;
@@ -227,7 +231,8 @@ export class SessionDirectory {
     let lastSaved = '';
     if (row) {
       const { snapshot, recovered } = restorableSnapshot(row);
-      if (recovered) this.#deps.log.warn({ sessionKey }, 'Session restored from an in-flight state: restart-interrupted');
+      if (recovered)
+        this.#deps.log.warn({ sessionKey }, 'Session restored from an in-flight state: restart-interrupted');
       const restoreOptions = { snapshot, ...this.#inspectOption() } as ActorOptions<SessionMachine>;
       actor = createActor(this.#deps.logic, restoreOptions as never);
       lastSaved = JSON.stringify(row.snapshot);
@@ -271,11 +276,16 @@ export class SessionDirectory {
         state: stateOf(snapshot.value),
         snapshot,
       })
-      .catch((error) => this.#deps.log.error({ sessionKey, err: errorText(error) }, 'Saving a session failed'));
+      .catch((error) =>
+        this.#deps.log.error({ sessionKey, err: errorText(error) }, 'Saving a session failed'),
+      );
   }
 
   #onError(sessionKey: string, entry: Entry, error: unknown): void {
-    this.#deps.log.error({ sessionKey, err: errorText(error) }, 'Session actor failed; restarting it from its last row');
+    this.#deps.log.error(
+      { sessionKey, err: errorText(error) },
+      'Session actor failed; restarting it from its last row',
+    );
     if (this.#active.get(sessionKey) === entry) this.#active.delete(sessionKey);
     if (entry.restarts >= 3) return;
     void this.#enqueue(async () => {

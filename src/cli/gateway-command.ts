@@ -56,7 +56,6 @@ export interface GatewayCommandOptions {
 
 /** The module that builds the runtime from a configuration. */
 
-
 /** Starts the runtime through `src/runtime/from-config.ts`. */
 export const startRuntimeFromModule: StartRuntime = async (opts) => {
   const { startFromConfig } = await import('../runtime/from-config.ts');

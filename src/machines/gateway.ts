@@ -137,7 +137,10 @@ export const gatewayMachine = setup({
       if (event.type !== 'CHILD.FAILED') return;
       const attempt = (context.children[event.id]?.attempt ?? 0) + 1;
       enqueue.stopChild(event.id);
-      enqueue.spawnChild(logicFor(event.id), { id: event.id, input: { id: event.id, attempt } satisfies ChildInput });
+      enqueue.spawnChild(logicFor(event.id), {
+        id: event.id,
+        input: { id: event.id, attempt } satisfies ChildInput,
+      });
       enqueue.assign({
         children: {
           ...context.children,
@@ -158,13 +161,20 @@ export const gatewayMachine = setup({
     stopFailedChild: enqueueActions(({ context, event, enqueue }) => {
       const id = event.type === 'CHILD.FAILED' ? event.id : (event as { type: string }).type.slice(19);
       const error =
-        event.type === 'CHILD.FAILED' ? event.error : String((event as { error?: unknown }).error ?? 'unknown');
+        event.type === 'CHILD.FAILED'
+          ? event.error
+          : String((event as { error?: unknown }).error ?? 'unknown');
       enqueue.stopChild(id);
       const previous = context.children[id];
       enqueue.assign({
         children: {
           ...context.children,
-          [id]: { status: 'stopped', restarts: previous?.restarts ?? [], lastError: error, attempt: previous?.attempt ?? 0 },
+          [id]: {
+            status: 'stopped',
+            restarts: previous?.restarts ?? [],
+            lastError: error,
+            attempt: previous?.attempt ?? 0,
+          },
         },
       });
     }),
@@ -190,7 +200,8 @@ export const gatewayMachine = setup({
       bootError: null,
     };
     const children: Record<string, ChildStatus> = {};
-    for (const id of childIds(base)) children[id] = { status: 'starting', restarts: [], lastError: null, attempt: 0 };
+    for (const id of childIds(base))
+      children[id] = { status: 'starting', restarts: [], lastError: null, attempt: 0 };
     return { ...base, children };
   },
   initial: 'starting',

@@ -130,7 +130,11 @@ export function interruptedContext(context: SessionContext): SessionContext {
   };
 }
 
-function nextRun(context: SessionContext, messages: PendingMessage[], resume: boolean): Partial<SessionContext> {
+function nextRun(
+  context: SessionContext,
+  messages: PendingMessage[],
+  resume: boolean,
+): Partial<SessionContext> {
   const runCount = context.runCount + 1;
   return { runCount, run: { runId: `${context.conversationId}#${runCount}`, messages, resume } };
 }
@@ -218,7 +222,8 @@ export const sessionMachine = setup({
     ),
     /** Busy-input extension point: the default queues the follow-up as its own next turn. */
     onBusyMessage: assign({
-      queue: ({ context, event }) => (event.type === 'MESSAGE' ? [...context.queue, event.message] : context.queue),
+      queue: ({ context, event }) =>
+        event.type === 'MESSAGE' ? [...context.queue, event.message] : context.queue,
     }),
     markInterrupted: assign(({ context }) => interruptedContext(context)),
   },
@@ -252,7 +257,10 @@ export const sessionMachine = setup({
       on: {
         MESSAGE: {
           target: 'running',
-          actions: ['acceptMessage', assign(({ context, event }) => nextRun(context, [event.message], false))],
+          actions: [
+            'acceptMessage',
+            assign(({ context, event }) => nextRun(context, [event.message], false)),
+          ],
         },
       },
     },
@@ -261,10 +269,7 @@ export const sessionMachine = setup({
       on: {
         MESSAGE: {
           target: 'resuming',
-          actions: [
-            'acceptMessage',
-            assign(({ context, event }) => nextRun(context, [event.message], true)),
-          ],
+          actions: ['acceptMessage', assign(({ context, event }) => nextRun(context, [event.message], true))],
         },
         'AUTO_RESUME.EXPIRED': {
           target: 'idle',

@@ -4,14 +4,14 @@
  * observe it.
  */
 import { type Actor, createActor, fromPromise, type InspectionEvent } from 'xstate';
-import type { Adapter, InboundMessage, IngestResult } from '../adapters/contract.ts';
-import type { Agent } from '../agent/agent.ts';
 import { createAdapterLinkLogic } from '../actors/adapter-link.ts';
 import { createAgentRunLogic } from '../actors/agent-run.ts';
 import { DurableScheduler } from '../actors/durable-scheduler.ts';
 import { OutboxSender } from '../actors/outbox-sender.ts';
 import { serviceLogic } from '../actors/service-logic.ts';
 import { restorableSnapshot, SessionDirectory, type SessionView } from '../actors/session-directory.ts';
+import type { Adapter, InboundMessage, IngestResult } from '../adapters/contract.ts';
+import type { Agent } from '../agent/agent.ts';
 import { GatewayError } from '../errors.ts';
 import { type GatewayContext, type GatewayMachine, gatewayMachine } from '../machines/gateway.ts';
 import { IN_FLIGHT_STATES, SESSION_MACHINE_VERSION, sessionMachine } from '../machines/session.ts';
@@ -129,12 +129,18 @@ export function createGateway(options: GatewayOptions): Gateway {
 
   const ingest = async (message: InboundMessage): Promise<IngestResult> => {
     if (!gateway.getSnapshot().matches('running') && !gateway.getSnapshot().matches('draining')) {
-      throw new GatewayError('GATEWAY_ERR_STATE', 'The gateway is not running; start() it before ingesting messages');
+      throw new GatewayError(
+        'GATEWAY_ERR_STATE',
+        'The gateway is not running; start() it before ingesting messages',
+      );
     }
     const sessionKey = sessionKeyOf(message, settings.sessionKeys);
     const { id, duplicate } = await store.inbox.accept(message, sessionKey);
     if (duplicate) {
-      log.info({ platform: message.platform, platformMessageId: message.platformMessageId }, 'Duplicate message ignored');
+      log.info(
+        { platform: message.platform, platformMessageId: message.platformMessageId },
+        'Duplicate message ignored',
+      );
     } else {
       void directory?.deliver({
         id,
@@ -200,7 +206,10 @@ export function createGateway(options: GatewayOptions): Gateway {
     log.info({ reason: input.reason }, 'Gateway draining');
     const interrupted = (await directory?.drain()) ?? [];
     if (interrupted.length) {
-      log.info({ count: interrupted.length, sessions: interrupted }, 'Runs in flight marked restart-interrupted');
+      log.info(
+        { count: interrupted.length, sessions: interrupted },
+        'Runs in flight marked restart-interrupted',
+      );
     }
     await store.flush();
     outbox?.notify();
@@ -266,8 +275,7 @@ export function createGateway(options: GatewayOptions): Gateway {
     ...(options.inspect ? { inspect: options.inspect } : {}),
   });
   gateway.subscribe({
-    next: (snap) =>
-      emit({ type: 'gateway', state: String(snap.value), children: snap.context.children }),
+    next: (snap) => emit({ type: 'gateway', state: String(snap.value), children: snap.context.children }),
     error: (error) => log.error({ err: errorText(error) }, 'Gateway actor error'),
   });
 
@@ -299,9 +307,13 @@ export function createGateway(options: GatewayOptions): Gateway {
         });
         const snap = gateway.getSnapshot();
         if (snap.status !== 'active') {
-          throw new GatewayError('GATEWAY_ERR_STATE', `The gateway failed to start: ${snap.context.bootError}`, {
-            cause: snap.context.bootError,
-          });
+          throw new GatewayError(
+            'GATEWAY_ERR_STATE',
+            `The gateway failed to start: ${snap.context.bootError}`,
+            {
+              cause: snap.context.bootError,
+            },
+          );
         }
         log.info({ adapters: [...adapters.keys()], agent: agent.name }, 'Gateway running');
       })();

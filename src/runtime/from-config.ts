@@ -79,7 +79,10 @@ export async function startFromConfig(opts: {
     if ('address' in adapter && typeof adapter.address === 'function') {
       try {
         const { host, port } = (adapter as ReturnType<typeof createApiServerAdapter>).address();
-        logger.info({ platform: adapter.name, host, port, url: `http://${host}:${port}/v1` }, 'API server listening');
+        logger.info(
+          { platform: adapter.name, host, port, url: `http://${host}:${port}/v1` },
+          'API server listening',
+        );
       } catch {
         // not listening: its link reported why
       }

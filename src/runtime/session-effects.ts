@@ -35,7 +35,13 @@ export function createSessionEffects(deps: SessionEffectDeps) {
   const guard = (what: string, promise: Promise<unknown>) =>
     promise.catch((error) => log.error({ err: errorText(error) }, `Failed to persist ${what}`));
 
-  const reply = (context: SessionContext, answered: PendingMessage[], key: string, text: string, failed = false) => {
+  const reply = (
+    context: SessionContext,
+    answered: PendingMessage[],
+    key: string,
+    text: string,
+    failed = false,
+  ) => {
     const message: OutboundMessage = {
       chatId: context.chatId,
       chatType: context.chatType,

@@ -21,7 +21,10 @@ export const DEFAULT_SESSION_KEY_POLICY: SessionKeyPolicy = {
  * @example
  * sessionKeyOf({ platform: 'telegram', chatType: 'dm', chatId: '42', ... }) // 'telegram:dm:42'
  */
-export function sessionKeyOf(message: InboundMessage, policy: SessionKeyPolicy = DEFAULT_SESSION_KEY_POLICY): string {
+export function sessionKeyOf(
+  message: InboundMessage,
+  policy: SessionKeyPolicy = DEFAULT_SESSION_KEY_POLICY,
+): string {
   if (message.sessionKey) return message.sessionKey;
   const parts = [message.platform, message.chatType, message.chatId];
   if (message.threadId) parts.push(message.threadId);

@@ -2,32 +2,43 @@ import { GatewayError } from '../errors.ts';
 import type { GatewayOptions } from './create-gateway.ts';
 
 function refuse(option: string, problem: string, fix: string): never {
-  throw new GatewayError('GATEWAY_ERR_OPTION', `createGateway: option "${option}" ${problem}. ${fix}`, { option });
+  throw new GatewayError('GATEWAY_ERR_OPTION', `createGateway: option "${option}" ${problem}. ${fix}`, {
+    option,
+  });
 }
 
 /**
  * Refuses bad `createGateway()` options at once, naming the option and the fix.
  */
 export function validateGatewayOptions(options: GatewayOptions): void {
-  if (!options || typeof options !== 'object') refuse('options', 'is missing', 'Pass { store, agent, adapters }.');
+  if (!options || typeof options !== 'object')
+    refuse('options', 'is missing', 'Pass { store, agent, adapters }.');
   const { store, agent, adapters } = options;
   if (!store || typeof store.migrate !== 'function' || !store.inbox || !store.outbox || !store.actors) {
     refuse('store', 'is not a Store', 'Pass createSqliteStore({ path }) or createMemoryStore().');
   }
   if (!agent || typeof agent.run !== 'function') {
-    refuse('agent', 'is not an Agent (it needs a run() method)', 'Pass createAgent({ backend: "echo" }) or your own.');
+    refuse(
+      'agent',
+      'is not an Agent (it needs a run() method)',
+      'Pass createAgent({ backend: "echo" }) or your own.',
+    );
   }
-  if (adapters !== undefined && !Array.isArray(adapters)) refuse('adapters', 'is not an array', 'Pass an array.');
+  if (adapters !== undefined && !Array.isArray(adapters))
+    refuse('adapters', 'is not an array', 'Pass an array.');
   const names = new Set<string>();
   for (const [i, a] of (adapters ?? []).entries()) {
-    if (!a || typeof a.name !== 'string' || !a.name) refuse(`adapters[${i}].name`, 'is missing', 'Give each adapter a name.');
+    if (!a || typeof a.name !== 'string' || !a.name)
+      refuse(`adapters[${i}].name`, 'is missing', 'Give each adapter a name.');
     for (const method of ['start', 'stop', 'send'] as const) {
       if (typeof a[method] !== 'function') {
         refuse(`adapters[${i}].${method}`, 'is not a function', 'Implement the Adapter contract.');
       }
     }
-    if (!a.capabilities) refuse(`adapters[${i}].capabilities`, 'is missing', 'Spread NO_CAPABILITIES and set yours.');
-    if (names.has(a.name)) refuse(`adapters[${i}].name`, `repeats "${a.name}"`, 'Adapter names must be unique.');
+    if (!a.capabilities)
+      refuse(`adapters[${i}].capabilities`, 'is missing', 'Spread NO_CAPABILITIES and set yours.');
+    if (names.has(a.name))
+      refuse(`adapters[${i}].name`, `repeats "${a.name}"`, 'Adapter names must be unique.');
     names.add(a.name);
   }
   const s = options.settings;

@@ -10,7 +10,12 @@ import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import OpenAI from 'openai';
 import { afterEach, describe, expect, it } from 'vitest';
-import { eventually, freePort, type GatewayProcess, startGatewayProcess } from '../support/gateway-process.ts';
+import {
+  eventually,
+  freePort,
+  type GatewayProcess,
+  startGatewayProcess,
+} from '../support/gateway-process.ts';
 
 const KEY = 'crash-test-key-0123456789';
 // A command-line agent that is slow for prompts containing "slow" (a marker sleep the test can find and clean up).
@@ -33,7 +38,9 @@ afterEach(() => {
 function sessionState(home: string, actorId: string): string | undefined {
   const db = new Database(join(home, 'state.db'), { readonly: true, fileMustExist: true });
   try {
-    const row = db.prepare('select state from actors where actor_id = ?').get(actorId) as { state: string } | undefined;
+    const row = db.prepare('select state from actors where actor_id = ?').get(actorId) as
+      | { state: string }
+      | undefined;
     return row?.state;
   } finally {
     db.close();

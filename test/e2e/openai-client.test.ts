@@ -65,7 +65,10 @@ describe('OpenAI-compatible API end to end', () => {
   });
 
   it('continues a session named by X-Hermes-Session-Id: the model sees the earlier turns', async () => {
-    model.script({ kind: 'text', text: 'Nice to meet you, Ada.' }, { kind: 'text', text: 'Your name is Ada.' });
+    model.script(
+      { kind: 'text', text: 'Nice to meet you, Ada.' },
+      { kind: 'text', text: 'Your name is Ada.' },
+    );
     const headers = { 'X-Hermes-Session-Id': 'e2e-continued' };
     await client.chat.completions.create(
       { model: 'hermes-agent', messages: [{ role: 'user', content: 'My name is Ada.' }] },
@@ -122,7 +125,10 @@ describe('OpenAI-compatible API end to end', () => {
 
   it('runs a tool the model calls and answers with its result', async () => {
     model.script(
-      { kind: 'tool_calls', calls: [{ name: 'terminal', arguments: JSON.stringify({ command: 'echo tool-output-42' }) }] },
+      {
+        kind: 'tool_calls',
+        calls: [{ name: 'terminal', arguments: JSON.stringify({ command: 'echo tool-output-42' }) }],
+      },
       (request) => {
         const tool = request.messages.find((m) => m.role === 'tool');
         return { kind: 'text', text: `The command printed: ${String(tool?.content).trim()}` };
@@ -136,10 +142,16 @@ describe('OpenAI-compatible API end to end', () => {
   });
 
   it('a model failure reaches the client as an OpenAI error, and the session stays usable', async () => {
-    model.script({ kind: 'error', status: 400, message: 'context too long' }, { kind: 'text', text: 'fine now' });
+    model.script(
+      { kind: 'error', status: 400, message: 'context too long' },
+      { kind: 'text', text: 'fine now' },
+    );
     const headers = { 'X-Hermes-Session-Id': 'e2e-failure' };
     await expect(
-      client.chat.completions.create({ model: 'hermes-agent', messages: [{ role: 'user', content: 'x' }] }, { headers }),
+      client.chat.completions.create(
+        { model: 'hermes-agent', messages: [{ role: 'user', content: 'x' }] },
+        { headers },
+      ),
     ).rejects.toMatchObject({ status: 502 });
     const ok = await client.chat.completions.create(
       { model: 'hermes-agent', messages: [{ role: 'user', content: 'again' }] },

@@ -1,10 +1,14 @@
-import { createActor, fromCallback, fromPromise } from 'xstate';
 import { describe, expect, it } from 'vitest';
+import { createActor, fromCallback, fromPromise } from 'xstate';
 import { type ChildInput, type GatewayEvent, gatewayMachine } from '../../src/machines/gateway.ts';
 
 type Behaviour = 'up' | 'fail';
 
-function build(opts: { adapter: Behaviour[]; budget?: { maxRestarts: number; windowMs: number }; boot?: 'ok' | 'fail' }) {
+function build(opts: {
+  adapter: Behaviour[];
+  budget?: { maxRestarts: number; windowMs: number };
+  boot?: 'ok' | 'fail';
+}) {
   const starts: ChildInput[] = [];
   const stops: string[] = [];
   const reports: string[] = [];
@@ -17,8 +21,9 @@ function build(opts: { adapter: Behaviour[]; budget?: { maxRestarts: number; win
     starts.push(input);
     const behaviour = opts.adapter[Math.min(input.attempt, opts.adapter.length - 1)];
     queueMicrotask(() => {
+      clock += 10;
       if (behaviour === 'up') sendBack({ type: 'CHILD.UP', id: input.id });
-      else sendBack({ type: 'CHILD.FAILED', id: input.id, error: `fail ${input.attempt}`, at: (clock += 10) });
+      else sendBack({ type: 'CHILD.FAILED', id: input.id, error: `fail ${input.attempt}`, at: clock });
     });
     return () => stops.push(input.id);
   });

@@ -44,7 +44,10 @@ export function drive(snapshot?: unknown): Driver {
   const aborted: string[] = [];
   const effects: string[] = [];
   const actions = Object.fromEntries(
-    EFFECTS.map((name) => [name, ({ event }: { event: SessionEvent }) => effects.push(`${name}:${event.type}`)]),
+    EFFECTS.map((name) => [
+      name,
+      ({ event }: { event: SessionEvent }) => effects.push(`${name}:${event.type}`),
+    ]),
   );
   const logic = sessionMachine.provide({
     actors: {
@@ -57,7 +60,9 @@ export function drive(snapshot?: unknown): Driver {
   });
   const actor = snapshot
     ? createActor(logic, { snapshot } as never)
-    : createActor(logic, { input: { sessionKey: 'test:dm:1', platform: 'test', chatType: 'dm', chatId: '1' } });
+    : createActor(logic, {
+        input: { sessionKey: 'test:dm:1', platform: 'test', chatType: 'dm', chatId: '1' },
+      });
   actor.start();
   const currentRun = () => actor.getSnapshot().context.run!.runId;
   return {

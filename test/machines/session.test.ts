@@ -12,11 +12,7 @@ describe('session machine', () => {
     expect(d.runs[0]?.run.runId).toBe('test:dm:1/1#1');
     d.done('hi there');
     expect(d.state()).toBe('idle');
-    expect(d.effects).toEqual([
-      'acceptMessage:MESSAGE',
-      'recordUserTurn:MESSAGE',
-      'commitTurn:AGENT.DONE',
-    ]);
+    expect(d.effects).toEqual(['acceptMessage:MESSAGE', 'recordUserTurn:MESSAGE', 'commitTurn:AGENT.DONE']);
     expect(d.actor.getSnapshot().context.run).toBeNull();
   });
 
@@ -40,7 +36,11 @@ describe('session machine', () => {
   it('ignores events of a run that is no longer current', () => {
     const d = drive();
     d.message(1);
-    d.actor.send({ type: 'AGENT.DONE', runId: 'stale', result: { text: 'x', inputTokens: 0, outputTokens: 0, model: null } });
+    d.actor.send({
+      type: 'AGENT.DONE',
+      runId: 'stale',
+      result: { text: 'x', inputTokens: 0, outputTokens: 0, model: null },
+    });
     expect(d.state()).toBe('running');
     expect(d.effects).not.toContain('commitTurn:AGENT.DONE');
   });

@@ -86,7 +86,12 @@ export function startGatewayProcess(env: Record<string, string>): GatewayProcess
       if (found) return Promise.resolve(found);
       return new Promise((done, fail) => {
         const timer = setTimeout(
-          () => fail(new Error(`No log line "${text}" within ${timeoutMs} ms. stderr: ${stderr}\nlogs: ${logs.map((l) => l.msg).join(' | ')}`)),
+          () =>
+            fail(
+              new Error(
+                `No log line "${text}" within ${timeoutMs} ms. stderr: ${stderr}\nlogs: ${logs.map((l) => l.msg).join(' | ')}`,
+              ),
+            ),
           timeoutMs,
         );
         waiters.push({
@@ -106,7 +111,11 @@ export function startGatewayProcess(env: Record<string, string>): GatewayProcess
 }
 
 /** Polls `check` until it returns a truthy value (bounded). */
-export async function eventually<T>(check: () => T | Promise<T>, timeoutMs = 15_000, what = 'condition'): Promise<NonNullable<T>> {
+export async function eventually<T>(
+  check: () => T | Promise<T>,
+  timeoutMs = 15_000,
+  what = 'condition',
+): Promise<NonNullable<T>> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const value = await check();
