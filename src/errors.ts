@@ -51,7 +51,12 @@ export class GatewayError extends Error {
   /** Extra structured details (key paths, fixes, platform names). */
   readonly details: Record<string, unknown>;
 
-  constructor(code: ErrorCode, message: string, details: Record<string, unknown> = {}, options?: ErrorOptions) {
+  constructor(
+    code: ErrorCode,
+    message: string,
+    details: Record<string, unknown> = {},
+    options?: ErrorOptions,
+  ) {
     super(message, options);
     this.name = 'GatewayError';
     this.code = code;
@@ -102,7 +107,12 @@ export class AdapterError extends GatewayError {
     message: string,
     opts: { retryable: boolean; retryAfterMs?: number; cause?: unknown; reason?: string },
   ) {
-    super('GATEWAY_ERR_ADAPTER', `${platform}: ${message}`, { platform, reason: opts.reason }, { cause: opts.cause });
+    super(
+      'GATEWAY_ERR_ADAPTER',
+      `${platform}: ${message}`,
+      { platform, reason: opts.reason },
+      { cause: opts.cause },
+    );
     this.name = 'AdapterError';
     this.platform = platform;
     this.retryable = opts.retryable;

@@ -70,6 +70,8 @@ export interface OutboundMessage {
   sessionKey: string;
   /** Whether the run failed (the text then explains the failure). */
   failed?: boolean;
+  /** Tokens the agent used for this answer, when known. */
+  usage?: { inputTokens: number; outputTokens: number };
 }
 
 /** What the platform said about a sent message. */

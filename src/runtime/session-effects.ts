@@ -40,7 +40,7 @@ export function createSessionEffects(deps: SessionEffectDeps) {
     answered: PendingMessage[],
     key: string,
     text: string,
-    failed = false,
+    extra: Pick<OutboundMessage, 'failed' | 'usage'> = {},
   ) => {
     const message: OutboundMessage = {
       chatId: context.chatId,
@@ -50,7 +50,7 @@ export function createSessionEffects(deps: SessionEffectDeps) {
       inReplyTo: answered.map((m) => m.platformMessageId),
       idempotencyKey: key,
       sessionKey: context.sessionKey,
-      ...(failed ? { failed: true } : {}),
+      ...extra,
     };
     return store.outbox.enqueue(context.platform, message);
   };
@@ -125,7 +125,9 @@ export function createSessionEffects(deps: SessionEffectDeps) {
           model: result.model,
           inboxId: messages.at(-1)?.inboxId ?? null,
         }),
-        reply(context, messages, `${context.run.runId}:reply`, result.text),
+        reply(context, messages, `${context.run.runId}:reply`, result.text, {
+          usage: { inputTokens: result.inputTokens, outputTokens: result.outputTokens },
+        }),
         store.inbox.setStatus(
           messages.map((m) => m.inboxId),
           'done',
@@ -137,7 +139,9 @@ export function createSessionEffects(deps: SessionEffectDeps) {
       const error = errorText((event as { error?: unknown }).error ?? 'unknown error');
       const messages = answered(context);
       finish('failure', [
-        reply(context, messages, `${context.run.runId}:failed`, `⚠️ The agent failed: ${error}`, true),
+        reply(context, messages, `${context.run.runId}:failed`, `⚠️ The agent failed: ${error}`, {
+          failed: true,
+        }),
         store.inbox.setStatus(
           messages.map((m) => m.inboxId),
           'done',

@@ -48,13 +48,20 @@ describe('OpenAI-compatible API end to end', () => {
   });
 
   it('answers a new session and names it in the response header', async () => {
-    model.script({ kind: 'text', text: 'Hello from the model' });
+    model.script({
+      kind: 'text',
+      text: 'Hello from the model',
+      usage: { prompt_tokens: 11, completion_tokens: 4 },
+    });
     const { data, response } = await client.chat.completions
       .create({ model: 'hermes-agent', messages: [{ role: 'user', content: 'Hi!' }] })
       .withResponse();
     expect(data.choices[0]?.message.content).toBe('Hello from the model');
+    expect(data.usage).toEqual({ prompt_tokens: 11, completion_tokens: 4, total_tokens: 15 });
     const sessionId = response.headers.get('x-hermes-session-id');
     expect(sessionId).toBeTruthy();
+    const transcriptUsage = await gateway.store.transcript.usage(`api:${sessionId}/1`);
+    expect(transcriptUsage).toMatchObject({ inputTokens: 11, outputTokens: 4, turns: 1 });
     const session = await gateway.session(`api:${sessionId}`);
     expect(session?.state).toBe('idle');
     const transcript = await gateway.store.transcript.listBySession(`api:${sessionId}`);
@@ -108,17 +115,26 @@ describe('OpenAI-compatible API end to end', () => {
   });
 
   it('streams the answer as it is produced', async () => {
-    model.script({ kind: 'text', text: 'one two three four five', chunks: 5 });
+    model.script({
+      kind: 'text',
+      text: 'one two three four five',
+      chunks: 5,
+      usage: { prompt_tokens: 7, completion_tokens: 5 },
+    });
     const stream = await client.chat.completions.create({
       model: 'hermes-agent',
       stream: true,
+      stream_options: { include_usage: true },
       messages: [{ role: 'user', content: 'count' }],
     });
     const deltas: string[] = [];
+    let usage: unknown;
     for await (const chunk of stream) {
       const piece = chunk.choices[0]?.delta.content;
       if (piece) deltas.push(piece);
+      if (chunk.usage) usage = chunk.usage;
     }
+    expect(usage).toEqual({ prompt_tokens: 7, completion_tokens: 5, total_tokens: 12 });
     expect(deltas.length).toBeGreaterThan(1);
     expect(deltas.join('')).toBe('one two three four five');
   });

@@ -18,6 +18,7 @@ import {
   type StreamTarget,
 } from '../contract.ts';
 import { assertApiKey, createBearerChecker } from './auth.ts';
+import { toCompletionUsage } from './completion-objects.ts';
 import { createHttpServer } from './http-server.ts';
 import { API_PLATFORM } from './inbound-message.ts';
 import { agentFailed, shuttingDown } from './openai-errors.ts';
@@ -213,7 +214,11 @@ export function createApiServerAdapter(opts: ApiServerOptions): ApiServerAdapter
       for (const id of message.inReplyTo) {
         const outcome = message.failed
           ? { kind: 'problem' as const, problem: agentFailed(message.text) }
-          : { kind: 'answer' as const, text: message.text };
+          : {
+              kind: 'answer' as const,
+              text: message.text,
+              ...(message.usage ? { usage: toCompletionUsage(message.usage) } : {}),
+            };
         if (current.pending.settle(id, outcome)) answered = id;
       }
       if (answered === undefined) {

@@ -116,7 +116,7 @@ export function registerChatCompletionsRoute(app: FastifyInstance, deps: ChatCom
       case 'problem':
         return sendProblem(reply, ctx.log, result.problem);
       case 'answer':
-        return reply.send(chatCompletion(identity, result.text));
+        return reply.send(chatCompletion(identity, result.text, result.usage));
     }
   });
 }

@@ -22,6 +22,15 @@ export interface CompletionUsage {
 /** Usage reported when the gateway gives none. */
 export const UNKNOWN_USAGE: CompletionUsage = { prompt_tokens: 0, completion_tokens: 0, total_tokens: 0 };
 
+/** OpenAI's usage object from the gateway's token counts. */
+export function toCompletionUsage(usage: { inputTokens: number; outputTokens: number }): CompletionUsage {
+  return {
+    prompt_tokens: usage.inputTokens,
+    completion_tokens: usage.outputTokens,
+    total_tokens: usage.inputTokens + usage.outputTokens,
+  };
+}
+
 /** `GET /v1/models`: the one model the gateway serves. */
 export function modelList(modelName: string, created: number) {
   return {

@@ -4,10 +4,13 @@
  * one answer (a retried request with the same Idempotency-Key attaches to the
  * first one); the gateway's streamed deltas and final answer reach all of them.
  */
+import type { CompletionUsage } from './completion-objects.ts';
 import { type OpenAIProblem, replyTimedOut } from './openai-errors.ts';
 
 /** How a waiting request ends. */
-export type ReplyOutcome = { kind: 'answer'; text: string } | { kind: 'problem'; problem: OpenAIProblem };
+export type ReplyOutcome =
+  | { kind: 'answer'; text: string; usage?: CompletionUsage }
+  | { kind: 'problem'; problem: OpenAIProblem };
 
 /** One HTTP request waiting for an answer (a JSON or a streaming response). */
 export interface ReplyWaiter {

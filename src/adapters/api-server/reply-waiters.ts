@@ -146,7 +146,7 @@ export function createStreamWaiter(reply: FastifyReply, options: StreamWaiterOpt
         // continue the streamed deltas cannot be taken back and is not repeated.
         if (outcome.text.startsWith(streamedText)) writeDelta(outcome.text.slice(streamedText.length));
         write(sseEvent(chatCompletionChunk(identity, {}, 'stop')));
-        if (options.includeUsage) write(sseEvent(usageChunk(identity, UNKNOWN_USAGE)));
+        if (options.includeUsage) write(sseEvent(usageChunk(identity, outcome.usage ?? UNKNOWN_USAGE)));
       }
       write(SSE_DONE);
       end();
