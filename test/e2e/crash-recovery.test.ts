@@ -59,25 +59,34 @@ function transcript(home: string, sessionKey: string): [string, string][] {
   }
 }
 
+/** A fresh HERMES_HOME with the API server on a free port and the slow exec agent; `start` runs `hermes gateway` in it. */
+async function install() {
+  const home = mkdtempSync(join(tmpdir(), 'hermes-crash-'));
+  dirs.push(home);
+  const port = await freePort();
+  const env = {
+    HERMES_HOME: home,
+    API_SERVER_ENABLED: 'true',
+    API_SERVER_KEY: KEY,
+    API_SERVER_PORT: String(port),
+    HERMES_AGENT_BACKEND: 'exec',
+    HERMES_AGENT_COMMAND: AGENT,
+  };
+  const client = new OpenAI({ baseURL: `http://127.0.0.1:${port}/v1`, apiKey: KEY, maxRetries: 0 });
+  const start = async ({ waitUntilRunning = true } = {}) => {
+    const gateway = startGatewayProcess(env);
+    processes.push(gateway);
+    if (waitUntilRunning) await gateway.waitForLog('Gateway running');
+    return gateway;
+  };
+  return { home, client, start };
+}
+
 describe('crash recovery of the real gateway process', () => {
   it('kill -9 mid-run: restart_interrupted, auto-resume scheduled, the follow-up is answered, the accepted message kept', async () => {
-    const home = mkdtempSync(join(tmpdir(), 'hermes-crash-'));
-    dirs.push(home);
-    const port = await freePort();
-    const env = {
-      HERMES_HOME: home,
-      API_SERVER_ENABLED: 'true',
-      API_SERVER_KEY: KEY,
-      API_SERVER_PORT: String(port),
-      HERMES_AGENT_BACKEND: 'exec',
-      HERMES_AGENT_COMMAND: AGENT,
-    };
-    const client = new OpenAI({ baseURL: `http://127.0.0.1:${port}/v1`, apiKey: KEY, maxRetries: 0 });
+    const { home, client, start } = await install();
     const headers = { 'X-Hermes-Session-Id': 'crash1' };
-
-    const first = startGatewayProcess(env);
-    processes.push(first);
-    await first.waitForLog('Gateway running');
+    const first = await start();
 
     const inFlight = client.chat.completions
       .create({ model: 'hermes-agent', messages: [{ role: 'user', content: 'please be slow' }] }, { headers })
@@ -88,8 +97,7 @@ describe('crash recovery of the real gateway process', () => {
     expect(await first.exited).toBeNull();
     expect(await inFlight).toBeInstanceOf(Error);
 
-    const second = startGatewayProcess(env);
-    processes.push(second);
+    const second = await start({ waitUntilRunning: false });
     const scheduled = await second.waitForLog('Scheduled auto-resume for 1 restart-interrupted session(s)');
     expect(scheduled.sessions).toEqual(['api:crash1']);
     await second.waitForLog('Gateway running');
@@ -112,23 +120,9 @@ describe('crash recovery of the real gateway process', () => {
   });
 
   it('SIGTERM mid-run drains: the run is interrupted, the client is told, and the next start schedules the resume', async () => {
-    const home = mkdtempSync(join(tmpdir(), 'hermes-drain-'));
-    dirs.push(home);
-    const port = await freePort();
-    const env = {
-      HERMES_HOME: home,
-      API_SERVER_ENABLED: 'true',
-      API_SERVER_KEY: KEY,
-      API_SERVER_PORT: String(port),
-      HERMES_AGENT_BACKEND: 'exec',
-      HERMES_AGENT_COMMAND: AGENT,
-    };
-    const client = new OpenAI({ baseURL: `http://127.0.0.1:${port}/v1`, apiKey: KEY, maxRetries: 0 });
+    const { home, client, start } = await install();
     const headers = { 'X-Hermes-Session-Id': 'drain1' };
-
-    const first = startGatewayProcess(env);
-    processes.push(first);
-    await first.waitForLog('Gateway running');
+    const first = await start();
     const inFlight = client.chat.completions.create(
       { model: 'hermes-agent', messages: [{ role: 'user', content: 'slow work please' }] },
       { headers },
@@ -142,8 +136,7 @@ describe('crash recovery of the real gateway process', () => {
     // the agent's process group was ended by the drain
     expect(() => execSync("pgrep -f 'slee[p] 61.25'")).toThrow();
 
-    const second = startGatewayProcess(env);
-    processes.push(second);
+    const second = await start({ waitUntilRunning: false });
     await second.waitForLog('Scheduled auto-resume for 1 restart-interrupted session(s)');
     second.child.kill('SIGTERM');
     expect(await second.exited).toBe(0);
