@@ -5,7 +5,8 @@
  * before the adapter is called, so after a crash a row still `sending` is known
  * to have an unknown outcome: it becomes `unknown_after_send` and is reconciled
  * where the adapter can check; it is never resent blindly. `pending` rows are
- * (re)sent at start. Each platform has its own loop, so a slow or failing
+ * (re)sent at start. Each platform has its own loop, which first reconciles
+ * unknown rows once the adapter is up, then sends pending ones, so a slow or failing
  * platform never delays another.
  */
 import type { Adapter } from '../adapters/contract.ts';
@@ -43,13 +44,15 @@ export class OutboxSender {
   readonly #retryTimers = new Set<NodeJS.Timeout>();
   /** Row id → epoch ms before which a retried row is not sent again. */
   readonly #notBefore = new Map<number, number>();
+  /** Unknown rows already reported as unreconcilable. */
+  readonly #warned = new Set<number>();
   #running = false;
 
   constructor(deps: OutboxSenderDeps) {
     this.#deps = deps;
   }
 
-  /** Marks rows a crash left `sending` as unknown, reconciles unknown rows, then sends pending ones. */
+  /** Marks rows a crash left `sending` as unknown, then wakes the loops (each reconciles, then sends). */
   async start(): Promise<void> {
     this.#running = true;
     const recovered = await this.#deps.store.outbox.recoverInFlight();
@@ -59,33 +62,31 @@ export class OutboxSender {
         'Replies whose send a crash interrupted are marked unknown_after_send',
       );
     }
-    await this.reconcile();
     this.notify();
   }
 
   /**
-   * Checks every `unknown_after_send` row with its adapter: delivered → sent;
-   * not delivered → pending again (sent once more, knowingly). Adapters that
-   * cannot check leave the row for the operator.
+   * Checks the platform's `unknown_after_send` rows with its adapter: delivered
+   * → sent; not delivered → pending again (sent once more, knowingly). Rows of
+   * adapters that cannot check stay for the operator (logged once).
    */
-  async reconcile(): Promise<void> {
-    const unknown = await this.#deps.store.outbox.listByStatus(['unknown_after_send']);
+  async #reconcile(platform: string, adapter: Adapter): Promise<void> {
+    const unknown = await this.#deps.store.outbox.listByStatus(['unknown_after_send'], platform);
     for (const row of unknown) {
-      const adapter = this.#deps.adapters.get(row.platform);
-      if (!adapter?.capabilities.reconcile || !adapter.reconcile || !this.#deps.isUp(row.platform)) {
-        this.#deps.log.warn(
-          { outboxId: row.id, platform: row.platform, idempotencyKey: row.idempotencyKey },
-          'Reply outcome unknown and the platform cannot be checked: not resent',
-        );
+      if (!adapter.capabilities.reconcile || !adapter.reconcile) {
+        if (!this.#warned.has(row.id)) {
+          this.#warned.add(row.id);
+          this.#deps.log.warn(
+            { outboxId: row.id, platform, idempotencyKey: row.idempotencyKey },
+            'Reply outcome unknown and the platform cannot be checked: not resent',
+          );
+        }
         continue;
       }
       try {
         const result = await adapter.reconcile(row.message);
-        if (result.delivered) {
-          await this.#deps.store.outbox.markSent(row.id, result.platformMessageId);
-        } else {
-          await this.#deps.store.outbox.markRetry(row.id, 'not delivered (reconciled)');
-        }
+        if (result.delivered) await this.#deps.store.outbox.markSent(row.id, result.platformMessageId);
+        else await this.#deps.store.outbox.markRetry(row.id, 'not delivered (reconciled)');
       } catch (error) {
         this.#deps.log.warn({ outboxId: row.id, err: errorText(error) }, 'Reconciling a reply failed');
       }
@@ -97,6 +98,11 @@ export class OutboxSender {
     if (!this.#running) return;
     const platforms = platform ? [platform] : [...this.#deps.adapters.keys()];
     for (const p of platforms) this.#kick(p);
+  }
+
+  /** Whether a platform loop is reconciling or sending right now. */
+  get busy(): boolean {
+    return this.#loops.size > 0;
   }
 
   /** Waits until every loop is idle (or the timeout passed). */
@@ -131,6 +137,7 @@ export class OutboxSender {
     if (!this.#running || !this.#deps.isUp(platform)) return;
     const adapter = this.#deps.adapters.get(platform);
     if (!adapter) return;
+    await this.#reconcile(platform, adapter);
     const rows = await this.#deps.store.outbox.listByStatus(['pending'], platform);
     for (const row of rows) {
       if (!this.#running || !this.#deps.isUp(platform)) return;

@@ -13,7 +13,12 @@ import { restorableSnapshot, SessionDirectory, type SessionView } from '../actor
 import type { Adapter, InboundMessage, IngestResult } from '../adapters/contract.ts';
 import type { Agent } from '../agent/agent.ts';
 import { GatewayError } from '../errors.ts';
-import { type GatewayContext, type GatewayMachine, gatewayMachine } from '../machines/gateway.ts';
+import {
+  type GatewayContext,
+  type GatewayMachine,
+  gatewayMachine,
+  SERVICE_IDS,
+} from '../machines/gateway.ts';
 import { IN_FLIGHT_STATES, SESSION_MACHINE_VERSION, sessionMachine } from '../machines/session.ts';
 import type { OutboxRow, Store } from '../persistence/store.ts';
 import { errorText, type RuntimeLogger, silentLogger } from './logger.ts';
@@ -33,6 +38,8 @@ export interface RuntimeSettings {
   drainTimeoutMs: number;
   /** How messages map to sessions. */
   sessionKeys: SessionKeyPolicy;
+  /** How long `start()` waits for adapters to connect before it resolves anyway (default 10 s). */
+  adapterStartWaitMs: number;
 }
 
 /** Default runtime settings. */
@@ -42,6 +49,7 @@ export const DEFAULT_RUNTIME_SETTINGS: RuntimeSettings = {
   restartBudget: { maxRestarts: 5, windowMs: 60_000 },
   drainTimeoutMs: 10_000,
   sessionKeys: DEFAULT_SESSION_KEY_POLICY,
+  adapterStartWaitMs: 10_000,
 };
 
 /** Options of `createGateway()`. */
@@ -71,7 +79,10 @@ export type GatewayObservation =
 
 /** A running (or startable) gateway. */
 export interface Gateway {
-  /** Boots (migrations, restart recovery) and starts every child; resolves once the services are up. */
+  /**
+   * Boots (migrations, restart recovery) and starts every child; resolves once the services are up
+   * and every adapter connected or failed once (or `adapterStartWaitMs` passed).
+   */
   start(): Promise<void>;
   /** Drains (runs in flight become restart-interrupted, replies flushed) and stops. */
   stop(reason?: string): Promise<void>;
@@ -282,16 +293,29 @@ export function createGateway(options: GatewayOptions): Gateway {
   let started: Promise<void> | undefined;
   let stopped: Promise<void> | undefined;
 
-  const waitFor = (predicate: () => boolean) =>
-    new Promise<void>((resolve) => {
-      if (predicate()) return resolve();
+  /** Resolves true once `predicate` holds for the gateway's snapshot, or false after `timeoutMs`. */
+  const waitFor = (predicate: () => boolean, timeoutMs = Number.POSITIVE_INFINITY) =>
+    new Promise<boolean>((resolve) => {
+      if (predicate()) return resolve(true);
+      let timer: NodeJS.Timeout | undefined;
       const sub = gateway.subscribe(() => {
-        if (predicate()) {
-          sub.unsubscribe();
-          resolve();
-        }
+        if (!predicate()) return;
+        sub.unsubscribe();
+        clearTimeout(timer);
+        resolve(true);
       });
+      if (Number.isFinite(timeoutMs)) {
+        timer = setTimeout(() => {
+          sub.unsubscribe();
+          resolve(false);
+        }, timeoutMs);
+      }
     });
+  /** Whether a child has started (or already failed once). */
+  const settledChild = (id: string) => {
+    const c = gateway.getSnapshot().context.children[id];
+    return !c || c.status !== 'starting' || c.attempt > 0;
+  };
 
   const handle: Gateway = {
     actor: gateway,
@@ -302,8 +326,7 @@ export function createGateway(options: GatewayOptions): Gateway {
         await waitFor(() => {
           const snap = gateway.getSnapshot();
           if (snap.status !== 'active') return true;
-          if (!snap.matches('running')) return false;
-          return Object.values(snap.context.children).every((c) => c.status !== 'starting' || c.attempt > 0);
+          return snap.matches('running') && SERVICE_IDS.every(settledChild);
         });
         const snap = gateway.getSnapshot();
         if (snap.status !== 'active') {
@@ -315,6 +338,11 @@ export function createGateway(options: GatewayOptions): Gateway {
             },
           );
         }
+        const linkIds = [...adapters.keys()].map((name) => `adapter:${name}`);
+        await waitFor(() => linkIds.every(settledChild), settings.adapterStartWaitMs);
+        const connecting = linkIds.filter((id) => !settledChild(id));
+        if (connecting.length)
+          log.warn({ adapters: connecting }, 'Adapters still connecting; the gateway runs meanwhile');
         log.info({ adapters: [...adapters.keys()], agent: agent.name }, 'Gateway running');
       })();
       return started;
@@ -352,7 +380,7 @@ export function createGateway(options: GatewayOptions): Gateway {
         await store.flush();
         const pending = await store.outbox.listByStatus(['pending', 'sending']);
         const waiting = pending.filter((r) => up.has(r.platform));
-        if (!busy && waiting.length === 0) return;
+        if (!busy && waiting.length === 0 && !outbox?.busy) return;
         await new Promise((r) => setTimeout(r, 10));
       }
       throw new GatewayError('GATEWAY_ERR_STATE', `The gateway did not settle within ${timeoutMs} ms`);
