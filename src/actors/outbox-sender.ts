@@ -5,9 +5,9 @@
  * before the adapter is called, so after a crash a row still `sending` is known
  * to have an unknown outcome: it becomes `unknown_after_send` and is reconciled
  * where the adapter can check; it is never resent blindly. `pending` rows are
- * (re)sent at start. Each platform has its own loop, which first reconciles
- * unknown rows once the adapter is up, then sends pending ones, so a slow or failing
- * platform never delays another.
+ * (re)sent at start. When a platform is up, a scan reconciles its unknown
+ * rows, then each chat with pending replies gets a lane that sends them in
+ * order; lanes run in parallel, so a slow chat or platform never delays another.
  */
 import type { Adapter } from '../adapters/contract.ts';
 import { AdapterError } from '../errors.ts';
@@ -39,7 +39,11 @@ export interface OutboxSenderDeps {
  */
 export class OutboxSender {
   readonly #deps: OutboxSenderDeps;
+  /** Platform scans in progress. */
   readonly #loops = new Map<string, Promise<void>>();
+  /** Chat lanes in progress, keyed by platform and session. */
+  readonly #lanes = new Map<string, Promise<void>>();
+  readonly #dirtyLanes = new Set<string>();
   readonly #dirty = new Set<string>();
   readonly #retryTimers = new Set<NodeJS.Timeout>();
   /** Row id → epoch ms before which a retried row is not sent again. */
@@ -100,16 +104,19 @@ export class OutboxSender {
     for (const p of platforms) this.#kick(p);
   }
 
-  /** Whether a platform loop is reconciling or sending right now. */
+  /** Whether a platform scan or a chat lane is reconciling or sending right now. */
   get busy(): boolean {
-    return this.#loops.size > 0;
+    return this.#loops.size > 0 || this.#lanes.size > 0;
   }
 
-  /** Waits until every loop is idle (or the timeout passed). */
+  /** Waits until every scan and lane is idle (or the timeout passed). */
   async idle(timeoutMs = 5_000): Promise<void> {
     const deadline = Date.now() + timeoutMs;
-    while (this.#loops.size > 0 && Date.now() < deadline) {
-      await Promise.race([Promise.all(this.#loops.values()), new Promise((r) => setTimeout(r, 50))]);
+    while (this.busy && Date.now() < deadline) {
+      await Promise.race([
+        Promise.all([...this.#loops.values(), ...this.#lanes.values()]),
+        new Promise((r) => setTimeout(r, 50)),
+      ]);
     }
   }
 
@@ -126,25 +133,55 @@ export class OutboxSender {
       this.#dirty.add(platform);
       return;
     }
-    const loop = this.#drainPlatform(platform).finally(() => {
-      this.#loops.delete(platform);
-      if (this.#dirty.delete(platform)) this.#kick(platform);
-    });
-    this.#loops.set(platform, loop);
+    const scan = this.#scanPlatform(platform)
+      .catch((error) => this.#deps.log.error({ platform, err: errorText(error) }, 'Outbox scan failed'))
+      .finally(() => {
+        this.#loops.delete(platform);
+        if (this.#dirty.delete(platform)) this.#kick(platform);
+      });
+    this.#loops.set(platform, scan);
   }
 
-  async #drainPlatform(platform: string): Promise<void> {
+  /** Reconciles the platform's unknown rows, then starts a lane for every chat with pending replies. */
+  async #scanPlatform(platform: string): Promise<void> {
     if (!this.#running || !this.#deps.isUp(platform)) return;
     const adapter = this.#deps.adapters.get(platform);
     if (!adapter) return;
     await this.#reconcile(platform, adapter);
     const rows = await this.#deps.store.outbox.listByStatus(['pending'], platform);
-    for (const row of rows) {
-      if (!this.#running || !this.#deps.isUp(platform)) return;
-      if ((this.#notBefore.get(row.id) ?? 0) > Date.now()) continue;
-      this.#notBefore.delete(row.id);
-      await this.#sendOne(adapter, row);
+    const chats = new Set(rows.map((r) => r.sessionKey));
+    for (const sessionKey of chats) this.#startLane(platform, sessionKey, adapter);
+  }
+
+  /**
+   * One lane per chat: its replies go out one after another, in order, while
+   * other chats' lanes send in parallel (a hanging chat never holds up another).
+   */
+  #startLane(platform: string, sessionKey: string, adapter: Adapter): void {
+    const key = `${platform}\u0000${sessionKey}`;
+    if (this.#lanes.has(key)) {
+      this.#dirtyLanes.add(key);
+      return;
     }
+    const lane = (async () => {
+      do {
+        this.#dirtyLanes.delete(key);
+        const rows = (await this.#deps.store.outbox.listByStatus(['pending'], platform)).filter(
+          (r) => r.sessionKey === sessionKey,
+        );
+        for (const row of rows) {
+          if (!this.#running || !this.#deps.isUp(platform)) return;
+          if ((this.#notBefore.get(row.id) ?? 0) > Date.now()) continue;
+          this.#notBefore.delete(row.id);
+          await this.#sendOne(adapter, row);
+        }
+      } while (this.#dirtyLanes.has(key));
+    })()
+      .catch((error) =>
+        this.#deps.log.error({ platform, sessionKey, err: errorText(error) }, 'Outbox lane failed'),
+      )
+      .finally(() => this.#lanes.delete(key));
+    this.#lanes.set(key, lane);
   }
 
   async #sendOne(adapter: Adapter, row: OutboxRow): Promise<void> {
