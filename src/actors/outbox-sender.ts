@@ -166,9 +166,7 @@ export class OutboxSender {
     const lane = (async () => {
       do {
         this.#dirtyLanes.delete(key);
-        const rows = (await this.#deps.store.outbox.listByStatus(['pending'], platform)).filter(
-          (r) => r.sessionKey === sessionKey,
-        );
+        const rows = await this.#deps.store.outbox.listByStatus(['pending'], platform, sessionKey);
         for (const row of rows) {
           if (!this.#running || !this.#deps.isUp(platform)) return;
           if ((this.#notBefore.get(row.id) ?? 0) > Date.now()) continue;

@@ -225,10 +225,15 @@ function memoryOutbox(t: MemoryTables): OutboxStore {
           : { status: 'unknown_after_send', lastError: error },
       );
     },
-    async listByStatus(statuses: OutboxStatus[], platform?: string) {
+    async listByStatus(statuses: OutboxStatus[], platform?: string, sessionKey?: string) {
       t.assertOpen();
       return [...t.outbox.values()]
-        .filter((r) => statuses.includes(r.status) && (platform === undefined || r.platform === platform))
+        .filter(
+          (r) =>
+            statuses.includes(r.status) &&
+            (platform === undefined || r.platform === platform) &&
+            (sessionKey === undefined || r.sessionKey === sessionKey),
+        )
         .sort(byId)
         .map(loadOutbox);
     },

@@ -110,11 +110,12 @@ export class SqlOutboxStore implements OutboxStore {
   }
 
   /** Rows with one of the statuses (optionally of one platform), oldest first. */
-  async listByStatus(statuses: OutboxStatus[], platform?: string): Promise<OutboxRow[]> {
+  async listByStatus(statuses: OutboxStatus[], platform?: string, sessionKey?: string): Promise<OutboxRow[]> {
     if (statuses.length === 0) return [];
     const rows = await readQuery(this.#ctx, `${statuses.join('/')} outbox rows`, () => {
       let query = this.#ctx.db.selectFrom('outbox').selectAll().where('status', 'in', statuses);
       if (platform !== undefined) query = query.where('platform', '=', platform);
+      if (sessionKey !== undefined) query = query.where('session_key', '=', sessionKey);
       return query.orderBy('id').execute();
     });
     return rows.map(toOutboxRow);

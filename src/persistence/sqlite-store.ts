@@ -9,6 +9,7 @@ import { GatewayError } from '../errors.ts';
 import { ImmediateSqliteDialect } from './immediate-sqlite-dialect.ts';
 import { createKyselyStore, type KyselyStore } from './kysely-store.ts';
 import type { Database } from './schema.ts';
+import { withStatementCache } from './statement-cache.ts';
 
 /** Options of `createSqliteStore()`. */
 export interface SqliteStoreOptions {
@@ -60,7 +61,9 @@ export function createSqliteStore(opts: SqliteStoreOptions): KyselyStore {
       { cause: error },
     );
   }
-  const db = new Kysely<Database>({ dialect: new ImmediateSqliteDialect({ database: sqlite }) });
+  const db = new Kysely<Database>({
+    dialect: new ImmediateSqliteDialect({ database: withStatementCache(sqlite) }),
+  });
   return createKyselyStore({
     db,
     dialect: 'sqlite',

@@ -115,7 +115,8 @@ export interface OutboxStore {
   markRetry(id: number, error: string): Promise<void>;
   markFailed(id: number, error: string): Promise<void>;
   markUnknown(id: number, error?: string): Promise<void>;
-  listByStatus(statuses: OutboxStatus[], platform?: string): Promise<OutboxRow[]>;
+  /** Rows in one of `statuses`, oldest first, optionally of one platform and one session. */
+  listByStatus(statuses: OutboxStatus[], platform?: string, sessionKey?: string): Promise<OutboxRow[]>;
   /** At start: every `sending` row becomes `unknown_after_send` (the crash hid the outcome). Returns how many. */
   recoverInFlight(): Promise<number>;
 }
