@@ -12,6 +12,7 @@ import { GatewayError } from '../errors.ts';
 import {
   IN_FLIGHT_STATES,
   interruptedContext,
+  type PendingMessage,
   SESSION_MACHINE_VERSION,
   type SessionContext,
   type SessionEvent,
@@ -48,7 +49,19 @@ interface Entry {
   actor: Actor<SessionMachine>;
   lastActivity: number;
   lastSaved: string;
-  restarts: number;
+}
+
+/** A session restarted after a failure more often than this in one gateway run stays stopped. */
+export const MAX_SESSION_RESTARTS = 3;
+
+/** The small form of an inbox row a session keeps in its snapshot. */
+function pendingOf(row: InboxRow): PendingMessage {
+  return {
+    inboxId: row.id,
+    platformMessageId: row.message.platformMessageId,
+    userId: row.message.userId,
+    text: row.message.text,
+  };
 }
 
 /** State value of a snapshot as a string (top level). */
@@ -92,6 +105,8 @@ export class SessionDirectory {
   readonly #deps: SessionDirectoryDeps;
   readonly #active = new Map<string, Entry>();
   readonly #delivered = new Set<number>();
+  /** Restarts of each session in this gateway run. */
+  readonly #restarts = new Map<string, number>();
   #chain: Promise<void> = Promise.resolve();
   #sweep: NodeJS.Timeout | undefined;
   #accepting = false;
@@ -121,15 +136,7 @@ export class SessionDirectory {
       if (!this.#accepting || this.#delivered.has(row.id) || row.status !== 'accepted') return;
       this.#delivered.add(row.id);
       const entry = await this.#activate(row.sessionKey, row);
-      entry.actor.send({
-        type: 'MESSAGE',
-        message: {
-          inboxId: row.id,
-          platformMessageId: row.message.platformMessageId,
-          userId: row.message.userId,
-          text: row.message.text,
-        },
-      });
+      entry.actor.send({ type: 'MESSAGE', message: pendingOf(row) });
     });
   }
 
@@ -249,7 +256,7 @@ export class SessionDirectory {
         ...this.#inspectOption(),
       });
     }
-    const entry: Entry = { actor, lastActivity: this.#deps.now(), lastSaved, restarts: 0 };
+    const entry: Entry = { actor, lastActivity: this.#deps.now(), lastSaved };
     this.#active.set(sessionKey, entry);
     actor.subscribe({
       next: () => this.#persist(sessionKey, entry),
@@ -281,16 +288,41 @@ export class SessionDirectory {
       );
   }
 
+  /**
+   * One-for-one restart of a failed session from its last row, within a budget
+   * of `MAX_SESSION_RESTARTS` per gateway run. Messages the failed actor had
+   * taken (inbox `delivered`) but its last row does not hold are given to the
+   * restarted actor again, so a failure loses no accepted message.
+   */
   #onError(sessionKey: string, entry: Entry, error: unknown): void {
+    if (this.#active.get(sessionKey) === entry) this.#active.delete(sessionKey);
+    const restarts = (this.#restarts.get(sessionKey) ?? 0) + 1;
+    this.#restarts.set(sessionKey, restarts);
+    if (restarts > MAX_SESSION_RESTARTS) {
+      this.#deps.log.error(
+        { sessionKey, err: errorText(error), restarts: restarts - 1 },
+        'Session actor failed again after its restarts; it stays stopped until the gateway restarts',
+      );
+      return;
+    }
     this.#deps.log.error(
-      { sessionKey, err: errorText(error) },
+      { sessionKey, err: errorText(error), restarts },
       'Session actor failed; restarting it from its last row',
     );
-    if (this.#active.get(sessionKey) === entry) this.#active.delete(sessionKey);
-    if (entry.restarts >= 3) return;
     void this.#enqueue(async () => {
       const restarted = await this.#activate(sessionKey);
-      if (restarted) restarted.restarts = entry.restarts + 1;
+      if (!restarted) return;
+      const context = restarted.actor.getSnapshot().context;
+      const held = new Set(
+        [...context.queue, ...(context.run?.messages ?? []), ...(context.interrupted ?? [])].map(
+          (m) => m.inboxId,
+        ),
+      );
+      const taken = await this.#deps.store.inbox.listByStatus('delivered');
+      for (const row of taken) {
+        if (row.sessionKey !== sessionKey || held.has(row.id)) continue;
+        restarted.actor.send({ type: 'MESSAGE', message: pendingOf(row) });
+      }
     });
   }
 

@@ -187,7 +187,16 @@ export function createGateway(options: GatewayOptions): Gateway {
     await store.meta.delete('clean_shutdown');
     await store.meta.set('started_at', String(now()));
     for (const row of await store.actors.list('session', [...IN_FLIGHT_STATES])) {
-      const { snapshot } = restorableSnapshot(row);
+      let snapshot: unknown;
+      try {
+        ({ snapshot } = restorableSnapshot(row));
+      } catch (error) {
+        log.error(
+          { sessionKey: row.actorId, err: errorText(error) },
+          'A session row cannot be restored; it is left as it is',
+        );
+        continue;
+      }
       await store.actors.save({
         actorId: row.actorId,
         kind: 'session',

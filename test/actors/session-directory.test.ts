@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createAgentRunLogic, RESUME_NOTE } from '../../src/actors/agent-run.ts';
-import { SessionDirectory } from '../../src/actors/session-directory.ts';
+import { MAX_SESSION_RESTARTS, SessionDirectory } from '../../src/actors/session-directory.ts';
 import type { Agent, AgentRequest, ChatMessage } from '../../src/agent/agent.ts';
 import { createEchoAgent } from '../../src/agent/echo-agent.ts';
 import { AbortedError, AgentError } from '../../src/errors.ts';
@@ -206,46 +206,47 @@ describe('session directory', () => {
     expect((await gateway.session('chat:dm:good'))?.context.lastError).toBeNull();
   });
 
-  it('a session actor whose effect throws is restarted alone; other sessions are not affected', async () => {
+  it('a session actor whose effect throws is restarted alone from its row, keeps its message, and others are not affected', async () => {
     const base = memoryStore();
-    // A store whose transcript write throws (synchronously) for one session: the session's entry effect throws.
-    const store: Store = {
-      ...base,
-      migrate: () => base.migrate(),
-      flush: () => base.flush(),
-      close: () => base.close(),
-      transcript: {
-        ...base.transcript,
-        append: (entry) => {
-          if (entry.sessionKey === 'chat:dm:broken') throw new Error('transcript disk unplugged');
-          return base.transcript.append(entry);
-        },
-        list: (id) => base.transcript.list(id),
-        listBySession: (key) => base.transcript.listBySession(key),
-        usage: (id) => base.transcript.usage(id),
-      },
-    };
-    const errors: string[] = [];
-    const logger: RuntimeLogger = {
-      ...silentLogger,
-      error: (obj, msg) => errors.push(`${msg} ${JSON.stringify(obj)}`),
-      child: () => logger,
-    };
+    // A store whose transcript write throws (synchronously) once for one session: the session's entry effect throws.
+    let failures = 0;
+    const store = failingTranscriptStore(
+      base,
+      (sessionKey) => sessionKey === 'chat:dm:broken' && failures++ < 1,
+    );
+    const { errors, logger } = recordingLogger();
     const chat = new MemoryAdapter({ name: 'chat' });
     const gateway = await startGateway({ store, adapters: [chat], logger });
 
     await chat.receive({ chatId: 'broken', text: 'first' });
     await chat.receive({ chatId: 'fine', text: 'hello' });
     await chat.receive({ chatId: 'fine', text: 'again' });
-    await chat.waitForSent(2);
+    await chat.waitForSent(3);
     await gateway.settled();
 
     expect(chat.textsTo('fine')).toEqual(['hello', 'again']);
     expect(errors.some((e) => e.includes('Session actor failed') && e.includes('chat:dm:broken'))).toBe(true);
     expect(gateway.actor.getSnapshot().matches('running')).toBe(true);
-    expect((await gateway.session('chat:dm:fine'))?.state).toBe('idle');
-    // The failed actor was restarted from its last row and takes events again.
+    // The failed actor was restarted from its last row and got the message it had taken again.
+    expect(chat.textsTo('broken')).toEqual(['first']);
     expect(await gateway.session('chat:dm:broken')).toMatchObject({ active: true, state: 'idle' });
+  });
+
+  it('a session that keeps failing stops after its restart budget and is reported', async () => {
+    const store = failingTranscriptStore(memoryStore(), (sessionKey) => sessionKey === 'chat:dm:broken');
+    const { errors, logger } = recordingLogger();
+    const chat = new MemoryAdapter({ name: 'chat' });
+    const gateway = await startGateway({ store, adapters: [chat], logger });
+
+    await chat.receive({ chatId: 'broken', text: 'first' });
+    await chat.receive({ chatId: 'fine', text: 'hello' });
+    await chat.waitForSent(1);
+    await gateway.settled();
+
+    expect(chat.textsTo('fine')).toEqual(['hello']);
+    const failed = errors.filter((e) => e.includes('Session actor failed') && e.includes('chat:dm:broken'));
+    expect(failed).toHaveLength(MAX_SESSION_RESTARTS + 1);
+    expect(failed.at(-1)).toContain('stays stopped');
   });
 
   it('delivers at start the messages that were accepted but not yet handed to their session', async () => {
@@ -366,3 +367,34 @@ describe('session directory on its own', () => {
     expect(await directory.view('chat:dm:quiet')).toMatchObject({ active: false, state: 'idle' });
   });
 });
+
+/** A store whose transcript append throws synchronously when `fail(sessionKey)` says so. */
+function failingTranscriptStore(base: Store, fail: (sessionKey: string) => boolean): Store {
+  return {
+    ...base,
+    migrate: () => base.migrate(),
+    flush: () => base.flush(),
+    close: () => base.close(),
+    transcript: {
+      ...base.transcript,
+      append: (entry) => {
+        if (fail(entry.sessionKey)) throw new Error('transcript disk unplugged');
+        return base.transcript.append(entry);
+      },
+      list: (id) => base.transcript.list(id),
+      listBySession: (key) => base.transcript.listBySession(key),
+      usage: (id) => base.transcript.usage(id),
+    },
+  };
+}
+
+/** A logger that records error lines. */
+function recordingLogger(): { errors: string[]; logger: RuntimeLogger } {
+  const errors: string[] = [];
+  const logger: RuntimeLogger = {
+    ...silentLogger,
+    error: (obj, msg) => errors.push(`${msg} ${JSON.stringify(obj)}`),
+    child: () => logger,
+  };
+  return { errors, logger };
+}
