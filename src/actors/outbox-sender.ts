@@ -204,6 +204,8 @@ export class OutboxSender {
         );
         const timer = setTimeout(() => {
           this.#retryTimers.delete(timer);
+          // the timer decides when the retry is due (the wall clock may lag the timer by a tick)
+          this.#notBefore.delete(row.id);
           this.notify(row.platform);
         }, delay);
         timer.unref();

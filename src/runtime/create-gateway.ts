@@ -97,7 +97,10 @@ export interface Gateway {
   sessions(): SessionView[];
   /** Observes the gateway, every session change and every settled reply. Returns the unsubscribe function. */
   subscribe(listener: (observation: GatewayObservation) => void): () => void;
-  /** Resolves when no session has a run in flight or queued and the outbox is idle (for tests and scripts). */
+  /**
+   * Resolves when every accepted message reached its session, no session has a run in flight or
+   * queued, and the outbox is idle (for tests and scripts).
+   */
   settled(timeoutMs?: number): Promise<void>;
 }
 
@@ -383,13 +386,19 @@ export function createGateway(options: GatewayOptions): Gateway {
     async settled(timeoutMs = 10_000) {
       const deadline = Date.now() + timeoutMs;
       while (Date.now() < deadline) {
+        // Checked in the order a message travels (inbox → session → outbox), so one moving
+        // forward between two checks is always seen by the later one.
+        await store.flush();
+        const undelivered = gateway.getSnapshot().matches('running')
+          ? (await store.inbox.listByStatus('accepted')).length
+          : 0;
         const busy = (directory?.activeViews() ?? []).some(
           (s) => (IN_FLIGHT_STATES as readonly string[]).includes(s.state) || s.context.queue.length > 0,
         );
         await store.flush();
         const pending = await store.outbox.listByStatus(['pending', 'sending']);
         const waiting = pending.filter((r) => up.has(r.platform));
-        if (!busy && waiting.length === 0 && !outbox?.busy) return;
+        if (undelivered === 0 && !busy && waiting.length === 0 && !outbox?.busy) return;
         await new Promise((r) => setTimeout(r, 10));
       }
       throw new GatewayError('GATEWAY_ERR_STATE', `The gateway did not settle within ${timeoutMs} ms`);
