@@ -7,7 +7,7 @@
 import { fromCallback } from 'xstate';
 import type { Agent, ChatMessage } from '../agent/agent.ts';
 import { AbortedError } from '../errors.ts';
-import type { AgentRunInput, SessionEvent } from '../machines/session.ts';
+import type { AgentRunCommand, AgentRunInput, PendingMessage, SessionEvent } from '../machines/session.ts';
 import type { Store } from '../persistence/store.ts';
 import { errorText, type RuntimeLogger } from '../runtime/logger.ts';
 
@@ -50,39 +50,66 @@ export async function buildRunMessages(store: Store, input: AgentRunInput): Prom
 }
 
 /**
- * Creates the `agentRun` actor logic for the session machine.
+ * Creates the `agentRun` actor logic for the session machine. It takes two
+ * commands from the session: `ABORT` (the run is aborted; once it has ended it
+ * reports `AGENT.STOPPED`) and `STEER` (the text is handed to the agent after
+ * its next tool call; `AGENT.DONE` lists the ones it took).
  *
  * @example
  * sessionMachine.provide({ actors: { agentRun: createAgentRunLogic({ agent, store, log }) } })
  */
 export function createAgentRunLogic(deps: AgentRunDeps) {
-  return fromCallback<SessionEvent, AgentRunInput>(({ input, sendBack }) => {
+  return fromCallback<AgentRunCommand, AgentRunInput>(({ input, sendBack, receive }) => {
     const controller = new AbortController();
     const { runId } = input.run;
     const log = deps.log.child({ sessionKey: input.sessionKey, runId });
+    /** Stopped by the session leaving its running state: nothing is reported any more. */
+    let detached = false;
+    /** Aborted on the session's request: the end is reported as AGENT.STOPPED. */
+    let abortRequested = false;
+    const steers: PendingMessage[] = [];
+    const taken: number[] = [];
+    receive((command) => {
+      if (command.type === 'ABORT') {
+        abortRequested = true;
+        controller.abort();
+      } else if (command.type === 'STEER') {
+        steers.push(command.message);
+      }
+    });
+    const report = (event: SessionEvent) => {
+      if (!detached) sendBack(event);
+    };
     void (async () => {
       try {
         const messages = await buildRunMessages(deps.store, input);
-        if (controller.signal.aborted) return;
-        const model = deps.modelFor?.(input.sessionKey);
+        if (controller.signal.aborted) throw new AbortedError();
+        const model = input.settings.model ?? deps.modelFor?.(input.sessionKey);
         const result = await deps.agent.run({
           sessionKey: input.sessionKey,
           messages,
           signal: controller.signal,
           ...(model ? { model } : {}),
+          takeSteered: () => {
+            const texts = steers.map((m) => m.text);
+            taken.push(...steers.map((m) => m.inboxId));
+            steers.length = 0;
+            return texts;
+          },
           onEvent: (e) => {
             if (controller.signal.aborted) return;
-            if (e.type === 'text.delta') sendBack({ type: 'AGENT.DELTA', runId, text: e.text });
+            if (e.type === 'text.delta') report({ type: 'AGENT.DELTA', runId, text: e.text });
             else if (e.type === 'tool.start')
-              sendBack({ type: 'AGENT.TOOL', runId, phase: 'start', name: e.name, detail: e.arguments });
+              report({ type: 'AGENT.TOOL', runId, phase: 'start', name: e.name, detail: e.arguments });
             else
-              sendBack({ type: 'AGENT.TOOL', runId, phase: 'end', name: e.name, detail: e.output, ok: e.ok });
+              report({ type: 'AGENT.TOOL', runId, phase: 'end', name: e.name, detail: e.output, ok: e.ok });
           },
         });
-        if (controller.signal.aborted) return;
-        sendBack({
+        if (controller.signal.aborted) throw new AbortedError();
+        report({
           type: 'AGENT.DONE',
           runId,
+          steeredTaken: taken,
           result: {
             text: result.text,
             inputTokens: result.usage.inputTokens,
@@ -92,13 +119,17 @@ export function createAgentRunLogic(deps: AgentRunDeps) {
         });
       } catch (error) {
         if (controller.signal.aborted || error instanceof AbortedError) {
-          log.info({ err: errorText(error) }, 'Agent run interrupted');
+          log.info({ requested: abortRequested }, 'Agent run interrupted');
+          if (abortRequested) report({ type: 'AGENT.STOPPED', runId });
           return;
         }
         log.warn({ err: errorText(error) }, 'Agent run failed');
-        sendBack({ type: 'AGENT.FAILED', runId, error: errorText(error) });
+        report({ type: 'AGENT.FAILED', runId, error: errorText(error) });
       }
     })();
-    return () => controller.abort();
+    return () => {
+      detached = true;
+      controller.abort();
+    };
   });
 }

@@ -10,6 +10,8 @@
 import { type Actor, type ActorOptions, createActor, type InspectionEvent } from 'xstate';
 import { GatewayError } from '../errors.ts';
 import {
+  type BusyMode,
+  DEFAULT_QUEUE_CAP,
   IN_FLIGHT_STATES,
   interruptedContext,
   type PendingMessage,
@@ -19,6 +21,7 @@ import {
   type SessionMachine,
   sessionMachine,
 } from '../machines/session.ts';
+import { canMigrateSession, migrateSessionSnapshot } from '../machines/session-migrations.ts';
 import type { ActorRow, InboxRow, Store } from '../persistence/store.ts';
 import { errorText, type RuntimeLogger } from '../runtime/logger.ts';
 
@@ -43,6 +46,8 @@ export interface SessionDirectoryDeps {
   inspect?: (event: InspectionEvent) => void;
   /** Called after every snapshot change of a session. */
   onChange?: (view: SessionView) => void;
+  /** The configured busy-input mode and queue cap (default: queue, 32). */
+  busyInput?: () => { mode: BusyMode; queueCap: number };
 }
 
 interface Entry {
@@ -70,19 +75,22 @@ function stateOf(value: unknown): string {
 }
 
 /**
- * Turns a persisted session row into a snapshot that is safe to restore: a
- * snapshot left in an in-flight state (a crash cut the run off) becomes
+ * Turns a persisted session row into a snapshot that is safe to restore: an
+ * older version's snapshot is upgraded, and a snapshot left in an in-flight state (a crash cut the run off) becomes
  * `restartInterrupted`, so restoring never re-runs the agent.
  */
 export function restorableSnapshot(row: ActorRow): { snapshot: unknown; recovered: boolean } {
-  if (row.machineVersion !== SESSION_MACHINE_VERSION) {
+  if (!canMigrateSession(row.machineVersion)) {
     throw new GatewayError(
       'GATEWAY_ERR_SNAPSHOT',
-      `Session ${row.actorId} was saved by session machine v${row.machineVersion}; this gateway runs v${SESSION_MACHINE_VERSION}`,
+      `Session ${row.actorId} was saved by session machine v${row.machineVersion}; this gateway runs v${SESSION_MACHINE_VERSION} and cannot read it`,
       { actorId: row.actorId },
     );
   }
-  const persisted = row.snapshot as { value: unknown; context: SessionContext };
+  const persisted = migrateSessionSnapshot(row.machineVersion, row.snapshot) as {
+    value: unknown;
+    context: SessionContext;
+  };
   if (!(IN_FLIGHT_STATES as readonly string[]).includes(stateOf(persisted.value))) {
     return { snapshot: persisted, recovered: false };
   }
@@ -130,14 +138,28 @@ export class SessionDirectory {
     return this.#active.size;
   }
 
-  /** Hands an accepted inbox message to its session (in arrival order). Ignored while draining. */
-  deliver(row: InboxRow): Promise<void> {
+  /**
+   * Hands an accepted inbox message to its session (in arrival order). Ignored
+   * while draining. `mode` overrides the configured busy-input mode (`/queue`, `/steer`).
+   */
+  deliver(row: InboxRow, mode?: BusyMode): Promise<void> {
     return this.#enqueue(async () => {
       if (!this.#accepting || this.#delivered.has(row.id) || row.status !== 'accepted') return;
       this.#delivered.add(row.id);
       const entry = await this.#activate(row.sessionKey, row);
-      entry.actor.send({ type: 'MESSAGE', message: pendingOf(row) });
+      entry.actor.send(this.#messageEvent(row, mode));
     });
+  }
+
+  #messageEvent(row: InboxRow, mode?: BusyMode): SessionEvent {
+    const policy = this.#deps.busyInput?.() ?? { mode: 'queue' as const, queueCap: DEFAULT_QUEUE_CAP };
+    return {
+      type: 'MESSAGE',
+      message: pendingOf(row),
+      mode: mode ?? policy.mode,
+      at: this.#deps.now(),
+      queueCap: policy.queueCap,
+    };
   }
 
   /** Sends an event to a session, activating it from its row; an unknown session is logged and skipped. */
@@ -321,7 +343,7 @@ export class SessionDirectory {
       const taken = await this.#deps.store.inbox.listByStatus('delivered');
       for (const row of taken) {
         if (row.sessionKey !== sessionKey || held.has(row.id)) continue;
-        restarted.actor.send({ type: 'MESSAGE', message: pendingOf(row) });
+        restarted.actor.send(this.#messageEvent(row));
       }
     });
   }

@@ -77,6 +77,13 @@ export interface AgentRequest {
   onEvent: (event: AgentEvent) => void;
   /** Per-session model override (`provider:model` or a model name). */
   model?: string;
+  /**
+   * Steering: returns (and consumes) the messages the user sent while the run
+   * works. Backends with a tool loop call it after each batch of tool calls and
+   * give the texts to the model as user messages; backends that cannot steer
+   * never call it, and the gateway runs those messages as the next turn.
+   */
+  takeSteered?: () => string[];
 }
 
 /**

@@ -166,6 +166,8 @@ export function createOpenAIAgent(options: OpenAIAgentOptions): Agent {
           if (request.signal.aborted) throw new AbortedError();
           add({ role: 'tool', content: outcome.output, toolCallId: call.id, name: call.name });
         }
+        // Steering: messages the user sent meanwhile reach the model after this batch of tool calls.
+        for (const text of request.takeSteered?.() ?? []) add({ role: 'user', content: text });
       }
     },
   };

@@ -5,6 +5,17 @@
  * - `idle`: nothing runs; a message starts a run, a queued follow-up starts at once.
  * - `running`: the agent run is invoked with the explicit id `agentRun`; its
  *   deltas and tool events arrive as events and are handed to provided actions.
+ *   Inside it, what a new message does depends on the busy-input mode the
+ *   message carries:
+ *   - `working` → `interrupting` (mode `interrupt`): the run is told to abort;
+ *     every message that arrives until it has stopped is merged into one
+ *     prompt, and a new run answers them together with the cut-off turn;
+ *   - `working` (mode `queue`): the message waits in the persisted queue
+ *     (FIFO, capped; an overflow is told to the user) and runs as its own turn;
+ *   - `working` (mode `steer`): the message is handed to the run, which gives it
+ *     to the agent after its next tool call; if the run ends without taking it,
+ *     it becomes the next turn (never lost);
+ *   - `stopping` (`/stop`): the run is aborted, the queue dropped with a notice.
  * - `restartInterrupted`: the gateway stopped (or crashed) while a run was in
  *   flight. The next message of the user resumes the conversation; a durable
  *   timer may expire the resume window.
@@ -14,17 +25,18 @@
  * Pure: no I/O. Effects are named actions (`recordUserTurn`, `commitTurn`, ...)
  * and the `agentRun` actor, all provided from outside with `machine.provide()`.
  * Time and ids come in on events; the machine never reads the clock.
- *
- * Busy input: a `MESSAGE` that arrives while a run is in flight goes to
- * `onBusyMessage`, the single place where the busy-input modes (interrupt,
- * queue, steer) attach. The default queues it as its own next turn, FIFO, in the
- * persisted context, so it survives a restart.
  */
-import { assign, fromCallback, setup } from 'xstate';
+import { assign, enqueueActions, fromCallback, sendTo, setup } from 'xstate';
 import type { ChatType } from '../adapters/contract.ts';
 
 /** Version of the session machine; bump on any change to states or context shape. */
-export const SESSION_MACHINE_VERSION = 1;
+export const SESSION_MACHINE_VERSION = 2;
+
+/** What a message that arrives during a run does. */
+export type BusyMode = 'interrupt' | 'queue' | 'steer';
+
+/** Acknowledgements are sent at most once per this many ms per session. */
+export const BUSY_ACK_INTERVAL_MS = 30_000;
 
 /** A user message waiting for, or taking part in, a turn. Kept small: the full message stays in the inbox. */
 export interface PendingMessage {
@@ -43,6 +55,18 @@ export interface RunInfo {
   messages: PendingMessage[];
   /** True when this turn resumes one a restart interrupted. */
   resume: boolean;
+}
+
+/** Per-session agent settings (`/model`, `/personality`, `/reasoning`). */
+export interface SessionSettings {
+  /** `provider:model` or a model name; null for the configured default. */
+  model: string | null;
+  /** Personality name; null for none. */
+  personality: string | null;
+  /** Reasoning effort (`none`, `low`, `medium`, `high`); null for the default. */
+  reasoning: string | null;
+  /** Whether the model's reasoning is shown in the chat. */
+  showReasoning: boolean;
 }
 
 /** Persisted context of a session actor: ids and JSON only. */
@@ -66,6 +90,15 @@ export interface SessionContext {
   restartInterruptions: number;
   /** Text of the last failure, for `/status`. */
   lastError: string | null;
+  /** Messages that arrived while a run was being interrupted: the next run's prompt. */
+  merging: PendingMessage[];
+  /** Messages of turns cut off by an interrupt: the next answer answers them too. */
+  superseded: PendingMessage[];
+  /** Messages handed to the run to steer it; those it did not take become the next turn. */
+  steered: PendingMessage[];
+  /** Epoch ms of the last busy acknowledgement (from the events' `at`). */
+  lastBusyAckAt: number | null;
+  settings: SessionSettings;
 }
 
 /** What a session actor is created with. */
@@ -87,20 +120,32 @@ export interface RunResult {
 
 /** Events a session accepts. */
 export type SessionEvent =
-  /** A user message, already durable in the inbox. */
-  | { type: 'MESSAGE'; message: PendingMessage }
+  /**
+   * A user message, already durable in the inbox. `mode` says what it does if a
+   * run is in flight; `at` is the time it arrived; `queueCap` bounds the queue.
+   */
+  | { type: 'MESSAGE'; message: PendingMessage; mode?: BusyMode; at?: number; queueCap?: number }
+  /** `/stop`: interrupt the run without running anything queued (only meaningful while running). */
+  | { type: 'STOP' }
+  /** Change per-session settings. */
+  | { type: 'SETTINGS'; patch: Partial<SessionSettings> }
   /** A piece of the answer (from the agent run). */
   | { type: 'AGENT.DELTA'; runId: string; text: string }
   /** A tool started or ended (from the agent run). */
   | { type: 'AGENT.TOOL'; runId: string; phase: 'start' | 'end'; name: string; detail: string; ok?: boolean }
-  /** The run finished with an answer. */
-  | { type: 'AGENT.DONE'; runId: string; result: RunResult }
+  /** The run finished with an answer; `steeredTaken` lists the inbox ids of steer messages the agent received. */
+  | { type: 'AGENT.DONE'; runId: string; result: RunResult; steeredTaken?: number[] }
   /** The run failed. */
   | { type: 'AGENT.FAILED'; runId: string; error: string }
+  /** The run ended after it was told to abort. */
+  | { type: 'AGENT.STOPPED'; runId: string }
   /** The gateway is shutting down: a run in flight becomes restart-interrupted. */
   | { type: 'GATEWAY.DRAIN' }
   /** The window for resuming an interrupted turn is over (durable timer). */
   | { type: 'AUTO_RESUME.EXPIRED' };
+
+/** Events the session sends to its agent run. */
+export type AgentRunCommand = { type: 'ABORT' } | { type: 'STEER'; message: PendingMessage };
 
 /** Input of the `agentRun` actor. */
 export interface AgentRunInput {
@@ -110,24 +155,55 @@ export interface AgentRunInput {
   chatId: string;
   threadId: string | null;
   run: RunInfo;
+  settings: SessionSettings;
 }
+
+/** Default queue cap when a message does not carry one. */
+export const DEFAULT_QUEUE_CAP = 32;
+
+/** Default per-session settings. */
+export const DEFAULT_SESSION_SETTINGS: SessionSettings = {
+  model: null,
+  personality: null,
+  reasoning: null,
+  showReasoning: false,
+};
 
 /** States in which a run is in flight: a persisted snapshot in one of these was cut off by a stop or crash. */
 export const IN_FLIGHT_STATES = ['running', 'resuming'] as const;
 
 /**
- * The context a cut-off session continues with: the run in flight becomes the
- * interrupted turn. Used by the machine on `GATEWAY.DRAIN` and by the runtime
- * when it restores a snapshot that a crash left in an in-flight state.
+ * The context a cut-off session continues with: every message of the turn in
+ * flight (and those merged or steered into it) becomes the interrupted turn.
+ * Used by the machine on `GATEWAY.DRAIN` and by the runtime when it restores a
+ * snapshot that a crash left in an in-flight state.
  */
 export function interruptedContext(context: SessionContext): SessionContext {
   if (!context.run) return context;
   return {
     ...context,
-    interrupted: [...(context.interrupted ?? []), ...context.run.messages],
+    interrupted: [
+      ...(context.interrupted ?? []),
+      ...context.superseded,
+      ...context.run.messages,
+      ...context.merging,
+      ...context.steered,
+    ],
     run: null,
+    merging: [],
+    superseded: [],
+    steered: [],
     restartInterruptions: context.restartInterruptions + 1,
   };
+}
+
+/** Every message the current turn's answer answers, oldest first. */
+export function answeredBy(context: SessionContext): PendingMessage[] {
+  return [
+    ...(context.run?.resume ? (context.interrupted ?? []) : []),
+    ...context.superseded,
+    ...(context.run?.messages ?? []),
+  ];
 }
 
 function nextRun(
@@ -138,6 +214,10 @@ function nextRun(
   const runCount = context.runCount + 1;
   return { runCount, run: { runId: `${context.conversationId}#${runCount}`, messages, resume } };
 }
+
+type MessageEvent = Extract<SessionEvent, { type: 'MESSAGE' }>;
+const modeOf = (event: SessionEvent): BusyMode =>
+  event.type === 'MESSAGE' ? (event.mode ?? 'queue') : 'queue';
 
 function runState(resume: boolean) {
   return {
@@ -152,20 +232,91 @@ function runState(resume: boolean) {
         chatId: context.chatId,
         threadId: context.threadId,
         run: context.run!,
+        settings: context.settings,
       }),
-      onError: { target: 'idle', actions: ['reportRunError', 'reportFailure', 'clearRun'] },
+      onError: { target: '#session.idle', actions: ['reportRunError', 'reportFailure', 'clearRun'] },
     },
     on: {
       'AGENT.DELTA': { guard: 'isCurrentRun', actions: 'streamDelta' },
       'AGENT.TOOL': { guard: 'isCurrentRun', actions: 'reportTool' },
-      'AGENT.DONE': { guard: 'isCurrentRun', target: 'idle', actions: ['commitTurn', 'clearRun'] },
-      'AGENT.FAILED': {
-        guard: 'isCurrentRun',
-        target: 'idle',
-        actions: ['reportRunError', 'reportFailure', 'clearRun'],
+      SETTINGS: { actions: 'applySettings' },
+      'GATEWAY.DRAIN': {
+        target: '#session.restartInterrupted',
+        actions: ['notifyInterrupted', 'markInterrupted'],
       },
-      MESSAGE: { actions: ['acceptMessage', 'onBusyMessage'] },
-      'GATEWAY.DRAIN': { target: 'restartInterrupted', actions: ['notifyInterrupted', 'markInterrupted'] },
+    },
+    initial: 'working',
+    states: {
+      working: {
+        on: {
+          'AGENT.DONE': {
+            guard: 'isCurrentRun',
+            target: '#session.idle',
+            actions: ['commitTurn', 'requeueUntakenSteers', 'clearRun'],
+          },
+          'AGENT.FAILED': {
+            guard: 'isCurrentRun',
+            target: '#session.idle',
+            actions: ['reportRunError', 'reportFailure', 'requeueUntakenSteers', 'clearRun'],
+          },
+          MESSAGE: [
+            {
+              guard: 'wantsInterrupt',
+              target: 'interrupting',
+              actions: ['acceptMessage', 'collectMerge', 'abortRun', 'acknowledgeBusy'],
+            },
+            { guard: 'wantsSteer', actions: ['acceptMessage', 'steerRun', 'acknowledgeBusy'] },
+            { guard: 'queueFull', actions: ['acceptMessage', 'notifyQueueFull'] },
+            { actions: ['acceptMessage', 'enqueue', 'acknowledgeBusy'] },
+          ],
+          STOP: { target: 'stopping', actions: 'abortRun' },
+        },
+      },
+      interrupting: {
+        on: {
+          MESSAGE: { actions: ['acceptMessage', 'collectMerge'] },
+          'AGENT.STOPPED': {
+            guard: 'isCurrentRun',
+            target: '#session.running',
+            reenter: true,
+            actions: 'startMergedRun',
+          },
+          'AGENT.DONE': {
+            guard: 'isCurrentRun',
+            target: '#session.running',
+            reenter: true,
+            actions: 'startMergedRun',
+          },
+          'AGENT.FAILED': {
+            guard: 'isCurrentRun',
+            target: '#session.running',
+            reenter: true,
+            actions: 'startMergedRun',
+          },
+          STOP: 'stopping',
+        },
+      },
+      stopping: {
+        entry: ['notifyStopped', 'dropQueue'],
+        on: {
+          MESSAGE: { actions: ['acceptMessage', 'enqueue'] },
+          'AGENT.STOPPED': {
+            guard: 'isCurrentRun',
+            target: '#session.idle',
+            actions: ['closeStoppedTurn', 'clearRun'],
+          },
+          'AGENT.DONE': {
+            guard: 'isCurrentRun',
+            target: '#session.idle',
+            actions: ['closeStoppedTurn', 'clearRun'],
+          },
+          'AGENT.FAILED': {
+            guard: 'isCurrentRun',
+            target: '#session.idle',
+            actions: ['closeStoppedTurn', 'clearRun'],
+          },
+        },
+      },
     },
     meta: { resume },
   } as const;
@@ -187,14 +338,18 @@ export const sessionMachine = setup({
     input: {} as SessionInput,
   },
   actors: {
-    /** Runs the agent for `input.run`; sends AGENT.* events back. Provided by the runtime. */
-    agentRun: fromCallback<SessionEvent, AgentRunInput>(() => {
+    /** Runs the agent for `input.run`; sends AGENT.* events back; takes ABORT and STEER. Provided by the runtime. */
+    agentRun: fromCallback<AgentRunCommand, AgentRunInput>(() => {
       throw new Error('The agentRun actor must be provided by the runtime');
     }),
   },
   guards: {
     isCurrentRun: ({ context, event }) => 'runId' in event && context.run?.runId === event.runId,
     hasQueue: ({ context }) => context.queue.length > 0,
+    wantsInterrupt: ({ event }) => modeOf(event) === 'interrupt',
+    wantsSteer: ({ event }) => modeOf(event) === 'steer',
+    queueFull: ({ context, event }) =>
+      context.queue.length >= ((event as MessageEvent).queueCap ?? DEFAULT_QUEUE_CAP),
   },
   actions: {
     /** Effect: mark the message's inbox row delivered (it is now in this snapshot). */
@@ -209,21 +364,67 @@ export const sessionMachine = setup({
     commitTurn: () => {},
     /** Effect: tell the user the run failed (outbox) and close its inbox rows. */
     reportFailure: () => {},
-    /** Effect: tell the user that a restart interrupted the run (optional). */
+    /** Effect: tell the user that a restart interrupted the run. */
     notifyInterrupted: () => {},
     /** Effect: close the inbox rows of an interrupted turn nobody resumed. */
     abandonInterrupted: () => {},
+    /** Effect: send ⚡ / ⏳ / ⏩ for the event's mode (called at most once per BUSY_ACK_INTERVAL_MS). */
+    sendBusyAck: () => {},
+    /** Effect: tell the user the queue is full and this message was not queued. */
+    notifyQueueFull: () => {},
+    /** Effect: tell the user the run is being stopped; close the inbox rows of the dropped queue and merge. */
+    notifyStopped: () => {},
+    /** Effect: close the inbox rows of a stopped turn (and of the steer messages it held). */
+    closeStoppedTurn: () => {},
     reportRunError: assign({
       lastError: ({ event }) => String((event as { error?: unknown }).error ?? 'agent run failed'),
     }),
     /** Ends the turn; a finished resume also closes the interrupted turn it answered. */
-    clearRun: assign(({ context }) =>
-      context.run?.resume ? { run: null, interrupted: null, restartInterruptions: 0 } : { run: null },
-    ),
-    /** Busy-input extension point: the default queues the follow-up as its own next turn. */
-    onBusyMessage: assign({
+    clearRun: assign(({ context }) => ({
+      run: null,
+      superseded: [],
+      steered: [],
+      ...(context.run?.resume ? { interrupted: null, restartInterruptions: 0 } : {}),
+    })),
+    enqueue: assign({
       queue: ({ context, event }) =>
         event.type === 'MESSAGE' ? [...context.queue, event.message] : context.queue,
+    }),
+    collectMerge: assign({
+      merging: ({ context, event }) =>
+        event.type === 'MESSAGE' ? [...context.merging, event.message] : context.merging,
+    }),
+    abortRun: sendTo('agentRun', { type: 'ABORT' } satisfies AgentRunCommand),
+    steerRun: enqueueActions(({ context, event, enqueue }) => {
+      if (event.type !== 'MESSAGE') return;
+      enqueue.sendTo('agentRun', { type: 'STEER', message: event.message } satisfies AgentRunCommand);
+      enqueue.assign({ steered: [...context.steered, event.message] });
+    }),
+    /** Steer messages the run ended without giving to the agent go to the front of the queue. */
+    requeueUntakenSteers: assign({
+      queue: ({ context, event }) => {
+        const taken = new Set(event.type === 'AGENT.DONE' ? (event.steeredTaken ?? []) : []);
+        return [...context.steered.filter((m) => !taken.has(m.inboxId)), ...context.queue];
+      },
+    }),
+    /** The interrupted turn is superseded: the merged messages become the next run. */
+    startMergedRun: assign(({ context }) => ({
+      ...nextRun(context, context.merging, false),
+      superseded: [...context.superseded, ...(context.run?.messages ?? []), ...context.steered],
+      merging: [],
+      steered: [],
+    })),
+    dropQueue: assign({ queue: [], merging: [] }),
+    acknowledgeBusy: enqueueActions(({ context, event, enqueue }) => {
+      if (event.type !== 'MESSAGE') return;
+      const at = event.at ?? 0;
+      if (context.lastBusyAckAt !== null && at - context.lastBusyAckAt < BUSY_ACK_INTERVAL_MS) return;
+      enqueue('sendBusyAck');
+      enqueue.assign({ lastBusyAckAt: at });
+    }),
+    applySettings: assign({
+      settings: ({ context, event }) =>
+        event.type === 'SETTINGS' ? { ...context.settings, ...event.patch } : context.settings,
     }),
     markInterrupted: assign(({ context }) => interruptedContext(context)),
   },
@@ -242,6 +443,11 @@ export const sessionMachine = setup({
     interrupted: null,
     restartInterruptions: 0,
     lastError: null,
+    merging: [],
+    superseded: [],
+    steered: [],
+    lastBusyAckAt: null,
+    settings: DEFAULT_SESSION_SETTINGS,
   }),
   initial: 'idle',
   states: {
@@ -262,6 +468,7 @@ export const sessionMachine = setup({
             assign(({ context, event }) => nextRun(context, [event.message], false)),
           ],
         },
+        SETTINGS: { actions: 'applySettings' },
       },
     },
     running: runState(false),
@@ -275,6 +482,7 @@ export const sessionMachine = setup({
           target: 'idle',
           actions: ['abandonInterrupted', assign({ interrupted: null, restartInterruptions: 0 })],
         },
+        SETTINGS: { actions: 'applySettings' },
       },
     },
     resuming: runState(true),

@@ -19,7 +19,13 @@ import {
   gatewayMachine,
   SERVICE_IDS,
 } from '../machines/gateway.ts';
-import { IN_FLIGHT_STATES, SESSION_MACHINE_VERSION, sessionMachine } from '../machines/session.ts';
+import {
+  type BusyMode,
+  DEFAULT_QUEUE_CAP,
+  IN_FLIGHT_STATES,
+  SESSION_MACHINE_VERSION,
+  sessionMachine,
+} from '../machines/session.ts';
 import type { OutboxRow, Store } from '../persistence/store.ts';
 import { errorText, type RuntimeLogger, silentLogger } from './logger.ts';
 import { createSessionEffects } from './session-effects.ts';
@@ -40,6 +46,12 @@ export interface RuntimeSettings {
   sessionKeys: SessionKeyPolicy;
   /** How long `start()` waits for adapters to connect before it resolves anyway (default 10 s). */
   adapterStartWaitMs: number;
+  /** What a message does while the agent works: interrupt (default), queue or steer. */
+  busyInputMode: BusyMode;
+  /** Most follow-ups a session queues (default 32); an overflow is told to the user. */
+  queueCap: number;
+  /** Whether ⚡ / ⏳ / ⏩ acknowledgements are sent (default true). */
+  busyAckEnabled: boolean;
 }
 
 /** Default runtime settings. */
@@ -50,6 +62,9 @@ export const DEFAULT_RUNTIME_SETTINGS: RuntimeSettings = {
   drainTimeoutMs: 10_000,
   sessionKeys: DEFAULT_SESSION_KEY_POLICY,
   adapterStartWaitMs: 10_000,
+  busyInputMode: 'interrupt',
+  queueCap: DEFAULT_QUEUE_CAP,
+  busyAckEnabled: true,
 };
 
 /** Options of `createGateway()`. */
@@ -69,6 +84,11 @@ export interface GatewayOptions {
   now?: () => number;
   /** Close the store when the gateway stops (default false: the embedder owns it). */
   closeStoreOnStop?: boolean;
+  /**
+   * One-time onboarding hints: `takeBusyTip()` answers true once per install (the
+   * first busy acknowledgement then carries a tip about `display.busy_input_mode`).
+   */
+  onboarding?: { takeBusyTip(): boolean };
 }
 
 /** What observers of a gateway receive. */
@@ -138,7 +158,14 @@ export function createGateway(options: GatewayOptions): Gateway {
 
   const sessionLogic = sessionMachine.provide({
     actors: { agentRun: createAgentRunLogic({ agent, store, log }) },
-    actions: createSessionEffects({ store, adapters, log, onOutbox: () => outbox?.notify() }) as never,
+    actions: createSessionEffects({
+      store,
+      adapters,
+      log,
+      onOutbox: () => outbox?.notify(),
+      busyAckEnabled: () => settings.busyAckEnabled,
+      takeBusyTip: () => options.onboarding?.takeBusyTip() ?? false,
+    }) as never,
   });
 
   const ingest = async (message: InboundMessage): Promise<IngestResult> => {
@@ -251,6 +278,7 @@ export function createGateway(options: GatewayOptions): Gateway {
           log,
           now,
           passivateAfterMs: settings.passivateAfterMs,
+          busyInput: () => ({ mode: settings.busyInputMode, queueCap: settings.queueCap }),
           ...(options.inspect ? { inspect: options.inspect } : {}),
           onChange: (session) => emit({ type: 'session', session }),
         });

@@ -5,13 +5,31 @@
  * session's snapshot.
  */
 import type { Adapter, OutboundMessage } from '../adapters/contract.ts';
-import type { PendingMessage, RunResult, SessionContext, SessionEvent } from '../machines/session.ts';
+import {
+  answeredBy,
+  type BusyMode,
+  type PendingMessage,
+  type RunResult,
+  type SessionContext,
+  type SessionEvent,
+} from '../machines/session.ts';
 import type { Store } from '../persistence/store.ts';
 import { errorText, type RuntimeLogger } from './logger.ts';
 
 /** Sent to a chat whose run a shutdown interrupts. */
 export const RESTART_NOTICE =
   "⚠️ Gateway restarting — your current task will be interrupted. Send any message after restart and I'll try to resume where you left off.";
+
+/** The acknowledgement of a message that arrived while the agent works, by busy-input mode. */
+export const BUSY_ACKS: Record<BusyMode, string> = {
+  interrupt: '⚡ Interrupting — I will answer your new message together with the previous one.',
+  queue: '⏳ Queued — I will get to it when the current task is done.',
+  steer: '⏩ Steering — I will pass that on to the agent after its next step.',
+};
+
+/** The one-time tip that comes with the first busy acknowledgement of an install. */
+export const BUSY_MODE_TIP =
+  'Tip: set display.busy_input_mode in config.yaml to interrupt, queue or steer to choose what a message does while I am working (/queue and /steer work whatever the mode).';
 
 /** What the effects need from the runtime. */
 export interface SessionEffectDeps {
@@ -20,6 +38,10 @@ export interface SessionEffectDeps {
   log: RuntimeLogger;
   /** Called after new outbox rows committed. */
   onOutbox: () => void;
+  /** Whether busy acknowledgements are sent (`display.busy_ack_enabled`, default true). */
+  busyAckEnabled?: () => boolean;
+  /** True once per install: the first acknowledgement carries `BUSY_MODE_TIP`. */
+  takeBusyTip?: () => boolean;
 }
 
 type ActionArgs = { context: SessionContext; event: SessionEvent };
@@ -55,10 +77,7 @@ export function createSessionEffects(deps: SessionEffectDeps) {
     return store.outbox.enqueue(context.platform, message);
   };
 
-  const answered = (context: SessionContext): PendingMessage[] => [
-    ...(context.run?.resume ? (context.interrupted ?? []) : []),
-    ...(context.run?.messages ?? []),
-  ];
+  const answered = answeredBy;
 
   const finish = (what: string, writes: Promise<unknown>[]) =>
     guard(
@@ -153,6 +172,43 @@ export function createSessionEffects(deps: SessionEffectDeps) {
       finish('restart notice', [
         reply(context, answered(context), `${context.run.runId}:interrupted`, RESTART_NOTICE),
       ]);
+    },
+    sendBusyAck: ({ context, event }: ActionArgs) => {
+      if (event.type !== 'MESSAGE' || deps.busyAckEnabled?.() === false) return;
+      const mode = event.mode ?? 'queue';
+      const tip = deps.takeBusyTip?.() ? `\n\n${BUSY_MODE_TIP}` : '';
+      finish('busy acknowledgement', [
+        reply(context, [], `ack:${event.message.inboxId}`, BUSY_ACKS[mode] + tip),
+      ]);
+    },
+    notifyQueueFull: ({ context, event }: ActionArgs) => {
+      if (event.type !== 'MESSAGE') return;
+      finish('queue overflow notice', [
+        reply(
+          context,
+          [event.message],
+          `queue-full:${event.message.inboxId}`,
+          `⚠️ ${context.queue.length} messages are already waiting, so this one was not queued. Send it again when I am done, or /stop the current task.`,
+        ),
+        store.inbox.setStatus([event.message.inboxId], 'done'),
+      ]);
+    },
+    notifyStopped: ({ context }: ActionArgs) => {
+      if (!context.run) return;
+      const dropped = [...context.queue, ...context.merging];
+      const text =
+        dropped.length > 0 ? `⏹ Stopped. ${dropped.length} waiting message(s) were dropped.` : '⏹ Stopped.';
+      finish('stop notice', [
+        reply(context, [...answered(context), ...dropped], `${context.run.runId}:stopped`, text),
+        store.inbox.setStatus(
+          dropped.map((m) => m.inboxId),
+          'done',
+        ),
+      ]);
+    },
+    closeStoppedTurn: ({ context }: ActionArgs) => {
+      const ids = [...answered(context), ...context.steered].map((m) => m.inboxId);
+      if (ids.length) void guard('inbox status', store.inbox.setStatus(ids, 'done'));
     },
     abandonInterrupted: ({ context }: ActionArgs) => {
       const ids = (context.interrupted ?? []).map((m) => m.inboxId);

@@ -260,7 +260,8 @@ describe('session directory', () => {
     const second = await store.inbox.accept(chat.inbound({ chatId: '9', text: 'and this one' }), 'chat:dm:9');
     const other = await store.inbox.accept(chat.inbound({ chatId: '10', text: 'me too' }), 'chat:dm:10');
 
-    const gateway = await startGateway({ store, adapters: [chat] });
+    // queue mode: each redelivered message is its own turn (interrupt mode would merge them)
+    const gateway = await startGateway({ store, adapters: [chat], settings: { busyInputMode: 'queue', busyAckEnabled: false } });
     await chat.waitForSent(3);
     await gateway.settled();
 

@@ -4,6 +4,7 @@
  */
 import { createActor, fromCallback } from 'xstate';
 import {
+  type AgentRunCommand,
   type AgentRunInput,
   type PendingMessage,
   type SessionEvent,
@@ -37,6 +38,10 @@ const EFFECTS = [
   'reportFailure',
   'notifyInterrupted',
   'abandonInterrupted',
+  'sendBusyAck',
+  'notifyQueueFull',
+  'notifyStopped',
+  'closeStoppedTurn',
 ] as const;
 
 export function drive(snapshot?: unknown): Driver {
@@ -51,7 +56,7 @@ export function drive(snapshot?: unknown): Driver {
   );
   const logic = sessionMachine.provide({
     actors: {
-      agentRun: fromCallback<SessionEvent, AgentRunInput>(({ input }) => {
+      agentRun: fromCallback<AgentRunCommand, AgentRunInput>(({ input }) => {
         runs.push(input);
         return () => aborted.push(input.run.runId);
       }),
@@ -78,6 +83,13 @@ export function drive(snapshot?: unknown): Driver {
         result: { text, inputTokens: 3, outputTokens: 5, model: 'm' },
       }),
     fail: (error = 'boom') => actor.send({ type: 'AGENT.FAILED', runId: currentRun(), error }),
-    state: () => String(actor.getSnapshot().value),
+    state: () => statePath(actor.getSnapshot().value),
   };
+}
+
+/** A state value as a dotted path: `idle`, `running.working`. */
+export function statePath(value: unknown): string {
+  if (typeof value === 'string') return value;
+  const [key, child] = Object.entries(value as Record<string, unknown>)[0]!;
+  return `${key}.${statePath(child)}`;
 }

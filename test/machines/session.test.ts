@@ -7,7 +7,7 @@ describe('session machine', () => {
     const d = drive();
     expect(d.state()).toBe('idle');
     d.message(1, 'hello');
-    expect(d.state()).toBe('running');
+    expect(d.state()).toBe('running.working');
     expect(d.runs[0]?.run.messages.map((m) => m.text)).toEqual(['hello']);
     expect(d.runs[0]?.run.runId).toBe('test:dm:1/1#1');
     d.done('hi there');
@@ -21,10 +21,10 @@ describe('session machine', () => {
     d.message(1);
     d.message(2, 'second');
     d.message(3, 'third');
-    expect(d.state()).toBe('running');
+    expect(d.state()).toBe('running.working');
     expect(d.actor.getSnapshot().context.queue.map((m) => m.inboxId)).toEqual([2, 3]);
     d.done();
-    expect(d.state()).toBe('running');
+    expect(d.state()).toBe('running.working');
     expect(d.runs[1]?.run.messages.map((m) => m.text)).toEqual(['second']);
     d.done();
     expect(d.runs[2]?.run.messages.map((m) => m.text)).toEqual(['third']);
@@ -41,7 +41,7 @@ describe('session machine', () => {
       runId: 'stale',
       result: { text: 'x', inputTokens: 0, outputTokens: 0, model: null },
     });
-    expect(d.state()).toBe('running');
+    expect(d.state()).toBe('running.working');
     expect(d.effects).not.toContain('commitTurn:AGENT.DONE');
   });
 
@@ -74,13 +74,13 @@ describe('session machine', () => {
     d.message(2, 'queued');
     d.actor.send({ type: 'GATEWAY.DRAIN' });
     d.message(3, 'are you there?');
-    expect(d.state()).toBe('resuming');
+    expect(d.state()).toBe('resuming.working');
     const resume = d.runs[1]!;
     expect(resume.run.resume).toBe(true);
     expect(resume.run.messages.map((m) => m.text)).toEqual(['are you there?']);
     d.done();
     // the queued follow-up survives and runs next
-    expect(d.state()).toBe('running');
+    expect(d.state()).toBe('running.working');
     expect(d.runs[2]?.run.messages.map((m) => m.text)).toEqual(['queued']);
     const ctx = d.actor.getSnapshot().context;
     expect(ctx.interrupted).toBeNull();

@@ -1,0 +1,47 @@
+/**
+ * Upgrades persisted session snapshots written by older session machine
+ * versions, so a new gateway restores the sessions an older one left. Pure JSON
+ * transformations: one step per version, applied in order.
+ */
+import { DEFAULT_SESSION_SETTINGS, SESSION_MACHINE_VERSION } from './session.ts';
+
+type PersistedSnapshot = { value: unknown; context: Record<string, unknown>; [k: string]: unknown };
+
+/** Step `n` upgrades a snapshot of version `n` to version `n + 1`. */
+const STEPS: Record<number, (snapshot: PersistedSnapshot) => PersistedSnapshot> = {
+  // v2 adds busy-input modes (merging, superseded, steered, acknowledgements) and per-session settings;
+  // `running` and `resuming` became compound states (their in-flight snapshots are restored as
+  // restart-interrupted anyway, so only the context changes).
+  1: (snapshot) => ({
+    ...snapshot,
+    value:
+      snapshot.value === 'running' || snapshot.value === 'resuming'
+        ? { [snapshot.value]: 'working' }
+        : snapshot.value,
+    context: {
+      ...snapshot.context,
+      merging: [],
+      superseded: [],
+      steered: [],
+      lastBusyAckAt: null,
+      settings: { ...DEFAULT_SESSION_SETTINGS },
+    },
+  }),
+};
+
+/** Whether a snapshot of `version` can be upgraded to the current session machine. */
+export function canMigrateSession(version: number): boolean {
+  if (version === SESSION_MACHINE_VERSION) return true;
+  for (let v = version; v < SESSION_MACHINE_VERSION; v++) if (!STEPS[v]) return false;
+  return version < SESSION_MACHINE_VERSION;
+}
+
+/**
+ * Upgrades a persisted session snapshot of `version` to the current version.
+ * The caller checks `canMigrateSession(version)` first.
+ */
+export function migrateSessionSnapshot(version: number, snapshot: unknown): unknown {
+  let current = snapshot as PersistedSnapshot;
+  for (let v = version; v < SESSION_MACHINE_VERSION; v++) current = STEPS[v]!(current);
+  return current;
+}
