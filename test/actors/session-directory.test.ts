@@ -261,7 +261,11 @@ describe('session directory', () => {
     const other = await store.inbox.accept(chat.inbound({ chatId: '10', text: 'me too' }), 'chat:dm:10');
 
     // queue mode: each redelivered message is its own turn (interrupt mode would merge them)
-    const gateway = await startGateway({ store, adapters: [chat], settings: { busyInputMode: 'queue', busyAckEnabled: false } });
+    const gateway = await startGateway({
+      store,
+      adapters: [chat],
+      settings: { busyInputMode: 'queue', busyAckEnabled: false },
+    });
     await chat.waitForSent(3);
     await gateway.settled();
 
