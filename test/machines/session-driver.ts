@@ -6,6 +6,7 @@ import { createActor, fromCallback } from 'xstate';
 import {
   type AgentRunCommand,
   type AgentRunInput,
+  type BusyMode,
   type PendingMessage,
   type SessionEvent,
   sessionMachine,
@@ -17,10 +18,14 @@ export interface Driver {
   runs: AgentRunInput[];
   /** Runs whose actor was stopped (aborted). */
   aborted: string[];
+  /** Commands the runs received (`ABORT`, `STEER <text>`), with their run id. */
+  commands: string[];
   /** Named effects called, in order, with the event type. */
   effects: string[];
-  message(n: number, text?: string): void;
-  done(text?: string): void;
+  message(n: number, text?: string, mode?: BusyMode, at?: number, queueCap?: number): void;
+  /** The current run reports that it ended after an abort. */
+  stopped(): void;
+  done(text?: string, steeredTaken?: number[]): void;
   fail(error?: string): void;
   state(): string;
 }
@@ -47,6 +52,7 @@ const EFFECTS = [
 export function drive(snapshot?: unknown): Driver {
   const runs: AgentRunInput[] = [];
   const aborted: string[] = [];
+  const commands: string[] = [];
   const effects: string[] = [];
   const actions = Object.fromEntries(
     EFFECTS.map((name) => [
@@ -56,8 +62,11 @@ export function drive(snapshot?: unknown): Driver {
   );
   const logic = sessionMachine.provide({
     actors: {
-      agentRun: fromCallback<AgentRunCommand, AgentRunInput>(({ input }) => {
+      agentRun: fromCallback<AgentRunCommand, AgentRunInput>(({ input, receive }) => {
         runs.push(input);
+        receive((c) =>
+          commands.push(`${input.run.runId} ${c.type === 'STEER' ? `STEER ${c.message.text}` : c.type}`),
+        );
         return () => aborted.push(input.run.runId);
       }),
     },
@@ -75,12 +84,22 @@ export function drive(snapshot?: unknown): Driver {
     runs,
     aborted,
     effects,
-    message: (n, text) => actor.send({ type: 'MESSAGE', message: pending(n, text) }),
-    done: (text = 'answer') =>
+    commands,
+    message: (n, text, mode, at, queueCap) =>
+      actor.send({
+        type: 'MESSAGE',
+        message: pending(n, text),
+        ...(mode ? { mode } : {}),
+        ...(at !== undefined ? { at } : {}),
+        ...(queueCap !== undefined ? { queueCap } : {}),
+      }),
+    stopped: () => actor.send({ type: 'AGENT.STOPPED', runId: currentRun() }),
+    done: (text = 'answer', steeredTaken?: number[]) =>
       actor.send({
         type: 'AGENT.DONE',
         runId: currentRun(),
         result: { text, inputTokens: 3, outputTokens: 5, model: 'm' },
+        ...(steeredTaken ? { steeredTaken } : {}),
       }),
     fail: (error = 'boom') => actor.send({ type: 'AGENT.FAILED', runId: currentRun(), error }),
     state: () => statePath(actor.getSnapshot().value),

@@ -125,3 +125,93 @@ describe('session machine', () => {
     expect(ctx.interrupted?.map((m) => m.text)).toEqual(['x']);
   });
 });
+
+describe('session machine: busy input', () => {
+  it('interrupt: aborts the run, merges every message sent meanwhile into one prompt, answers the cut-off turn too', () => {
+    const d = drive();
+    d.message(1, 'write a long essay');
+    d.message(2, 'actually, make it short', 'interrupt', 1_000);
+    expect(d.state()).toBe('running.interrupting');
+    expect(d.commands).toEqual(['test:dm:1/1#1 ABORT']);
+    expect(d.effects).toContain('sendBusyAck:MESSAGE');
+    d.message(3, 'and in French', 'interrupt', 2_000);
+    expect(d.state()).toBe('running.interrupting');
+    d.stopped();
+    expect(d.state()).toBe('running.working');
+    expect(d.runs).toHaveLength(2);
+    expect(d.runs[1]?.run.messages.map((m) => m.text)).toEqual(['actually, make it short', 'and in French']);
+    expect(d.actor.getSnapshot().context.superseded.map((m) => m.inboxId)).toEqual([1]);
+    d.done('Court essai.');
+    expect(d.state()).toBe('idle');
+    expect(d.actor.getSnapshot().context.superseded).toEqual([]);
+  });
+
+  it('acknowledges at most once per 30 s per session', () => {
+    const d = drive();
+    d.message(1);
+    d.message(2, 'b', 'queue', 1_000);
+    d.message(3, 'c', 'queue', 20_000);
+    d.message(4, 'd', 'queue', 31_001);
+    expect(d.effects.filter((e) => e.startsWith('sendBusyAck'))).toHaveLength(2);
+  });
+
+  it('queue: an overflow is told to the user and the message is not queued', () => {
+    const d = drive();
+    d.message(1);
+    d.message(2, 'b', 'queue', 0, 2);
+    d.message(3, 'c', 'queue', 0, 2);
+    d.message(4, 'd', 'queue', 0, 2);
+    expect(d.actor.getSnapshot().context.queue.map((m) => m.inboxId)).toEqual([2, 3]);
+    expect(d.effects).toContain('notifyQueueFull:MESSAGE');
+  });
+
+  it('steer: hands the message to the run; what the agent took is answered, what it did not take runs next', () => {
+    const d = drive();
+    d.message(1, 'research X');
+    d.message(2, 'focus on Y', 'steer', 0);
+    d.message(3, 'and Z', 'steer', 0);
+    expect(d.state()).toBe('running.working');
+    expect(d.commands).toEqual(['test:dm:1/1#1 STEER focus on Y', 'test:dm:1/1#1 STEER and Z']);
+    d.done('X with Y', [2]);
+    expect(d.state()).toBe('running.working');
+    expect(d.runs[1]?.run.messages.map((m) => m.text)).toEqual(['and Z']);
+  });
+
+  it('/stop aborts the run, drops the queue with a notice, and runs nothing queued', () => {
+    const d = drive();
+    d.message(1);
+    d.message(2, 'b', 'queue', 0);
+    d.actor.send({ type: 'STOP' });
+    expect(d.state()).toBe('running.stopping');
+    expect(d.commands).toEqual(['test:dm:1/1#1 ABORT']);
+    expect(d.effects).toContain('notifyStopped:STOP');
+    expect(d.actor.getSnapshot().context.queue).toEqual([]);
+    d.stopped();
+    expect(d.state()).toBe('idle');
+    expect(d.effects).toContain('closeStoppedTurn:AGENT.STOPPED');
+    expect(d.runs).toHaveLength(1);
+  });
+
+  it('/stop when nothing runs changes nothing', () => {
+    const d = drive();
+    d.actor.send({ type: 'STOP' });
+    expect(d.state()).toBe('idle');
+    expect(d.effects).toEqual([]);
+  });
+
+  it('a drain during an interrupt keeps every message: the cut-off turn and the merged ones are resumed together', () => {
+    const d = drive();
+    d.message(1, 'first');
+    d.message(2, 'second', 'interrupt', 0);
+    d.actor.send({ type: 'GATEWAY.DRAIN' });
+    expect(d.state()).toBe('restartInterrupted');
+    expect(d.actor.getSnapshot().context.interrupted?.map((m) => m.inboxId)).toEqual([1, 2]);
+  });
+
+  it('per-session settings persist in the context and reach the run', () => {
+    const d = drive();
+    d.actor.send({ type: 'SETTINGS', patch: { model: 'local:llama', reasoning: 'high' } });
+    d.message(1);
+    expect(d.runs[0]?.settings).toMatchObject({ model: 'local:llama', reasoning: 'high', personality: null });
+  });
+});
