@@ -132,8 +132,22 @@ export function createSessionEffects(deps: SessionEffectDeps) {
     commitTurn: ({ context, event }: ActionArgs) => {
       if (event.type !== 'AGENT.DONE' || !context.run) return;
       const result: RunResult = event.result;
-      const messages = answered(context);
+      const taken = new Set(event.steeredTaken ?? []);
+      const steered = context.steered.filter((m) => taken.has(m.inboxId));
+      const messages = [...answered(context), ...steered];
       finish('turn', [
+        ...steered.map((m) =>
+          store.transcript.append({
+            sessionKey: context.sessionKey,
+            conversationId: context.conversationId,
+            role: 'user',
+            content: m.text,
+            inputTokens: 0,
+            outputTokens: 0,
+            model: null,
+            inboxId: m.inboxId,
+          }),
+        ),
         store.transcript.append({
           sessionKey: context.sessionKey,
           conversationId: context.conversationId,
