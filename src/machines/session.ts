@@ -206,6 +206,23 @@ export function answeredBy(context: SessionContext): PendingMessage[] {
   ];
 }
 
+/** A session interrupted by this many restarts in a row is suspended: its turn is dropped and it starts fresh. */
+export const MAX_RESTART_INTERRUPTIONS = 3;
+
+/** The number of a conversation id (`<sessionKey>/<n>`). */
+function conversationNumber(conversationId: string): number {
+  return Number(conversationId.slice(conversationId.lastIndexOf('/') + 1)) || 1;
+}
+
+/** A new conversation: the old transcript stays under its id; nothing interrupted is carried over. */
+function freshConversation(context: SessionContext): Partial<SessionContext> {
+  return {
+    conversationId: `${context.sessionKey}/${conversationNumber(context.conversationId) + 1}`,
+    interrupted: null,
+    restartInterruptions: 0,
+  };
+}
+
 function nextRun(
   context: SessionContext,
   messages: PendingMessage[],
@@ -348,6 +365,7 @@ export const sessionMachine = setup({
     hasQueue: ({ context }) => context.queue.length > 0,
     wantsInterrupt: ({ event }) => modeOf(event) === 'interrupt',
     wantsSteer: ({ event }) => modeOf(event) === 'steer',
+    interruptedTooOften: ({ context }) => context.restartInterruptions >= MAX_RESTART_INTERRUPTIONS,
     queueFull: ({ context, event }) =>
       context.queue.length >= ((event as MessageEvent).queueCap ?? DEFAULT_QUEUE_CAP),
   },
@@ -368,6 +386,8 @@ export const sessionMachine = setup({
     notifyInterrupted: () => {},
     /** Effect: close the inbox rows of an interrupted turn nobody resumed. */
     abandonInterrupted: () => {},
+    /** Effect: tell the user the interrupted turn was dropped after too many restarts and a fresh conversation starts. */
+    notifySuspended: () => {},
     /** Effect: send ⚡ / ⏳ / ⏩ for the event's mode (called at most once per BUSY_ACK_INTERVAL_MS). */
     sendBusyAck: () => {},
     /** Effect: tell the user the queue is full and this message was not queued. */
@@ -474,10 +494,28 @@ export const sessionMachine = setup({
     running: runState(false),
     restartInterrupted: {
       on: {
-        MESSAGE: {
-          target: 'resuming',
-          actions: ['acceptMessage', assign(({ context, event }) => nextRun(context, [event.message], true))],
-        },
+        MESSAGE: [
+          {
+            // the same turn was cut off by several restarts in a row: it may be what breaks the gateway
+            guard: 'interruptedTooOften',
+            target: 'running',
+            actions: [
+              'acceptMessage',
+              'notifySuspended',
+              assign(({ context, event }) => ({
+                ...freshConversation(context),
+                ...nextRun({ ...context, ...freshConversation(context) }, [event.message], false),
+              })),
+            ],
+          },
+          {
+            target: 'resuming',
+            actions: [
+              'acceptMessage',
+              assign(({ context, event }) => nextRun(context, [event.message], true)),
+            ],
+          },
+        ],
         'AUTO_RESUME.EXPIRED': {
           target: 'idle',
           actions: ['abandonInterrupted', assign({ interrupted: null, restartInterruptions: 0 })],

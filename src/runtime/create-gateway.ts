@@ -32,6 +32,23 @@ import { createSessionEffects } from './session-effects.ts';
 import { DEFAULT_SESSION_KEY_POLICY, type SessionKeyPolicy, sessionKeyOf } from './session-key.ts';
 import { validateGatewayOptions } from './validate-options.ts';
 
+/** This many starts within `RESTART_LOOP_WINDOW_MS` count as a restart loop: auto-resume is skipped. */
+export const RESTART_LOOP_BOOTS = 3;
+/** The window of the restart-loop guard. */
+export const RESTART_LOOP_WINDOW_MS = 60_000;
+
+/** The boot times (epoch ms) within the restart-loop window, this boot included. */
+function recentBoots(stored: string | undefined, now: number): number[] {
+  let previous: unknown = [];
+  try {
+    previous = JSON.parse(stored ?? '[]');
+  } catch {
+    previous = [];
+  }
+  const times = Array.isArray(previous) ? previous.filter((t): t is number => typeof t === 'number') : [];
+  return [...times.filter((t) => now - t < RESTART_LOOP_WINDOW_MS), now];
+}
+
 /** Runtime settings; every field has a default. */
 export interface RuntimeSettings {
   /** Passivate sessions idle this long (default 10 min). */
@@ -216,6 +233,9 @@ export function createGateway(options: GatewayOptions): Gateway {
     if (started && !clean) log.warn({}, 'The gateway did not shut down cleanly last time; recovering');
     await store.meta.delete('clean_shutdown');
     await store.meta.set('started_at', String(now()));
+    const boots = recentBoots(await store.meta.get('boot_times'), now());
+    await store.meta.set('boot_times', JSON.stringify(boots));
+    const restartLoop = boots.length >= RESTART_LOOP_BOOTS;
     for (const row of await store.actors.list('session', [...IN_FLIGHT_STATES])) {
       let snapshot: unknown;
       try {
@@ -241,10 +261,20 @@ export function createGateway(options: GatewayOptions): Gateway {
         key: `auto-resume:${row.actorId}`,
         actorId: row.actorId,
         event: { type: 'AUTO_RESUME.EXPIRED' },
-        dueAt: now() + settings.autoResumeWindowMs,
+        // in a restart loop the interrupted turns are closed at once instead of resumed
+        dueAt: restartLoop ? now() : now() + settings.autoResumeWindowMs,
       });
     }
-    if (interrupted.length > 0) {
+    if (restartLoop && interrupted.length > 0) {
+      log.warn(
+        {
+          boots: boots.length,
+          withinMs: RESTART_LOOP_WINDOW_MS,
+          sessions: interrupted.map((r) => r.actorId),
+        },
+        `Restart loop: ${boots.length} starts within ${RESTART_LOOP_WINDOW_MS / 1000} s; auto-resume skipped for ${interrupted.length} session(s)`,
+      );
+    } else if (interrupted.length > 0) {
       log.info(
         { count: interrupted.length, sessions: interrupted.map((r) => r.actorId) },
         `Scheduled auto-resume for ${interrupted.length} restart-interrupted session(s)`,

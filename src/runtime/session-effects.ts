@@ -20,6 +20,10 @@ import { errorText, type RuntimeLogger } from './logger.ts';
 export const RESTART_NOTICE =
   "⚠️ Gateway restarting — your current task will be interrupted. Send any message after restart and I'll try to resume where you left off.";
 
+/** Sent when a turn was cut off by too many restarts in a row and the session starts fresh. */
+export const SUSPENDED_NOTICE =
+  '⚠️ Your previous task was interrupted by several gateway restarts in a row, so I set it aside and started a fresh conversation. Your new message is answered below.';
+
 /** The acknowledgement of a message that arrived while the agent works, by busy-input mode. */
 export const BUSY_ACKS: Record<BusyMode, string> = {
   interrupt: '⚡ Interrupting — I will answer your new message together with the previous one.',
@@ -223,6 +227,14 @@ export function createSessionEffects(deps: SessionEffectDeps) {
     closeStoppedTurn: ({ context }: ActionArgs) => {
       const ids = [...answered(context), ...context.steered].map((m) => m.inboxId);
       if (ids.length) void guard('inbox status', store.inbox.setStatus(ids, 'done'));
+    },
+    notifySuspended: ({ context, event }: ActionArgs) => {
+      if (event.type !== 'MESSAGE') return;
+      const dropped = (context.interrupted ?? []).map((m) => m.inboxId);
+      finish('suspension notice', [
+        reply(context, context.interrupted ?? [], `suspended:${event.message.inboxId}`, SUSPENDED_NOTICE),
+        store.inbox.setStatus(dropped, 'done'),
+      ]);
     },
     abandonInterrupted: ({ context }: ActionArgs) => {
       const ids = (context.interrupted ?? []).map((m) => m.inboxId);

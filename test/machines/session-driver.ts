@@ -47,6 +47,7 @@ const EFFECTS = [
   'notifyQueueFull',
   'notifyStopped',
   'closeStoppedTurn',
+  'notifySuspended',
 ] as const;
 
 export function drive(snapshot?: unknown): Driver {

@@ -215,3 +215,25 @@ describe('session machine: busy input', () => {
     expect(d.runs[0]?.settings).toMatchObject({ model: 'local:llama', reasoning: 'high', personality: null });
   });
 });
+
+describe('session machine: restart interruptions', () => {
+  it('a turn interrupted by 3 restarts in a row is set aside: the session starts a fresh conversation with a notice', () => {
+    const d = drive();
+    d.message(1, 'the task that keeps crashing');
+    for (const n of [2, 3]) {
+      d.actor.send({ type: 'GATEWAY.DRAIN' });
+      d.message(n, `retry ${n}`);
+    }
+    d.actor.send({ type: 'GATEWAY.DRAIN' });
+    expect(d.actor.getSnapshot().context.restartInterruptions).toBe(3);
+    d.message(4, 'hello?');
+    expect(d.state()).toBe('running.working');
+    expect(d.effects).toContain('notifySuspended:MESSAGE');
+    const ctx = d.actor.getSnapshot().context;
+    expect(ctx.conversationId).toBe('test:dm:1/2');
+    expect(ctx.interrupted).toBeNull();
+    expect(ctx.restartInterruptions).toBe(0);
+    expect(ctx.run?.resume).toBe(false);
+    expect(ctx.run?.messages.map((m) => m.text)).toEqual(['hello?']);
+  });
+});
