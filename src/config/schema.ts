@@ -60,6 +60,27 @@ const GatewaySectionSchema = z.strictObject({
   platforms: z.record(z.string(), z.looseObject({})).prefault({}),
 });
 
+/** The busy-input modes: what a message does while the agent works. */
+export const BUSY_INPUT_MODES = ['interrupt', 'queue', 'steer'] as const;
+
+const DisplaySchema = z.looseObject({
+  /** interrupt (default) | queue | steer. */
+  busy_input_mode: z.enum(BUSY_INPUT_MODES).default('interrupt'),
+  /** ⚡ / ⏳ / ⏩ acknowledgements (at most one per 30 s per session). */
+  busy_ack_enabled: z.boolean().default(true),
+  /** Most follow-ups a session queues; an overflow is told to the user. */
+  busy_queue_cap: z.number().int().min(1).default(32),
+});
+
+const OnboardingSchema = z.looseObject({
+  seen: z
+    .looseObject({
+      /** The busy-input tip was shown with the first busy acknowledgement. */
+      busy_input_prompt: z.boolean().default(false),
+    })
+    .prefault({}),
+});
+
 const LoggingSchema = z.strictObject({
   level: z.enum(LOG_LEVELS).default('info'),
 });
@@ -83,8 +104,10 @@ export const GatewayConfigSchema = z
     sessions: SessionsSchema.prefault({}),
     gateway: GatewaySectionSchema.prefault({}),
     logging: LoggingSchema.prefault({}),
-    /** Display preferences (free-form until the display features tighten it). */
-    display: z.looseObject({}).prefault({}),
+    /** What the chat shows and how the gateway behaves while the agent works. */
+    display: DisplaySchema.prefault({}),
+    /** One-time hints already shown on this install (written back by the gateway). */
+    onboarding: OnboardingSchema.prefault({}),
   })
   .superRefine(
     (config, ctx) => {

@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { createApiServerAdapter } from '../adapters/api-server/index.ts';
 import type { Adapter } from '../adapters/contract.ts';
 import { createAgent } from '../agent/create-agent.ts';
+import { createOnboarding } from '../config/onboarding.ts';
 import type { GatewayConfig } from '../config/schema.ts';
 import type { Logger } from '../logger.ts';
 import { createSqliteStore } from '../persistence/sqlite-store.ts';
@@ -25,6 +26,9 @@ export function settingsFromConfig(config: GatewayConfig): Partial<RuntimeSettin
       windowMs: config.gateway.restart_budget.window_seconds * 1000,
     },
     drainTimeoutMs: config.gateway.drain_timeout_seconds * 1000,
+    busyInputMode: config.display.busy_input_mode,
+    busyAckEnabled: config.display.busy_ack_enabled,
+    queueCap: config.display.busy_queue_cap,
   };
 }
 
@@ -67,6 +71,7 @@ export async function startFromConfig(opts: {
     settings: settingsFromConfig(config),
     logger,
     closeStoreOnStop: true,
+    onboarding: createOnboarding(home, config, logger),
   });
   if (adapters.length === 0) {
     logger.warn(

@@ -29,7 +29,8 @@ describe('configuration defaults', () => {
         platforms: {},
       },
       logging: { level: 'info' },
-      display: {},
+      display: { busy_input_mode: 'interrupt', busy_ack_enabled: true, busy_queue_cap: 32 },
+      onboarding: { seen: { busy_input_prompt: false } },
     });
     expect(config).toEqual(DEFAULT_CONFIG);
   });

@@ -66,7 +66,12 @@ display:
       platforms: { telegram: { token: 'abc' } },
     });
     expect(config.logging.level).toBe('debug');
-    expect(config.display).toEqual({ show_reasoning: true });
+    expect(config.display).toEqual({
+      show_reasoning: true,
+      busy_input_mode: 'interrupt',
+      busy_ack_enabled: true,
+      busy_queue_cap: 32,
+    });
   });
 
   it('fills the keys a section leaves out with their defaults', () => {
