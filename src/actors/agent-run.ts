@@ -5,7 +5,7 @@
  * aborts the run; the backend then ends its processes.
  */
 import { fromCallback } from 'xstate';
-import type { Agent, ChatMessage } from '../agent/agent.ts';
+import type { Agent, ApprovalRequest, ChatMessage } from '../agent/agent.ts';
 import { AbortedError } from '../errors.ts';
 import type { AgentRunCommand, AgentRunInput, PendingMessage, SessionEvent } from '../machines/session.ts';
 import type { Store } from '../persistence/store.ts';
@@ -24,6 +24,8 @@ export interface AgentRunDeps {
   log: RuntimeLogger;
   /** Per-session model override, when one is set. */
   modelFor?: (sessionKey: string) => string | undefined;
+  /** Whether a person can be asked to approve dangerous actions on this platform (not on the API server). */
+  canAskApproval?: (platform: string) => boolean;
 }
 
 /**
@@ -69,14 +71,37 @@ export function createAgentRunLogic(deps: AgentRunDeps) {
     let abortRequested = false;
     const steers: PendingMessage[] = [];
     const taken: number[] = [];
+    const approvals = new Map<string, (approved: boolean) => void>();
+    let approvalCount = 0;
     receive((command) => {
       if (command.type === 'ABORT') {
         abortRequested = true;
         controller.abort();
       } else if (command.type === 'STEER') {
         steers.push(command.message);
+      } else if (command.type === 'APPROVAL') {
+        approvals.get(command.approvalId)?.(command.approved);
+        approvals.delete(command.approvalId);
       }
     });
+    controller.signal.addEventListener('abort', () => {
+      for (const answer of approvals.values()) answer(false);
+      approvals.clear();
+    });
+    const requestApproval = (request: ApprovalRequest) =>
+      new Promise<boolean>((resolve) => {
+        if (controller.signal.aborted) return resolve(false);
+        const approvalId = `${runId}:a${++approvalCount}`;
+        approvals.set(approvalId, resolve);
+        report({
+          type: 'AGENT.APPROVAL_REQUEST',
+          runId,
+          approvalId,
+          command: request.command,
+          reason: request.reason,
+        });
+      });
+    const canAsk = deps.canAskApproval?.(input.platform) ?? true;
     const report = (event: SessionEvent) => {
       if (!detached) sendBack(event);
     };
@@ -90,6 +115,7 @@ export function createAgentRunLogic(deps: AgentRunDeps) {
           messages,
           signal: controller.signal,
           ...(model ? { model } : {}),
+          ...(canAsk ? { requestApproval } : {}),
           takeSteered: () => {
             const texts = steers.map((m) => m.text);
             taken.push(...steers.map((m) => m.inboxId));

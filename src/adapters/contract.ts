@@ -96,6 +96,11 @@ export interface AdapterCapabilities {
   reconcile: boolean;
   /** Maximum characters of one message; longer replies are split. */
   maxMessageLength: number;
+  /**
+   * No person reads the conversation live (the OpenAI-compatible API): nobody can
+   * be asked to approve a dangerous action, so such actions are refused.
+   */
+  headless?: boolean;
 }
 
 /** Everything the gateway gives an adapter when it starts. */

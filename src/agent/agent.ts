@@ -53,6 +53,20 @@ export interface ToolContext {
   signal: AbortSignal;
   /** The session the run belongs to. */
   sessionKey: string;
+  /**
+   * Asks the person in the chat to approve a dangerous action; resolves true
+   * when approved, false when denied or timed out. Absent where nobody can be
+   * asked (the API server): dangerous actions are then refused.
+   */
+  requestApproval?: (request: ApprovalRequest) => Promise<boolean>;
+}
+
+/** What a tool asks the user to approve. */
+export interface ApprovalRequest {
+  /** The action, e.g. the shell command. */
+  command: string;
+  /** Why it needs approval. */
+  reason: string;
 }
 
 /** A tool the agent may call. */
@@ -84,6 +98,8 @@ export interface AgentRequest {
    * never call it, and the gateway runs those messages as the next turn.
    */
   takeSteered?: () => string[];
+  /** Passed to tools as `ToolContext.requestApproval`. */
+  requestApproval?: (request: ApprovalRequest) => Promise<boolean>;
 }
 
 /**

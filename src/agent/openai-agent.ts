@@ -161,7 +161,11 @@ export function createOpenAIAgent(options: OpenAIAgentOptions): Agent {
         add({ role: 'assistant', content: turn.text, toolCalls: turn.toolCalls });
         for (const call of turn.toolCalls) {
           if (request.signal.aborted) throw new AbortedError();
-          const ctx = { signal: request.signal, sessionKey: request.sessionKey };
+          const ctx = {
+            signal: request.signal,
+            sessionKey: request.sessionKey,
+            ...(request.requestApproval ? { requestApproval: request.requestApproval } : {}),
+          };
           const outcome = await runToolCall(call, tools, ctx, request.onEvent);
           if (request.signal.aborted) throw new AbortedError();
           add({ role: 'tool', content: outcome.output, toolCallId: call.id, name: call.name });

@@ -9,7 +9,8 @@ type PersistedSnapshot = { value: unknown; context: Record<string, unknown>; [k:
 
 /** Step `n` upgrades a snapshot of version `n` to version `n + 1`. */
 const STEPS: Record<number, (snapshot: PersistedSnapshot) => PersistedSnapshot> = {
-  // v2 adds busy-input modes (merging, superseded, steered, acknowledgements) and per-session settings;
+  // v2 adds busy-input modes (merging, superseded, steered, acknowledgements), per-session settings
+  // and dangerous-command approval;
   // `running` and `resuming` became compound states (their in-flight snapshots are restored as
   // restart-interrupted anyway, so only the context changes).
   1: (snapshot) => ({
@@ -25,6 +26,7 @@ const STEPS: Record<number, (snapshot: PersistedSnapshot) => PersistedSnapshot> 
       steered: [],
       lastBusyAckAt: null,
       settings: { ...DEFAULT_SESSION_SETTINGS },
+      pendingApproval: null,
     },
   }),
 };

@@ -99,6 +99,15 @@ export interface SessionContext {
   /** Epoch ms of the last busy acknowledgement (from the events' `at`). */
   lastBusyAckAt: number | null;
   settings: SessionSettings;
+  /** The dangerous action waiting for the user's approval, if any. */
+  pendingApproval: PendingApproval | null;
+}
+
+/** A dangerous action the run asked the user to approve. */
+export interface PendingApproval {
+  approvalId: string;
+  command: string;
+  reason: string;
 }
 
 /** What a session actor is created with. */
@@ -139,13 +148,30 @@ export type SessionEvent =
   | { type: 'AGENT.FAILED'; runId: string; error: string }
   /** The run ended after it was told to abort. */
   | { type: 'AGENT.STOPPED'; runId: string }
+  /** A tool of the run needs the user's approval for a dangerous action. */
+  | { type: 'AGENT.APPROVAL_REQUEST'; runId: string; approvalId: string; command: string; reason: string }
+  /** `/approve` or `/deny`. */
+  | { type: 'APPROVAL.RESOLVE'; approved: boolean }
+  /** Nobody answered the approval in time (durable timer): denied. */
+  | { type: 'APPROVAL.TIMEOUT'; approvalId: string }
   /** The gateway is shutting down: a run in flight becomes restart-interrupted. */
   | { type: 'GATEWAY.DRAIN' }
   /** The window for resuming an interrupted turn is over (durable timer). */
   | { type: 'AUTO_RESUME.EXPIRED' };
 
 /** Events the session sends to its agent run. */
-export type AgentRunCommand = { type: 'ABORT' } | { type: 'STEER'; message: PendingMessage };
+export type AgentRunCommand =
+  | { type: 'ABORT' }
+  | { type: 'STEER'; message: PendingMessage }
+  | { type: 'APPROVAL'; approvalId: string; approved: boolean };
+
+/** Bare words that approve a pending approval. */
+export const YES_WORDS = /^(?:y|yes|yep|ok|okay|sure|approve|approved|go ahead|do it)[.!]*$/i;
+/** Bare words that deny a pending approval. */
+export const NO_WORDS = /^(?:n|no|nope|deny|denied|don'?t|do not|cancel)[.!]*$/i;
+const YES = YES_WORDS;
+const NO = NO_WORDS;
+const textOf = (event: SessionEvent) => (event.type === 'MESSAGE' ? event.message.text.trim() : '');
 
 /** Input of the `agentRun` actor. */
 export interface AgentRunInput {
@@ -193,6 +219,7 @@ export function interruptedContext(context: SessionContext): SessionContext {
     merging: [],
     superseded: [],
     steered: [],
+    pendingApproval: null,
     restartInterruptions: context.restartInterruptions + 1,
   };
 }
@@ -287,6 +314,52 @@ function runState(resume: boolean) {
             { actions: ['acceptMessage', 'enqueue', 'acknowledgeBusy'] },
           ],
           STOP: { target: 'stopping', actions: 'abortRun' },
+          'AGENT.APPROVAL_REQUEST': {
+            guard: 'isCurrentRun',
+            target: 'awaitingApproval',
+            actions: ['recordApproval', 'askApproval'],
+          },
+        },
+      },
+      awaitingApproval: {
+        on: {
+          'APPROVAL.RESOLVE': {
+            target: 'working',
+            actions: ['answerApproval', 'closeApproval', 'clearApproval'],
+          },
+          'APPROVAL.TIMEOUT': {
+            guard: 'isPendingApproval',
+            target: 'working',
+            actions: ['answerApproval', 'notifyApprovalTimedOut', 'clearApproval'],
+          },
+          MESSAGE: [
+            {
+              guard: 'saysYes',
+              target: 'working',
+              actions: ['acceptMessage', 'answerApproval', 'closeApproval', 'clearApproval'],
+            },
+            {
+              guard: 'saysNo',
+              target: 'working',
+              actions: ['acceptMessage', 'answerApproval', 'closeApproval', 'clearApproval'],
+            },
+            {
+              guard: 'wantsInterrupt',
+              target: 'interrupting',
+              actions: [
+                'acceptMessage',
+                'collectMerge',
+                'closeApproval',
+                'clearApproval',
+                'abortRun',
+                'acknowledgeBusy',
+              ],
+            },
+            { guard: 'wantsSteer', actions: ['acceptMessage', 'steerRun', 'acknowledgeBusy'] },
+            { guard: 'queueFull', actions: ['acceptMessage', 'notifyQueueFull'] },
+            { actions: ['acceptMessage', 'enqueue', 'acknowledgeBusy'] },
+          ],
+          STOP: { target: 'stopping', actions: ['closeApproval', 'clearApproval', 'abortRun'] },
         },
       },
       interrupting: {
@@ -365,6 +438,10 @@ export const sessionMachine = setup({
     hasQueue: ({ context }) => context.queue.length > 0,
     wantsInterrupt: ({ event }) => modeOf(event) === 'interrupt',
     wantsSteer: ({ event }) => modeOf(event) === 'steer',
+    saysYes: ({ event }) => YES.test(textOf(event)),
+    saysNo: ({ event }) => NO.test(textOf(event)),
+    isPendingApproval: ({ context, event }) =>
+      event.type === 'APPROVAL.TIMEOUT' && context.pendingApproval?.approvalId === event.approvalId,
     interruptedTooOften: ({ context }) => context.restartInterruptions >= MAX_RESTART_INTERRUPTIONS,
     queueFull: ({ context, event }) =>
       context.queue.length >= ((event as MessageEvent).queueCap ?? DEFAULT_QUEUE_CAP),
@@ -386,6 +463,12 @@ export const sessionMachine = setup({
     notifyInterrupted: () => {},
     /** Effect: close the inbox rows of an interrupted turn nobody resumed. */
     abandonInterrupted: () => {},
+    /** Effect: show the approval prompt and arm the durable approval timeout. */
+    askApproval: () => {},
+    /** Effect: cancel the approval timeout, close an answering message, confirm approved or denied. */
+    closeApproval: () => {},
+    /** Effect: tell the user nobody answered in time and the action was denied. */
+    notifyApprovalTimedOut: () => {},
     /** Effect: tell the user the interrupted turn was dropped after too many restarts and a fresh conversation starts. */
     notifySuspended: () => {},
     /** Effect: send ⚡ / ⏳ / ⏩ for the event's mode (called at most once per BUSY_ACK_INTERVAL_MS). */
@@ -435,6 +518,28 @@ export const sessionMachine = setup({
       steered: [],
     })),
     dropQueue: assign({ queue: [], merging: [] }),
+    recordApproval: assign({
+      pendingApproval: ({ event }) =>
+        event.type === 'AGENT.APPROVAL_REQUEST'
+          ? { approvalId: event.approvalId, command: event.command, reason: event.reason }
+          : null,
+    }),
+    clearApproval: assign({ pendingApproval: null }),
+    /** Tells the run the answer: approved by APPROVAL.RESOLVE or a yes word; denied otherwise. */
+    answerApproval: enqueueActions(({ context, event, enqueue }) => {
+      if (!context.pendingApproval) return;
+      const approved =
+        event.type === 'APPROVAL.RESOLVE'
+          ? event.approved
+          : event.type === 'MESSAGE'
+            ? YES.test(textOf(event))
+            : false;
+      enqueue.sendTo('agentRun', {
+        type: 'APPROVAL',
+        approvalId: context.pendingApproval.approvalId,
+        approved,
+      } satisfies AgentRunCommand);
+    }),
     acknowledgeBusy: enqueueActions(({ context, event, enqueue }) => {
       if (event.type !== 'MESSAGE') return;
       const at = event.at ?? 0;
@@ -468,6 +573,7 @@ export const sessionMachine = setup({
     steered: [],
     lastBusyAckAt: null,
     settings: DEFAULT_SESSION_SETTINGS,
+    pendingApproval: null,
   }),
   initial: 'idle',
   states: {

@@ -69,6 +69,8 @@ export interface RuntimeSettings {
   queueCap: number;
   /** Whether ⚡ / ⏳ / ⏩ acknowledgements are sent (default true). */
   busyAckEnabled: boolean;
+  /** How long a dangerous command waits for approval before it is denied (default 5 min). */
+  approvalTimeoutMs: number;
 }
 
 /** Default runtime settings. */
@@ -82,6 +84,7 @@ export const DEFAULT_RUNTIME_SETTINGS: RuntimeSettings = {
   busyInputMode: 'interrupt',
   queueCap: DEFAULT_QUEUE_CAP,
   busyAckEnabled: true,
+  approvalTimeoutMs: 300_000,
 };
 
 /** Options of `createGateway()`. */
@@ -174,7 +177,14 @@ export function createGateway(options: GatewayOptions): Gateway {
   let outbox: OutboxSender | undefined;
 
   const sessionLogic = sessionMachine.provide({
-    actors: { agentRun: createAgentRunLogic({ agent, store, log }) },
+    actors: {
+      agentRun: createAgentRunLogic({
+        agent,
+        store,
+        log,
+        canAskApproval: (platform) => adapters.get(platform)?.capabilities.headless !== true,
+      }),
+    },
     actions: createSessionEffects({
       store,
       adapters,
@@ -182,6 +192,12 @@ export function createGateway(options: GatewayOptions): Gateway {
       onOutbox: () => outbox?.notify(),
       busyAckEnabled: () => settings.busyAckEnabled,
       takeBusyTip: () => options.onboarding?.takeBusyTip() ?? false,
+      timers: {
+        set: async (timer) => scheduler?.set(timer),
+        cancel: async (key) => scheduler?.cancel(key),
+      },
+      now,
+      approvalTimeoutMs: settings.approvalTimeoutMs,
     }) as never,
   });
 

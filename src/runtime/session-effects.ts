@@ -8,12 +8,14 @@ import type { Adapter, OutboundMessage } from '../adapters/contract.ts';
 import {
   answeredBy,
   type BusyMode,
+  NO_WORDS,
   type PendingMessage,
   type RunResult,
   type SessionContext,
   type SessionEvent,
+  YES_WORDS,
 } from '../machines/session.ts';
-import type { Store } from '../persistence/store.ts';
+import type { Store, TimerRow } from '../persistence/store.ts';
 import { errorText, type RuntimeLogger } from './logger.ts';
 
 /** Sent to a chat whose run a shutdown interrupts. */
@@ -46,7 +48,16 @@ export interface SessionEffectDeps {
   busyAckEnabled?: () => boolean;
   /** True once per install: the first acknowledgement carries `BUSY_MODE_TIP`. */
   takeBusyTip?: () => boolean;
+  /** Durable timers (the approval timeout). */
+  timers?: { set(timer: TimerRow): Promise<void>; cancel(key: string): Promise<void> };
+  /** Clock (epoch ms). */
+  now?: () => number;
+  /** How long an approval waits before it is denied (default 5 min). */
+  approvalTimeoutMs?: number;
 }
+
+/** The durable timer key of a session's pending approval. */
+export const approvalTimerKey = (sessionKey: string) => `approval:${sessionKey}`;
 
 type ActionArgs = { context: SessionContext; event: SessionEvent };
 
@@ -227,6 +238,48 @@ export function createSessionEffects(deps: SessionEffectDeps) {
     closeStoppedTurn: ({ context }: ActionArgs) => {
       const ids = [...answered(context), ...context.steered].map((m) => m.inboxId);
       if (ids.length) void guard('inbox status', store.inbox.setStatus(ids, 'done'));
+    },
+    askApproval: ({ context, event }: ActionArgs) => {
+      if (event.type !== 'AGENT.APPROVAL_REQUEST') return;
+      const timeoutMs = deps.approvalTimeoutMs ?? 300_000;
+      const minutes = Math.max(1, Math.round(timeoutMs / 60_000));
+      const text =
+        `⚠️ Approval needed — the agent wants to run:\n\n    ${event.command}\n\n` +
+        `It ${event.reason}. Reply /approve or /deny (or yes / no). Without an answer it is denied in ${minutes} min.`;
+      finish('approval prompt', [
+        reply(context, [], `${event.approvalId}:ask`, text),
+        deps.timers?.set({
+          key: approvalTimerKey(context.sessionKey),
+          actorId: context.sessionKey,
+          event: { type: 'APPROVAL.TIMEOUT', approvalId: event.approvalId },
+          dueAt: (deps.now?.() ?? Date.now()) + timeoutMs,
+        }) ?? Promise.resolve(),
+      ]);
+    },
+    closeApproval: ({ context, event }: ActionArgs) => {
+      const pending = context.pendingApproval;
+      if (!pending) return;
+      const word = event.type === 'MESSAGE' ? event.message.text.trim() : '';
+      const approved = event.type === 'APPROVAL.RESOLVE' ? event.approved : YES_WORDS.test(word);
+      // a yes / no word is answered by the confirmation; any other message goes on to its own handling
+      const answering =
+        event.type === 'MESSAGE' && (YES_WORDS.test(word) || NO_WORDS.test(word)) ? [event.message] : [];
+      const text = approved ? '✅ Approved — running it.' : '🚫 Denied — the command was not run.';
+      finish('approval answer', [
+        deps.timers?.cancel(approvalTimerKey(context.sessionKey)) ?? Promise.resolve(),
+        reply(context, answering, `${pending.approvalId}:answer`, text),
+        store.inbox.setStatus(
+          answering.map((m) => m.inboxId),
+          'done',
+        ),
+      ]);
+    },
+    notifyApprovalTimedOut: ({ context }: ActionArgs) => {
+      const pending = context.pendingApproval;
+      if (!pending) return;
+      finish('approval timeout', [
+        reply(context, [], `${pending.approvalId}:timeout`, '⌛ No answer in time — the command was denied.'),
+      ]);
     },
     notifySuspended: ({ context, event }: ActionArgs) => {
       if (event.type !== 'MESSAGE') return;

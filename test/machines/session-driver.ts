@@ -48,6 +48,9 @@ const EFFECTS = [
   'notifyStopped',
   'closeStoppedTurn',
   'notifySuspended',
+  'askApproval',
+  'closeApproval',
+  'notifyApprovalTimedOut',
 ] as const;
 
 export function drive(snapshot?: unknown): Driver {

@@ -237,3 +237,70 @@ describe('session machine: restart interruptions', () => {
     expect(ctx.run?.messages.map((m) => m.text)).toEqual(['hello?']);
   });
 });
+
+describe('session machine: dangerous-command approval', () => {
+  const ask = (d: ReturnType<typeof drive>, approvalId = 'a1') =>
+    d.actor.send({
+      type: 'AGENT.APPROVAL_REQUEST',
+      runId: d.actor.getSnapshot().context.run!.runId,
+      approvalId,
+      command: 'rm -rf /',
+      reason: 'recursive delete of a broad path',
+    });
+
+  it('waits for /approve and tells the run', () => {
+    const d = drive();
+    d.message(1, 'clean up');
+    ask(d);
+    expect(d.state()).toBe('running.awaitingApproval');
+    expect(d.effects).toContain('askApproval:AGENT.APPROVAL_REQUEST');
+    d.actor.send({ type: 'APPROVAL.RESOLVE', approved: true });
+    expect(d.state()).toBe('running.working');
+    expect(d.commands.at(-1)).toBe('test:dm:1/1#1 APPROVAL');
+    expect(d.actor.getSnapshot().context.pendingApproval).toBeNull();
+  });
+
+  it.each([
+    ['yes', true],
+    ['Go ahead!', true],
+    ['no', false],
+    ['cancel', false],
+  ])('a bare "%s" while a prompt is pending answers it', (word, _approved) => {
+    const d = drive();
+    d.message(1);
+    ask(d);
+    d.message(2, word, 'interrupt', 0);
+    expect(d.state()).toBe('running.working');
+    expect(d.effects).toContain('closeApproval:MESSAGE');
+    expect(d.runs).toHaveLength(1);
+  });
+
+  it('another message while a prompt is pending is handled as busy input (interrupt denies and merges)', () => {
+    const d = drive();
+    d.message(1);
+    ask(d);
+    d.message(2, 'wait, do something else', 'interrupt', 0);
+    expect(d.state()).toBe('running.interrupting');
+    expect(d.commands).toEqual(['test:dm:1/1#1 ABORT']);
+  });
+
+  it('the durable timeout denies; a stale timeout is ignored', () => {
+    const d = drive();
+    d.message(1);
+    ask(d, 'a1');
+    d.actor.send({ type: 'APPROVAL.TIMEOUT', approvalId: 'old' });
+    expect(d.state()).toBe('running.awaitingApproval');
+    d.actor.send({ type: 'APPROVAL.TIMEOUT', approvalId: 'a1' });
+    expect(d.state()).toBe('running.working');
+    expect(d.effects).toContain('notifyApprovalTimedOut:APPROVAL.TIMEOUT');
+  });
+
+  it('/stop while a prompt is pending stops the run', () => {
+    const d = drive();
+    d.message(1);
+    ask(d);
+    d.actor.send({ type: 'STOP' });
+    expect(d.state()).toBe('running.stopping');
+    expect(d.actor.getSnapshot().context.pendingApproval).toBeNull();
+  });
+});

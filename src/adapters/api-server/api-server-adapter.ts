@@ -60,6 +60,7 @@ export const API_SERVER_DEFAULTS = {
 export const API_SERVER_CAPABILITIES: AdapterCapabilities = {
   ...NO_CAPABILITIES,
   streaming: true,
+  headless: true,
   maxMessageLength: Number.MAX_SAFE_INTEGER,
 };
 

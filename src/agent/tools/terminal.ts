@@ -6,6 +6,7 @@
 
 import type { Tool, ToolContext } from '../agent.ts';
 import { runInProcessGroup } from '../process-group.ts';
+import { checkCommand } from './dangerous-commands.ts';
 
 /** Options of the terminal tool. */
 export interface TerminalToolOptions {
@@ -60,6 +61,16 @@ export function createTerminalTool(options: TerminalToolOptions = {}): Tool {
         return 'Error: "timeout" must be a positive number of seconds.';
       }
       const timeoutMs = timeout === undefined ? defaultTimeoutMs : timeout * 1000;
+
+      const verdict = checkCommand(command);
+      if (verdict.dangerous) {
+        if (!ctx.requestApproval) {
+          return `[Command refused: it ${verdict.reason} and needs a person's approval, which cannot be asked here]`;
+        }
+        const approved = await ctx.requestApproval({ command, reason: verdict.reason });
+        if (ctx.signal.aborted) return '[Command interrupted]';
+        if (!approved) return `[Command denied: the user did not approve it (${verdict.reason})]`;
+      }
 
       const output = new TailBuffer(maxOutputChars);
       const group = runInProcessGroup({
