@@ -60,6 +60,34 @@ const GatewaySectionSchema = z.strictObject({
   platforms: z.record(z.string(), z.looseObject({})).prefault({}),
 });
 
+/** Reset policy modes. */
+export const RESET_MODES = ['daily', 'idle', 'both', 'none'] as const;
+
+/** A reset policy override (every key optional). */
+export const ResetOverrideSchema = z.strictObject({
+  mode: z.enum(RESET_MODES).optional(),
+  at_hour: z.number().int().min(0).max(23).optional(),
+  idle_minutes: z.number().int().positive().optional(),
+});
+
+const SessionResetSchema = z.strictObject({
+  /** daily | idle | both (default: whichever comes first) | none. */
+  mode: z.enum(RESET_MODES).default('both'),
+  /** Local hour of the daily reset. */
+  at_hour: z.number().int().min(0).max(23).default(4),
+  /** Minutes without messages before the idle reset. */
+  idle_minutes: z.number().int().positive().default(1440),
+  /** Overrides per chat type (dm, group, channel, thread). */
+  by_chat_type: z
+    .strictObject({
+      dm: ResetOverrideSchema.optional(),
+      group: ResetOverrideSchema.optional(),
+      channel: ResetOverrideSchema.optional(),
+      thread: ResetOverrideSchema.optional(),
+    })
+    .prefault({}),
+});
+
 /** The busy-input modes: what a message does while the agent works. */
 export const BUSY_INPUT_MODES = ['interrupt', 'queue', 'steer'] as const;
 
@@ -106,6 +134,8 @@ export const GatewayConfigSchema = z
     logging: LoggingSchema.prefault({}),
     /** What the chat shows and how the gateway behaves while the agent works. */
     display: DisplaySchema.prefault({}),
+    /** When a chat's conversation starts fresh by itself. */
+    session_reset: SessionResetSchema.prefault({}),
     /** One-time hints already shown on this install (written back by the gateway). */
     onboarding: OnboardingSchema.prefault({}),
   })

@@ -10,7 +10,7 @@ type PersistedSnapshot = { value: unknown; context: Record<string, unknown>; [k:
 /** Step `n` upgrades a snapshot of version `n` to version `n + 1`. */
 const STEPS: Record<number, (snapshot: PersistedSnapshot) => PersistedSnapshot> = {
   // v2 adds busy-input modes (merging, superseded, steered, acknowledgements), per-session settings
-  // and dangerous-command approval;
+  // dangerous-command approval, reset notices and conversation titles;
   // `running` and `resuming` became compound states (their in-flight snapshots are restored as
   // restart-interrupted anyway, so only the context changes).
   1: (snapshot) => ({
@@ -27,6 +27,8 @@ const STEPS: Record<number, (snapshot: PersistedSnapshot) => PersistedSnapshot> 
       lastBusyAckAt: null,
       settings: { ...DEFAULT_SESSION_SETTINGS },
       pendingApproval: null,
+      resetNotice: null,
+      titles: {},
     },
   }),
 };

@@ -101,6 +101,10 @@ export interface SessionContext {
   settings: SessionSettings;
   /** The dangerous action waiting for the user's approval, if any. */
   pendingApproval: PendingApproval | null;
+  /** Why the conversation was reset automatically, until the user has been told. */
+  resetNotice: 'idle' | 'daily' | null;
+  /** Titles of this session's conversations, by conversation id (`/title`). */
+  titles: Record<string, string>;
 }
 
 /** A dangerous action the run asked the user to approve. */
@@ -154,6 +158,12 @@ export type SessionEvent =
   | { type: 'APPROVAL.RESOLVE'; approved: boolean }
   /** Nobody answered the approval in time (durable timer): denied. */
   | { type: 'APPROVAL.TIMEOUT'; approvalId: string }
+  /** Start a new conversation: `/new` (manual) or the reset policy's durable timer (idle, daily). */
+  | { type: 'SESSION.RESET'; reason: 'manual' | 'idle' | 'daily' }
+  /** `/resume`: continue an earlier conversation of this session. */
+  | { type: 'SESSION.SWITCH'; conversationId: string }
+  /** `/title`: name the current conversation. */
+  | { type: 'SESSION.TITLE'; title: string }
   /** The gateway is shutting down: a run in flight becomes restart-interrupted. */
   | { type: 'GATEWAY.DRAIN' }
   /** The window for resuming an interrupted turn is over (durable timer). */
@@ -284,6 +294,7 @@ function runState(resume: boolean) {
       'AGENT.DELTA': { guard: 'isCurrentRun', actions: 'streamDelta' },
       'AGENT.TOOL': { guard: 'isCurrentRun', actions: 'reportTool' },
       SETTINGS: { actions: 'applySettings' },
+      'SESSION.TITLE': { actions: 'applyTitle' },
       'GATEWAY.DRAIN': {
         target: '#session.restartInterrupted',
         actions: ['notifyInterrupted', 'markInterrupted'],
@@ -463,6 +474,10 @@ export const sessionMachine = setup({
     notifyInterrupted: () => {},
     /** Effect: close the inbox rows of an interrupted turn nobody resumed. */
     abandonInterrupted: () => {},
+    /** Effect: arm (or cancel) the reset policy's durable timer for this session. */
+    scheduleReset: () => {},
+    /** Effect: tell the user the conversation was reset automatically and how to get it back. */
+    notifyReset: () => {},
     /** Effect: show the approval prompt and arm the durable approval timeout. */
     askApproval: () => {},
     /** Effect: cancel the approval timeout, close an answering message, confirm approved or denied. */
@@ -547,6 +562,12 @@ export const sessionMachine = setup({
       enqueue('sendBusyAck');
       enqueue.assign({ lastBusyAckAt: at });
     }),
+    applyTitle: assign({
+      titles: ({ context, event }) =>
+        event.type === 'SESSION.TITLE'
+          ? { ...context.titles, [context.conversationId]: event.title }
+          : context.titles,
+    }),
     applySettings: assign({
       settings: ({ context, event }) =>
         event.type === 'SETTINGS' ? { ...context.settings, ...event.patch } : context.settings,
@@ -574,10 +595,13 @@ export const sessionMachine = setup({
     lastBusyAckAt: null,
     settings: DEFAULT_SESSION_SETTINGS,
     pendingApproval: null,
+    resetNotice: null,
+    titles: {},
   }),
   initial: 'idle',
   states: {
     idle: {
+      entry: 'scheduleReset',
       always: {
         guard: 'hasQueue',
         target: 'running',
@@ -591,10 +615,24 @@ export const sessionMachine = setup({
           target: 'running',
           actions: [
             'acceptMessage',
-            assign(({ context, event }) => nextRun(context, [event.message], false)),
+            'notifyReset',
+            assign(({ context, event }) => ({
+              ...nextRun(context, [event.message], false),
+              resetNotice: null,
+            })),
           ],
         },
         SETTINGS: { actions: 'applySettings' },
+        'SESSION.RESET': {
+          actions: assign(({ context, event }) => ({
+            ...freshConversation(context),
+            resetNotice: event.reason === 'manual' ? null : event.reason,
+          })),
+        },
+        'SESSION.SWITCH': {
+          actions: assign({ conversationId: ({ event }) => event.conversationId, resetNotice: null }),
+        },
+        'SESSION.TITLE': { actions: 'applyTitle' },
       },
     },
     running: runState(false),

@@ -10,7 +10,7 @@ import { DurableScheduler } from '../actors/durable-scheduler.ts';
 import { OutboxSender } from '../actors/outbox-sender.ts';
 import { serviceLogic } from '../actors/service-logic.ts';
 import { restorableSnapshot, SessionDirectory, type SessionView } from '../actors/session-directory.ts';
-import type { Adapter, InboundMessage, IngestResult } from '../adapters/contract.ts';
+import type { Adapter, ChatType, InboundMessage, IngestResult } from '../adapters/contract.ts';
 import type { Agent } from '../agent/agent.ts';
 import { GatewayError } from '../errors.ts';
 import {
@@ -28,6 +28,7 @@ import {
 } from '../machines/session.ts';
 import type { OutboxRow, Store } from '../persistence/store.ts';
 import { errorText, type RuntimeLogger, silentLogger } from './logger.ts';
+import type { ResetPolicy } from './reset-policy.ts';
 import { createSessionEffects } from './session-effects.ts';
 import { DEFAULT_SESSION_KEY_POLICY, type SessionKeyPolicy, sessionKeyOf } from './session-key.ts';
 import { validateGatewayOptions } from './validate-options.ts';
@@ -71,6 +72,8 @@ export interface RuntimeSettings {
   busyAckEnabled: boolean;
   /** How long a dangerous command waits for approval before it is denied (default 5 min). */
   approvalTimeoutMs: number;
+  /** The reset policy of a chat; default: `none` (an embedding app chooses; `hermes gateway` uses config.yaml). */
+  resetPolicy: (platform: string, chatType: ChatType) => ResetPolicy | undefined;
 }
 
 /** Default runtime settings. */
@@ -85,6 +88,7 @@ export const DEFAULT_RUNTIME_SETTINGS: RuntimeSettings = {
   queueCap: DEFAULT_QUEUE_CAP,
   busyAckEnabled: true,
   approvalTimeoutMs: 300_000,
+  resetPolicy: () => undefined,
 };
 
 /** Options of `createGateway()`. */
@@ -198,6 +202,7 @@ export function createGateway(options: GatewayOptions): Gateway {
       },
       now,
       approvalTimeoutMs: settings.approvalTimeoutMs,
+      resetPolicy: (platform, chatType) => settings.resetPolicy(platform, chatType),
     }) as never,
   });
 

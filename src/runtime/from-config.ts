@@ -7,18 +7,27 @@ import { join } from 'node:path';
 import { createApiServerAdapter } from '../adapters/api-server/index.ts';
 import type { Adapter } from '../adapters/contract.ts';
 import { createAgent } from '../agent/create-agent.ts';
+import { type GatewayJson, loadGatewayJson } from '../config/gateway-json.ts';
 import { createOnboarding } from '../config/onboarding.ts';
 import type { GatewayConfig } from '../config/schema.ts';
 import type { Logger } from '../logger.ts';
 import { createSqliteStore } from '../persistence/sqlite-store.ts';
 import { createGateway, type Gateway, type RuntimeSettings } from './create-gateway.ts';
+import { DEFAULT_RESET_POLICY, mergeResetPolicy } from './reset-policy.ts';
 
 /** File name of the embedded database inside `$HERMES_HOME`. */
 export const STATE_DB_FILE = 'state.db';
 
-/** Runtime settings from the configuration. */
-export function settingsFromConfig(config: GatewayConfig): Partial<RuntimeSettings> {
+/** Runtime settings from the configuration (and the legacy gateway.json). */
+export function settingsFromConfig(
+  config: GatewayConfig,
+  gatewayJson: GatewayJson = { reset_by_platform: {} },
+): Partial<RuntimeSettings> {
+  const reset = config.session_reset;
+  const base = mergeResetPolicy(DEFAULT_RESET_POLICY, reset);
   return {
+    resetPolicy: (platform, chatType) =>
+      mergeResetPolicy(base, gatewayJson.reset_by_platform[platform], reset.by_chat_type[chatType]),
     passivateAfterMs: config.sessions.passivate_after_seconds * 1000,
     autoResumeWindowMs: config.sessions.auto_resume_window_hours * 3_600_000,
     restartBudget: {
@@ -68,7 +77,7 @@ export async function startFromConfig(opts: {
     store,
     agent: createAgent(config.agent),
     adapters,
-    settings: settingsFromConfig(config),
+    settings: settingsFromConfig(config, loadGatewayJson(home)),
     logger,
     closeStoreOnStop: true,
     onboarding: createOnboarding(home, config, logger),

@@ -4,7 +4,7 @@
  * commit, so the writes of one transition land in the same transaction as the
  * session's snapshot.
  */
-import type { Adapter, OutboundMessage } from '../adapters/contract.ts';
+import type { Adapter, ChatType, OutboundMessage } from '../adapters/contract.ts';
 import {
   answeredBy,
   type BusyMode,
@@ -17,6 +17,7 @@ import {
 } from '../machines/session.ts';
 import type { Store, TimerRow } from '../persistence/store.ts';
 import { errorText, type RuntimeLogger } from './logger.ts';
+import { nextReset, type ResetPolicy } from './reset-policy.ts';
 
 /** Sent to a chat whose run a shutdown interrupts. */
 export const RESTART_NOTICE =
@@ -54,6 +55,24 @@ export interface SessionEffectDeps {
   now?: () => number;
   /** How long an approval waits before it is denied (default 5 min). */
   approvalTimeoutMs?: number;
+  /** The reset policy of a chat (default: none). */
+  resetPolicy?: (platform: string, chatType: ChatType) => ResetPolicy | undefined;
+}
+
+/** The durable timer key of a session's automatic reset. */
+export const resetTimerKey = (sessionKey: string) => `reset:${sessionKey}`;
+
+/** What the user is told on the first message after an automatic reset. */
+export function resetNotice(reason: 'idle' | 'daily', policy: ResetPolicy | undefined): string {
+  const why =
+    reason === 'idle'
+      ? `after ${formatMinutes(policy?.idleMinutes ?? 0)} without messages`
+      : `at the daily reset (${String(policy?.atHour ?? 4).padStart(2, '0')}:00)`;
+  return `🔄 Fresh start: the previous conversation was put aside ${why}. Send /resume to continue it.`;
+}
+
+function formatMinutes(minutes: number): string {
+  return minutes % 60 === 0 ? `${minutes / 60} h` : `${minutes} min`;
 }
 
 /** The durable timer key of a session's pending approval. */
@@ -238,6 +257,30 @@ export function createSessionEffects(deps: SessionEffectDeps) {
     closeStoppedTurn: ({ context }: ActionArgs) => {
       const ids = [...answered(context), ...context.steered].map((m) => m.inboxId);
       if (ids.length) void guard('inbox status', store.inbox.setStatus(ids, 'done'));
+    },
+    scheduleReset: ({ context }: ActionArgs) => {
+      if (!deps.timers) return;
+      const policy = deps.resetPolicy?.(context.platform, context.chatType);
+      const next = policy ? nextReset(policy, deps.now?.() ?? Date.now()) : undefined;
+      const key = resetTimerKey(context.sessionKey);
+      void guard(
+        'reset timer',
+        next
+          ? deps.timers.set({
+              key,
+              actorId: context.sessionKey,
+              event: { type: 'SESSION.RESET', reason: next.reason },
+              dueAt: next.at,
+            })
+          : deps.timers.cancel(key),
+      );
+    },
+    notifyReset: ({ context, event }: ActionArgs) => {
+      if (event.type !== 'MESSAGE' || !context.resetNotice) return;
+      const policy = deps.resetPolicy?.(context.platform, context.chatType);
+      finish('reset notice', [
+        reply(context, [], `reset-notice:${event.message.inboxId}`, resetNotice(context.resetNotice, policy)),
+      ]);
     },
     askApproval: ({ context, event }: ActionArgs) => {
       if (event.type !== 'AGENT.APPROVAL_REQUEST') return;

@@ -51,6 +51,8 @@ const EFFECTS = [
   'askApproval',
   'closeApproval',
   'notifyApprovalTimedOut',
+  'scheduleReset',
+  'notifyReset',
 ] as const;
 
 export function drive(snapshot?: unknown): Driver {

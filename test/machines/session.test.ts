@@ -12,7 +12,14 @@ describe('session machine', () => {
     expect(d.runs[0]?.run.runId).toBe('test:dm:1/1#1');
     d.done('hi there');
     expect(d.state()).toBe('idle');
-    expect(d.effects).toEqual(['acceptMessage:MESSAGE', 'recordUserTurn:MESSAGE', 'commitTurn:AGENT.DONE']);
+    expect(d.effects).toEqual([
+      'scheduleReset:xstate.init',
+      'acceptMessage:MESSAGE',
+      'notifyReset:MESSAGE',
+      'recordUserTurn:MESSAGE',
+      'commitTurn:AGENT.DONE',
+      'scheduleReset:AGENT.DONE',
+    ]);
     expect(d.actor.getSnapshot().context.run).toBeNull();
   });
 
@@ -196,7 +203,7 @@ describe('session machine: busy input', () => {
     const d = drive();
     d.actor.send({ type: 'STOP' });
     expect(d.state()).toBe('idle');
-    expect(d.effects).toEqual([]);
+    expect(d.effects).toEqual(['scheduleReset:xstate.init']);
   });
 
   it('a drain during an interrupt keeps every message: the cut-off turn and the merged ones are resumed together', () => {

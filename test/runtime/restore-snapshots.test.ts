@@ -199,7 +199,9 @@ describe(`golden session snapshots (${fixtureFileName(SESSION_MACHINE_VERSION)})
         resume: next.resume,
       });
       expect(r.runs.map((run) => run.run.runId)).toEqual([next.runId]);
-      expect(r.effects).toEqual(['acceptMessage:MESSAGE', 'recordUserTurn:MESSAGE']);
+      // from idle the reset notice is checked; a resume goes straight to the run
+      const noticeCheck = next.resume ? [] : ['notifyReset:MESSAGE'];
+      expect(r.effects).toEqual(['acceptMessage:MESSAGE', ...noticeCheck, 'recordUserTurn:MESSAGE']);
       expect(ids(snap.context.interrupted)).toEqual(ids(before.interrupted));
 
       // The answer ends the turn (and the interrupted one with it); the queue comes next, in order.
