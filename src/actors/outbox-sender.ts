@@ -178,7 +178,11 @@ export class OutboxSender {
       .catch((error) =>
         this.#deps.log.error({ platform, sessionKey, err: errorText(error) }, 'Outbox lane failed'),
       )
-      .finally(() => this.#lanes.delete(key));
+      .finally(() => {
+        this.#lanes.delete(key);
+        // a wake-up that came after the last look at the rows starts the lane again
+        if (this.#dirtyLanes.delete(key)) this.#startLane(platform, sessionKey, adapter);
+      });
     this.#lanes.set(key, lane);
   }
 

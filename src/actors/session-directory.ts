@@ -8,6 +8,7 @@
  * by the gateway machine (child id `directory`).
  */
 import { type Actor, type ActorOptions, createActor, type InspectionEvent } from 'xstate';
+import { parseCommand } from '../commands/registry.ts';
 import { GatewayError } from '../errors.ts';
 import {
   type BusyMode,
@@ -48,6 +49,8 @@ export interface SessionDirectoryDeps {
   onChange?: (view: SessionView) => void;
   /** The configured busy-input mode and queue cap (default: queue, 32). */
   busyInput?: () => { mode: BusyMode; queueCap: number };
+  /** Runs a slash command (the inbox row is the command message). */
+  onCommand?: (row: InboxRow) => Promise<void>;
 }
 
 interface Entry {
@@ -139,13 +142,26 @@ export class SessionDirectory {
   }
 
   /**
-   * Hands an accepted inbox message to its session (in arrival order). Ignored
-   * while draining. `mode` overrides the configured busy-input mode (`/queue`, `/steer`).
+   * Hands an accepted inbox message to its session (in arrival order), or to
+   * the command handler when it is a slash command. Ignored while draining.
+   * `mode` overrides the configured busy-input mode (`/queue`, `/steer`), and
+   * such a message always goes to the session, even if its text starts with a slash.
    */
   deliver(row: InboxRow, mode?: BusyMode): Promise<void> {
     return this.#enqueue(async () => {
-      if (!this.#accepting || this.#delivered.has(row.id) || row.status !== 'accepted') return;
+      if (!this.#accepting || row.status !== 'accepted') return;
+      // a mode means a command (/queue, /steer) hands on the message it was delivered with
+      if (!mode && this.#delivered.has(row.id)) return;
       this.#delivered.add(row.id);
+      if (!mode && this.#deps.onCommand && parseCommand(row.message.text)) {
+        // commands run outside the delivery chain: they may send events to sessions themselves
+        void this.#deps
+          .onCommand(row)
+          .catch((error) =>
+            this.#deps.log.error({ inboxId: row.id, err: errorText(error) }, 'A command failed'),
+          );
+        return;
+      }
       const entry = await this.#activate(row.sessionKey, row);
       entry.actor.send(this.#messageEvent(row, mode));
     });
@@ -162,11 +178,16 @@ export class SessionDirectory {
     };
   }
 
-  /** Sends an event to a session, activating it from its row; an unknown session is logged and skipped. */
-  send(sessionKey: string, event: SessionEvent): Promise<void> {
+  /**
+   * Sends an event to a session, activating it from its row; an unknown session
+   * is created from `createFrom` when given, else logged and skipped.
+   */
+  send(sessionKey: string, event: SessionEvent, createFrom?: InboxRow): Promise<void> {
     return this.#enqueue(async () => {
       if (!this.#accepting) return;
-      const entry = await this.#activate(sessionKey);
+      const entry = createFrom
+        ? await this.#activate(sessionKey, createFrom)
+        : await this.#activate(sessionKey);
       if (!entry) {
         this.#deps.log.warn({ sessionKey, event: event.type }, 'Event for an unknown session dropped');
         return;

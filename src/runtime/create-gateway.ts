@@ -12,6 +12,7 @@ import { serviceLogic } from '../actors/service-logic.ts';
 import { restorableSnapshot, SessionDirectory, type SessionView } from '../actors/session-directory.ts';
 import type { Adapter, ChatType, InboundMessage, IngestResult } from '../adapters/contract.ts';
 import type { Agent } from '../agent/agent.ts';
+import { type CommandRegistry, createBuiltinRegistry } from '../commands/index.ts';
 import { GatewayError } from '../errors.ts';
 import {
   type GatewayContext,
@@ -27,6 +28,7 @@ import {
   sessionMachine,
 } from '../machines/session.ts';
 import type { OutboxRow, Store } from '../persistence/store.ts';
+import { createCommandRunner } from './command-runner.ts';
 import { errorText, type RuntimeLogger, silentLogger } from './logger.ts';
 import type { ResetPolicy } from './reset-policy.ts';
 import { createSessionEffects } from './session-effects.ts';
@@ -108,6 +110,8 @@ export interface GatewayOptions {
   now?: () => number;
   /** Close the store when the gateway stops (default false: the embedder owns it). */
   closeStoreOnStop?: boolean;
+  /** The slash-command registry (default: every built-in command); register your own on it. */
+  commands?: CommandRegistry;
   /**
    * One-time onboarding hints: `takeBusyTip()` answers true once per install (the
    * first busy acknowledgement then carries a tip about `display.busy_input_mode`).
@@ -234,6 +238,15 @@ export function createGateway(options: GatewayOptions): Gateway {
     return { inboxId: id, duplicate, sessionKey };
   };
 
+  const registry = options.commands ?? createBuiltinRegistry();
+  const runCommand = createCommandRunner({
+    registry,
+    store,
+    directory: () => directory,
+    log,
+    onOutbox: () => outbox?.notify(),
+  });
+
   const linkLogic = createAdapterLinkLogic({
     adapters,
     ingest,
@@ -330,6 +343,7 @@ export function createGateway(options: GatewayOptions): Gateway {
           now,
           passivateAfterMs: settings.passivateAfterMs,
           busyInput: () => ({ mode: settings.busyInputMode, queueCap: settings.queueCap }),
+          onCommand: runCommand,
           ...(options.inspect ? { inspect: options.inspect } : {}),
           onChange: (session) => emit({ type: 'session', session }),
         });

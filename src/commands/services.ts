@@ -1,0 +1,33 @@
+/**
+ * What commands need from the runtime, for the chat they were sent in. The
+ * runtime implements it; tests use an in-memory fake.
+ */
+import type { SessionView } from '../actors/session-directory.ts';
+import type { BusyMode, SessionEvent } from '../machines/session.ts';
+
+/** One conversation of a session, for `/resume`. */
+export interface ConversationSummary {
+  conversationId: string;
+  /** 1-based number in the order the conversations started. */
+  number: number;
+  title: string | null;
+  /** The first user message, for recognising it. */
+  firstMessage: string;
+  turns: number;
+  /** Epoch ms of its last entry. */
+  lastActivity: number;
+}
+
+/** The runtime, as seen from one chat's commands. */
+export interface CommandServices {
+  /** This chat's session (live or persisted), if it has one. */
+  session(): Promise<SessionView | undefined>;
+  /** Sends an event to this chat's session (activating it). */
+  send(event: SessionEvent): Promise<void>;
+  /** Hands `text` to this chat's session as a message with the given busy-input mode (`/queue`, `/steer`). */
+  deliver(mode: BusyMode, text: string): Promise<void>;
+  /** The conversations of this chat's session, oldest first. */
+  conversations(): Promise<ConversationSummary[]>;
+  /** Tokens and turns of a conversation. */
+  usage(conversationId: string): Promise<{ inputTokens: number; outputTokens: number; turns: number }>;
+}

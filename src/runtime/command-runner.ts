@@ -1,0 +1,107 @@
+/**
+ * Runs slash commands for the session directory: builds the command's view of
+ * the runtime (`CommandServices`), passes the command through the registry's
+ * gate, and sends the answer through the outbox.
+ */
+import type { SessionDirectory } from '../actors/session-directory.ts';
+import type { InboundMessage } from '../adapters/contract.ts';
+import type { CommandRegistry, Scope, TierPolicy } from '../commands/registry.ts';
+import { parseCommand } from '../commands/registry.ts';
+import type { CommandServices, ConversationSummary } from '../commands/services.ts';
+import { IN_FLIGHT_STATES } from '../machines/session.ts';
+import type { InboxRow, Store } from '../persistence/store.ts';
+import type { RuntimeLogger } from './logger.ts';
+
+/** What the command runner needs from the runtime. */
+export interface CommandRunnerDeps {
+  registry: CommandRegistry;
+  store: Store;
+  directory: () => SessionDirectory | undefined;
+  log: RuntimeLogger;
+  /** Called after the answer's outbox row committed. */
+  onOutbox: () => void;
+  /** The caller's tier in this scope (default: unrestricted). */
+  tierPolicy?: (message: InboundMessage, scope: Scope) => TierPolicy;
+}
+
+/** The conversations of a session from its transcript, oldest first. */
+async function conversationsOf(store: Store, sessionKey: string, titles: Record<string, string>) {
+  const entries = await store.transcript.listBySession(sessionKey);
+  const byId = new Map<string, ConversationSummary>();
+  for (const e of entries) {
+    let c = byId.get(e.conversationId);
+    if (!c) {
+      c = {
+        conversationId: e.conversationId,
+        number: byId.size + 1,
+        title: titles[e.conversationId] ?? null,
+        firstMessage: '',
+        turns: 0,
+        lastActivity: e.createdAt,
+      };
+      byId.set(e.conversationId, c);
+    }
+    if (e.role === 'user' && !c.firstMessage) c.firstMessage = e.content;
+    if (e.role === 'assistant') c.turns++;
+    c.lastActivity = Math.max(c.lastActivity, e.createdAt);
+  }
+  return [...byId.values()];
+}
+
+/**
+ * Creates the `onCommand` handler of the session directory.
+ *
+ * @example
+ * new SessionDirectory({ ..., onCommand: createCommandRunner({ registry, store, directory: () => directory, log, onOutbox }) })
+ */
+export function createCommandRunner(deps: CommandRunnerDeps) {
+  const { store } = deps;
+  return async (row: InboxRow): Promise<void> => {
+    const parsed = parseCommand(row.message.text);
+    const directory = deps.directory();
+    if (!parsed || !directory) return;
+    const message = row.message;
+    const sessionKey = row.sessionKey;
+    let handedToSession = false;
+    const services: CommandServices = {
+      session: () => directory.view(sessionKey),
+      send: (event) => directory.send(sessionKey, event, row),
+      async deliver(mode, text) {
+        handedToSession = true;
+        await directory.deliver({ ...row, message: { ...message, text } }, mode);
+      },
+      async conversations() {
+        const view = await directory.view(sessionKey);
+        return conversationsOf(store, sessionKey, view?.context.titles ?? {});
+      },
+      usage: (conversationId) => store.transcript.usage(conversationId),
+    };
+    const scope: Scope = message.chatType === 'dm' ? 'dm' : 'group';
+    const policy = deps.tierPolicy?.(message, scope) ?? { tier: 'unrestricted' as const, userCommands: [] };
+    const view = await directory.view(sessionKey);
+    const busy = view ? (IN_FLIGHT_STATES as readonly string[]).includes(view.state) : false;
+    const reply = await deps.registry.dispatch(
+      parsed,
+      { message, sessionKey, tier: policy.tier, scope, busy, services },
+      policy,
+    );
+    deps.log.info({ sessionKey, command: parsed.name, userId: message.userId }, 'Command');
+    if (handedToSession) return; // the session answers it (and closes its inbox row)
+    const writes: Promise<unknown>[] = [store.inbox.setStatus([row.id], 'done')];
+    if (reply.text) {
+      writes.push(
+        store.outbox.enqueue(message.platform, {
+          chatId: message.chatId,
+          chatType: message.chatType,
+          ...(message.threadId ? { threadId: message.threadId } : {}),
+          text: reply.text,
+          inReplyTo: [message.platformMessageId],
+          idempotencyKey: `command:${row.id}`,
+          sessionKey,
+        }),
+      );
+    }
+    await Promise.all(writes);
+    deps.onOutbox();
+  };
+}
