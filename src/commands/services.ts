@@ -4,6 +4,7 @@
  */
 import type { SessionView } from '../actors/session-directory.ts';
 import type { BusyMode, SessionEvent } from '../machines/session.ts';
+import type { TranscriptEntry } from '../persistence/store.ts';
 
 /** One conversation of a session, for `/resume`. */
 export interface ConversationSummary {
@@ -30,4 +31,8 @@ export interface CommandServices {
   conversations(): Promise<ConversationSummary[]>;
   /** Tokens and turns of a conversation. */
   usage(conversationId: string): Promise<{ inputTokens: number; outputTokens: number; turns: number }>;
+  /** The transcript of a conversation, oldest first. */
+  transcript(conversationId: string): Promise<TranscriptEntry[]>;
+  /** Sets transcript entries of a conversation aside (`/undo`, `/retry`): the agent no longer sees them. */
+  setAside(entryIds: number[], conversationId: string): Promise<void>;
 }

@@ -292,6 +292,10 @@ function memoryTranscript(t: MemoryTables): TranscriptStore {
       }
       return totals;
     },
+    async moveEntries(ids, conversationId) {
+      t.assertOpen();
+      for (const e of t.transcript) if (ids.includes(e.id)) e.conversationId = conversationId;
+    },
   };
 }
 

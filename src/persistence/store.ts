@@ -130,6 +130,8 @@ export interface TranscriptStore {
   listBySession(sessionKey: string): Promise<TranscriptEntry[]>;
   /** Token totals of a conversation. */
   usage(conversationId: string): Promise<{ inputTokens: number; outputTokens: number; turns: number }>;
+  /** Moves entries to another conversation (`/undo` sets a turn aside this way; nothing is deleted). */
+  moveEntries(ids: number[], conversationId: string): Promise<void>;
 }
 
 /** Durable timers. */

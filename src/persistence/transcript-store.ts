@@ -93,4 +93,16 @@ export class SqlTranscriptStore implements TranscriptStore {
       turns: Number(row.turns),
     };
   }
+
+  /** Moves entries to another conversation; resolves after commit. */
+  async moveEntries(ids: number[], conversationId: string): Promise<void> {
+    if (ids.length === 0) return;
+    await this.#ctx.batcher.enqueue(async (trx) => {
+      await trx
+        .updateTable('transcript')
+        .set({ conversation_id: conversationId })
+        .where('id', 'in', ids)
+        .execute();
+    });
+  }
 }

@@ -29,6 +29,7 @@ async function conversationsOf(store: Store, sessionKey: string, titles: Record<
   const entries = await store.transcript.listBySession(sessionKey);
   const byId = new Map<string, ConversationSummary>();
   for (const e of entries) {
+    if (e.conversationId.endsWith('~undone')) continue;
     let c = byId.get(e.conversationId);
     if (!c) {
       c = {
@@ -75,6 +76,8 @@ export function createCommandRunner(deps: CommandRunnerDeps) {
         return conversationsOf(store, sessionKey, view?.context.titles ?? {});
       },
       usage: (conversationId) => store.transcript.usage(conversationId),
+      transcript: (conversationId) => store.transcript.list(conversationId),
+      setAside: (ids, conversationId) => store.transcript.moveEntries(ids, `${conversationId}~undone`),
     };
     const scope: Scope = message.chatType === 'dm' ? 'dm' : 'group';
     const policy = deps.tierPolicy?.(message, scope) ?? { tier: 'unrestricted' as const, userCommands: [] };

@@ -293,6 +293,24 @@ export function runStoreConformance(name: string, makeStore: (clock: ManualClock
         expect(await store.transcript.list('nope')).toEqual([]);
       });
 
+      it('moves entries to another conversation, keeping their order and usage', async () => {
+        const kept = await store.transcript.append(entry('c1', 'user', 'kept'));
+        const u = await store.transcript.append(entry('c1', 'user', 'undone question'));
+        const a = await store.transcript.append(entry('c1', 'assistant', 'undone answer'));
+        await store.transcript.moveEntries([u, a], 'c1~undone');
+        expect((await store.transcript.list('c1')).map((e) => e.id)).toEqual([kept]);
+        expect((await store.transcript.list('c1~undone')).map((e) => e.content)).toEqual([
+          'undone question',
+          'undone answer',
+        ]);
+        expect(await store.transcript.usage('c1~undone')).toEqual({
+          inputTokens: 100,
+          outputTokens: 20,
+          turns: 1,
+        });
+        await store.transcript.moveEntries([], 'nowhere');
+      });
+
       it('lists every conversation of a session together, oldest first', async () => {
         await store.transcript.append(entry('c1', 'user', 'before reset'));
         await store.transcript.append({ ...entry('x', 'user', 'other chat'), sessionKey: 'discord:dm:1' });

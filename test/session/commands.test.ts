@@ -106,3 +106,23 @@ describe('session commands', () => {
     expect(texts()[3]).toBe('Unknown command /frobnicate — /help lists the commands.');
   });
 });
+
+describe('/undo and /retry', () => {
+  it('/undo drops the last turn from what the agent sees; /retry runs the last message again', async () => {
+    const { chat, gateway, say, texts } = await start();
+    await say('first');
+    await say('second');
+    await say('/undo');
+    expect(texts()[2]).toBe('↩️ Dropped the last turn: “second”');
+    let transcript = await gateway.store.transcript.list('chat:dm:c/1');
+    expect(transcript.map((e) => e.content)).toEqual(['first', 'got: first']);
+    await say('/retry');
+    expect(texts()[3]).toBe('got: first');
+    transcript = await gateway.store.transcript.list('chat:dm:c/1');
+    expect(transcript.map((e) => e.content)).toEqual(['first', 'got: first']);
+    await say('/undo');
+    await say('/undo');
+    expect(texts().slice(4)).toEqual(['↩️ Dropped the last turn: “first”', 'There is no turn to undo.']);
+    expect(chat.sent.length).toBe(6);
+  });
+});

@@ -168,6 +168,57 @@ export const usageCommand: CommandDefinition = {
   },
 };
 
+/** The last turn of a conversation: the user entries since the previous answer, and the answer. */
+async function lastTurn(ctx: CommandContext) {
+  const session = await ctx.services.session();
+  if (!session) return undefined;
+  const entries = await ctx.services.transcript(session.context.conversationId);
+  let end = entries.length - 1;
+  while (end >= 0 && entries[end]!.role !== 'assistant') end--;
+  if (end < 0) return undefined;
+  let start = end;
+  while (start > 0 && entries[start - 1]!.role !== 'assistant') start--;
+  const turn = entries.slice(start, end + 1);
+  const question = turn
+    .filter((e) => e.role === 'user')
+    .map((e) => e.content)
+    .join('\n\n');
+  return { conversationId: session.context.conversationId, turn, question };
+}
+
+/** /undo: set the last turn aside (the agent no longer sees it; nothing is deleted). */
+export const undoCommand: CommandDefinition = {
+  name: 'undo',
+  description: 'Drop the last turn from the conversation',
+  busyAllowed: false,
+  async handler(ctx) {
+    const last = await lastTurn(ctx);
+    if (!last) return { text: 'There is no turn to undo.' };
+    await ctx.services.setAside(
+      last.turn.map((e) => e.id),
+      last.conversationId,
+    );
+    return { text: `↩️ Dropped the last turn: “${last.question.slice(0, 80)}”` };
+  },
+};
+
+/** /retry: run the last user message again (the previous answer is set aside). */
+export const retryCommand: CommandDefinition = {
+  name: 'retry',
+  description: 'Run your last message again',
+  busyAllowed: false,
+  async handler(ctx) {
+    const last = await lastTurn(ctx);
+    if (!last || !last.question) return { text: 'There is no message to retry.' };
+    await ctx.services.setAside(
+      last.turn.map((e) => e.id),
+      last.conversationId,
+    );
+    await ctx.services.deliver('queue', last.question);
+    return {};
+  },
+};
+
 /** Every session command. */
 export const SESSION_COMMANDS: CommandDefinition[] = [
   stopCommand,
@@ -180,4 +231,6 @@ export const SESSION_COMMANDS: CommandDefinition[] = [
   resumeCommand,
   statusCommand,
   usageCommand,
+  undoCommand,
+  retryCommand,
 ];
