@@ -29,7 +29,10 @@ import { errorText, type RuntimeLogger } from '../runtime/logger.ts';
 /** A session's state as observers see it. */
 export interface SessionView {
   sessionKey: string;
+  /** Top-level state, e.g. `running`. */
   state: string;
+  /** Full state path, e.g. `running.awaitingApproval` (top-level only for a passivated session). */
+  path: string;
   context: SessionContext;
   active: boolean;
 }
@@ -70,6 +73,13 @@ function pendingOf(row: InboxRow): PendingMessage {
     userId: row.message.userId,
     text: row.message.text,
   };
+}
+
+/** A state value as a dotted path. */
+function pathOf(value: unknown): string {
+  if (typeof value === 'string') return value;
+  const [key, child] = Object.entries(value as Record<string, unknown>)[0] ?? ['unknown', ''];
+  return child ? `${key}.${pathOf(child)}` : key;
 }
 
 /** State value of a snapshot as a string (top level). */
@@ -203,7 +213,7 @@ export class SessionDirectory {
     const row = await this.#deps.store.actors.load(sessionKey);
     if (!row) return undefined;
     const snap = row.snapshot as { context: SessionContext };
-    return { sessionKey, state: row.state, context: snap.context, active: false };
+    return { sessionKey, state: row.state, path: row.state, context: snap.context, active: false };
   }
 
   /** Views of the live sessions. */
@@ -371,7 +381,7 @@ export class SessionDirectory {
 
   #viewOf(sessionKey: string, actor: Actor<SessionMachine>, active: boolean): SessionView {
     const snap = actor.getSnapshot();
-    return { sessionKey, state: stateOf(snap.value), context: snap.context, active };
+    return { sessionKey, state: stateOf(snap.value), path: pathOf(snap.value), context: snap.context, active };
   }
 
   #inspectOption(): { inspect?: (event: InspectionEvent) => void } {

@@ -35,13 +35,8 @@ import { createSessionEffects } from './session-effects.ts';
 import { DEFAULT_SESSION_KEY_POLICY, type SessionKeyPolicy, sessionKeyOf } from './session-key.ts';
 import { validateGatewayOptions } from './validate-options.ts';
 
-/** This many starts within `RESTART_LOOP_WINDOW_MS` count as a restart loop: auto-resume is skipped. */
-export const RESTART_LOOP_BOOTS = 3;
-/** The window of the restart-loop guard. */
-export const RESTART_LOOP_WINDOW_MS = 60_000;
-
 /** The boot times (epoch ms) within the restart-loop window, this boot included. */
-function recentBoots(stored: string | undefined, now: number): number[] {
+function recentBoots(stored: string | undefined, now: number, windowMs: number): number[] {
   let previous: unknown = [];
   try {
     previous = JSON.parse(stored ?? '[]');
@@ -49,7 +44,7 @@ function recentBoots(stored: string | undefined, now: number): number[] {
     previous = [];
   }
   const times = Array.isArray(previous) ? previous.filter((t): t is number => typeof t === 'number') : [];
-  return [...times.filter((t) => now - t < RESTART_LOOP_WINDOW_MS), now];
+  return [...times.filter((t) => now - t < windowMs), now];
 }
 
 /** Runtime settings; every field has a default. */
@@ -74,6 +69,8 @@ export interface RuntimeSettings {
   busyAckEnabled: boolean;
   /** How long a dangerous command waits for approval before it is denied (default 5 min). */
   approvalTimeoutMs: number;
+  /** This many starts within `windowMs` count as a restart loop: auto-resume is skipped (default 3 in 60 s). */
+  restartLoopGuard: { boots: number; windowMs: number };
   /** The reset policy of a chat; default: `none` (an embedding app chooses; `hermes gateway` uses config.yaml). */
   resetPolicy: (platform: string, chatType: ChatType) => ResetPolicy | undefined;
 }
@@ -91,6 +88,7 @@ export const DEFAULT_RUNTIME_SETTINGS: RuntimeSettings = {
   busyAckEnabled: true,
   approvalTimeoutMs: 300_000,
   resetPolicy: () => undefined,
+  restartLoopGuard: { boots: 3, windowMs: 60_000 },
 };
 
 /** Options of `createGateway()`. */
@@ -267,9 +265,10 @@ export function createGateway(options: GatewayOptions): Gateway {
     if (started && !clean) log.warn({}, 'The gateway did not shut down cleanly last time; recovering');
     await store.meta.delete('clean_shutdown');
     await store.meta.set('started_at', String(now()));
-    const boots = recentBoots(await store.meta.get('boot_times'), now());
+    const guard = settings.restartLoopGuard;
+    const boots = recentBoots(await store.meta.get('boot_times'), now(), guard.windowMs);
     await store.meta.set('boot_times', JSON.stringify(boots));
-    const restartLoop = boots.length >= RESTART_LOOP_BOOTS;
+    const restartLoop = boots.length >= guard.boots;
     for (const row of await store.actors.list('session', [...IN_FLIGHT_STATES])) {
       let snapshot: unknown;
       try {
@@ -303,10 +302,10 @@ export function createGateway(options: GatewayOptions): Gateway {
       log.warn(
         {
           boots: boots.length,
-          withinMs: RESTART_LOOP_WINDOW_MS,
+          withinMs: guard.windowMs,
           sessions: interrupted.map((r) => r.actorId),
         },
-        `Restart loop: ${boots.length} starts within ${RESTART_LOOP_WINDOW_MS / 1000} s; auto-resume skipped for ${interrupted.length} session(s)`,
+        `Restart loop: ${boots.length} starts within ${guard.windowMs / 1000} s; auto-resume skipped for ${interrupted.length} session(s)`,
       );
     } else if (interrupted.length > 0) {
       log.info(
