@@ -32,6 +32,8 @@ export const ERROR_CODES = {
   GATEWAY_ERR_SNAPSHOT: 500,
   /** A migration or database operation failed. */
   GATEWAY_ERR_STORE: 500,
+  /** A pairing approval was refused: wrong or expired code, or approvals locked after failures. */
+  GATEWAY_ERR_PAIRING: 403,
 } as const;
 
 /** One of the documented error codes. */

@@ -6,8 +6,16 @@
  */
 import { fromCallback } from 'xstate';
 import type { Agent, ApprovalRequest, ChatMessage } from '../agent/agent.ts';
+import { resolveModel } from '../commands/model-choice.ts';
+import type { GatewayConfig } from '../config/schema.ts';
 import { AbortedError } from '../errors.ts';
-import type { AgentRunCommand, AgentRunInput, PendingMessage, SessionEvent } from '../machines/session.ts';
+import type {
+  AgentRunCommand,
+  AgentRunInput,
+  PendingMessage,
+  SessionEvent,
+  SessionSettings,
+} from '../machines/session.ts';
 import type { Store } from '../persistence/store.ts';
 import { errorText, type RuntimeLogger } from '../runtime/logger.ts';
 
@@ -26,6 +34,37 @@ export interface AgentRunDeps {
   modelFor?: (sessionKey: string) => string | undefined;
   /** Whether a person can be asked to approve dangerous actions on this platform (not on the API server). */
   canAskApproval?: (platform: string) => boolean;
+  /** Providers (for `/model provider:model`) and personalities (for `/personality`). */
+  config?: Pick<GatewayConfig, 'providers' | 'personalities'>;
+}
+
+/** What a session's settings ask of the agent: model and endpoint, personality prompt, reasoning. */
+export function agentOptionsFor(
+  settings: SessionSettings,
+  config: Pick<GatewayConfig, 'providers' | 'personalities'> | undefined,
+): {
+  model?: string;
+  endpoint?: { baseURL: string; apiKey?: string };
+  personality?: string;
+  reasoningEffort?: string;
+} {
+  const options: ReturnType<typeof agentOptionsFor> = {};
+  if (settings.model) {
+    const resolved = config ? resolveModel(config, settings.model) : undefined;
+    if (resolved) {
+      options.model = resolved.model;
+      options.endpoint = {
+        baseURL: resolved.baseUrl,
+        ...(resolved.apiKey ? { apiKey: resolved.apiKey } : {}),
+      };
+    } else {
+      options.model = settings.model;
+    }
+  }
+  const personality = settings.personality ? config?.personalities[settings.personality] : undefined;
+  if (personality) options.personality = personality;
+  if (settings.reasoning) options.reasoningEffort = settings.reasoning;
+  return options;
 }
 
 /**
@@ -107,14 +146,20 @@ export function createAgentRunLogic(deps: AgentRunDeps) {
     };
     void (async () => {
       try {
-        const messages = await buildRunMessages(deps.store, input);
+        const options = agentOptionsFor(input.settings, deps.config);
+        const built = await buildRunMessages(deps.store, input);
+        const messages: ChatMessage[] = options.personality
+          ? [{ role: 'system', content: options.personality }, ...built]
+          : built;
         if (controller.signal.aborted) throw new AbortedError();
-        const model = input.settings.model ?? deps.modelFor?.(input.sessionKey);
+        const model = options.model ?? deps.modelFor?.(input.sessionKey);
         const result = await deps.agent.run({
           sessionKey: input.sessionKey,
           messages,
           signal: controller.signal,
           ...(model ? { model } : {}),
+          ...(options.endpoint ? { endpoint: options.endpoint } : {}),
+          ...(options.reasoningEffort ? { reasoningEffort: options.reasoningEffort } : {}),
           ...(canAsk ? { requestApproval } : {}),
           takeSteered: () => {
             const texts = steers.map((m) => m.text);
@@ -137,7 +182,11 @@ export function createAgentRunLogic(deps: AgentRunDeps) {
           runId,
           steeredTaken: taken,
           result: {
-            text: result.text,
+            // `/reasoning show`: the model's reasoning comes first, quoted
+            text:
+              input.settings.showReasoning && result.reasoning
+                ? `> 💭 ${result.reasoning.trim().replace(/\n/g, '\n> ')}\n\n${result.text}`
+                : result.text,
             inputTokens: result.usage.inputTokens,
             outputTokens: result.usage.outputTokens,
             model: result.model ?? null,

@@ -381,7 +381,13 @@ export class SessionDirectory {
 
   #viewOf(sessionKey: string, actor: Actor<SessionMachine>, active: boolean): SessionView {
     const snap = actor.getSnapshot();
-    return { sessionKey, state: stateOf(snap.value), path: pathOf(snap.value), context: snap.context, active };
+    return {
+      sessionKey,
+      state: stateOf(snap.value),
+      path: pathOf(snap.value),
+      context: snap.context,
+      active,
+    };
   }
 
   #inspectOption(): { inspect?: (event: InspectionEvent) => void } {

@@ -45,6 +45,8 @@ export interface AgentResult {
   model?: string;
   /** Every message the run added after the input (assistant tool calls, tool results, final answer). */
   messages: ChatMessage[];
+  /** The model's reasoning text, when the backend streams it. */
+  reasoning?: string;
 }
 
 /** Context handed to a tool while it runs. */
@@ -100,6 +102,10 @@ export interface AgentRequest {
   takeSteered?: () => string[];
   /** Passed to tools as `ToolContext.requestApproval`. */
   requestApproval?: (request: ApprovalRequest) => Promise<boolean>;
+  /** Another OpenAI-compatible endpoint for this run (a provider chosen with `/model`). */
+  endpoint?: { baseURL: string; apiKey?: string };
+  /** Reasoning effort for models that take one (`low`, `medium`, `high`; `none` sends nothing). */
+  reasoningEffort?: string;
 }
 
 /**

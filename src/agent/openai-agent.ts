@@ -39,6 +39,7 @@ const DEFAULT_MAX_TOOL_ROUNDS = 8;
 /** What one streamed model response held. */
 interface ModelTurn {
   text: string;
+  reasoning: string;
   toolCalls: ToolCall[];
   usage: TokenUsage;
   model: string | undefined;
@@ -57,12 +58,24 @@ interface ModelTurn {
  *   tools: [createTerminalTool()] });
  */
 export function createOpenAIAgent(options: OpenAIAgentOptions): Agent {
-  const client = new OpenAI({
-    baseURL: options.baseURL,
-    apiKey: options.apiKey ?? process.env.OPENAI_API_KEY ?? 'no-key',
-    timeout: options.timeoutMs,
-    maxRetries: options.maxRetries ?? 2,
-  });
+  const clients = new Map<string, OpenAI>();
+  /** One SDK client per endpoint: the configured one, or a provider chosen with `/model`. */
+  const clientFor = (endpoint?: { baseURL: string; apiKey?: string }) => {
+    const baseURL = endpoint?.baseURL ?? options.baseURL;
+    const apiKey = (endpoint ? endpoint.apiKey : options.apiKey) ?? process.env.OPENAI_API_KEY ?? 'no-key';
+    const key = `${baseURL}\u0000${apiKey}`;
+    let client = clients.get(key);
+    if (!client) {
+      client = new OpenAI({
+        baseURL,
+        apiKey,
+        timeout: options.timeoutMs,
+        maxRetries: options.maxRetries ?? 2,
+      });
+      clients.set(key, client);
+    }
+    return client;
+  };
   const tools = new Map((options.tools ?? []).map((tool) => [tool.name, tool]));
   const wireTools = [...tools.values()].map(toWireTool);
   const maxToolRounds = options.maxToolRounds ?? DEFAULT_MAX_TOOL_ROUNDS;
@@ -75,19 +88,22 @@ export function createOpenAIAgent(options: OpenAIAgentOptions): Agent {
   ): Promise<ModelTurn> {
     const turn: ModelTurn = {
       text: '',
+      reasoning: '',
       toolCalls: [],
       usage: { inputTokens: 0, outputTokens: 0 },
       model: undefined,
     };
     const calls: ToolCall[] = [];
+    const effort = request.reasoningEffort;
     try {
-      const stream = await client.chat.completions.create(
+      const stream = await clientFor(request.endpoint).chat.completions.create(
         {
           model,
           messages,
           stream: true,
           stream_options: { include_usage: true },
           ...(wireTools.length > 0 ? { tools: wireTools } : {}),
+          ...(effort && effort !== 'none' ? { reasoning_effort: effort as 'low' | 'medium' | 'high' } : {}),
         },
         { signal: request.signal },
       );
@@ -99,6 +115,11 @@ export function createOpenAIAgent(options: OpenAIAgentOptions): Agent {
         }
         const delta = chunk.choices?.[0]?.delta; // Some servers omit `choices` on usage chunks.
         if (!delta) continue;
+        // reasoning text, as OpenAI-compatible servers stream it (DeepSeek, vLLM, llama.cpp, OpenRouter)
+        const thinking =
+          (delta as { reasoning_content?: string; reasoning?: string }).reasoning_content ??
+          (delta as { reasoning?: string }).reasoning;
+        if (typeof thinking === 'string') turn.reasoning += thinking;
         if (delta.content) {
           turn.text += delta.content;
           request.onEvent({ type: 'text.delta', text: delta.content });
@@ -112,7 +133,7 @@ export function createOpenAIAgent(options: OpenAIAgentOptions): Agent {
         }
       }
     } catch (err) {
-      throw toRunError(err, request.signal, options.baseURL, model);
+      throw toRunError(err, request.signal, request.endpoint?.baseURL ?? options.baseURL, model);
     }
     // The SDK ends an aborted stream quietly instead of throwing.
     if (request.signal.aborted) throw new AbortedError();
@@ -134,17 +155,25 @@ export function createOpenAIAgent(options: OpenAIAgentOptions): Agent {
       const added: ChatMessage[] = [];
       const usage: TokenUsage = { inputTokens: 0, outputTokens: 0 };
       let answeredBy: string | undefined;
+      let reasoning = '';
       const add = (message: ChatMessage): void => {
         added.push(message);
         wire.push(toWireMessage(message));
       };
       const finish = (text: string): AgentResult => {
         add({ role: 'assistant', content: text });
-        return { text, usage, model: answeredBy ?? model, messages: added };
+        return {
+          text,
+          usage,
+          model: answeredBy ?? model,
+          messages: added,
+          ...(reasoning ? { reasoning } : {}),
+        };
       };
 
       for (let round = 0; ; round++) {
         const turn = await streamTurn(model, wire, request, round);
+        reasoning += turn.reasoning;
         usage.inputTokens += turn.usage.inputTokens;
         usage.outputTokens += turn.usage.outputTokens;
         answeredBy = turn.model ?? answeredBy;

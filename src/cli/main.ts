@@ -1,6 +1,7 @@
 /**
  * The `hermes` command line: `hermes gateway` (alias `hermes gateway run`) runs the
  * gateway in the foreground; `--check` validates the configuration and exits.
+ * `hermes pairing ...` approves, lists and revokes DM-paired users.
  */
 import { Command, CommanderError } from 'commander';
 import packageJson from '../../package.json' with { type: 'json' };
@@ -10,6 +11,7 @@ import {
   runGatewayCommand,
   startRuntimeFromModule,
 } from './gateway-command.ts';
+import { registerPairingCommand } from './pairing-command.ts';
 import { reportError } from './report-error.ts';
 
 /** The real process: environment, stdout/stderr, signals and exit. */
@@ -54,6 +56,8 @@ export function createProgram(deps: GatewayCommandDeps, setExitCode: (code: numb
     .description('run the gateway in the foreground (same as "hermes gateway")')
     .option(...checkFlag)
     .action(runGateway);
+
+  registerPairingCommand(program, deps, setExitCode);
 
   return program;
 }

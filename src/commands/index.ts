@@ -1,12 +1,29 @@
 /**
  * The command registry and the built-in commands.
  */
-import { helpCommand, whoamiCommand } from './builtin/help-commands.ts';
+import { helpCommand } from './builtin/help.ts';
+import { insightsCommand } from './builtin/insights.ts';
+import { modelCommand } from './builtin/model.ts';
+import { personalityCommand } from './builtin/personality.ts';
+import { reasoningCommand } from './builtin/reasoning.ts';
 import { SESSION_COMMANDS } from './builtin/session-commands.ts';
-import { CommandRegistry, type SkillSource } from './registry.ts';
+import { sethomeCommand } from './builtin/sethome.ts';
+import { whoamiCommand } from './builtin/whoami.ts';
+import { type CommandDefinition, CommandRegistry, type SkillSource } from './registry.ts';
 
+export * from './home-channel.ts';
+export * from './model-choice.ts';
 export * from './registry.ts';
 export type { CommandServices, ConversationSummary } from './services.ts';
+
+/** The commands about access, settings and information: /sethome, /model, /personality, /reasoning, /insights. */
+export const SETTINGS_COMMANDS: readonly CommandDefinition[] = [
+  sethomeCommand,
+  modelCommand,
+  personalityCommand,
+  reasoningCommand,
+  insightsCommand,
+];
 
 /**
  * A registry with every built-in command.
@@ -17,6 +34,8 @@ export type { CommandServices, ConversationSummary } from './services.ts';
  */
 export function createBuiltinRegistry(skills?: SkillSource): CommandRegistry {
   const registry = new CommandRegistry(skills);
-  for (const command of [helpCommand, whoamiCommand, ...SESSION_COMMANDS]) registry.register(command);
+  for (const command of [helpCommand, whoamiCommand, ...SESSION_COMMANDS, ...SETTINGS_COMMANDS]) {
+    registry.register(command);
+  }
   return registry;
 }

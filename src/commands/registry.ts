@@ -3,15 +3,12 @@
  * registered here and dispatched through one gate (alias → tier gate →
  * handler → installed skills → a helpful "unknown command").
  */
+import type { Scope, Tier, TierPolicy } from '../access/tiers.ts';
 import type { InboundMessage } from '../adapters/contract.ts';
 import { GatewayError } from '../errors.ts';
 import type { CommandServices } from './services.ts';
 
-/** Who is asking, for the tier gate. */
-export type Tier = 'admin' | 'user' | 'unrestricted';
-
-/** Whether the command came from a DM or a group/channel/thread. */
-export type Scope = 'dm' | 'group';
+export type { Scope, Tier, TierPolicy } from '../access/tiers.ts';
 
 /** What a command handler gets. */
 export interface CommandContext {
@@ -56,15 +53,11 @@ export interface SkillSource {
 /** No skills installed. */
 export const NO_SKILLS: SkillSource = { find: () => undefined };
 
-/** The gate's verdict for one caller. */
-export interface TierPolicy {
-  tier: Tier;
-  /** For the `user` tier: the commands this scope allows users (besides /help and /whoami). */
-  userCommands: string[];
-}
-
 /** Always runnable, whatever the tier. */
 export const ALWAYS_ALLOWED = ['help', 'whoami'] as const;
+
+/** What a command name or alias may hold: what `parseCommand` reads after the slash, in lower case. */
+const COMMAND_NAME = /^[a-z0-9_-]+$/;
 
 /** A parsed command line. */
 export interface ParsedCommand {
@@ -101,15 +94,28 @@ export class CommandRegistry {
     this.#skills = skills;
   }
 
-  /** Adds a command; a name or alias already taken is refused. */
+  /**
+   * Adds a command. It is behind the same tier gate as every other command.
+   *
+   * @throws GatewayError `GATEWAY_ERR_OPTION` when its name or an alias is already
+   * taken (by a name or an alias) or is not a typable command name.
+   */
   register(definition: CommandDefinition): this {
-    for (const name of [definition.name, ...(definition.aliases ?? [])]) {
-      if (this.#commands.has(name) || this.#aliases.has(name)) {
+    const names = [definition.name, ...(definition.aliases ?? [])];
+    names.forEach((name, i) => {
+      if (!COMMAND_NAME.test(name)) {
+        throw new GatewayError(
+          'GATEWAY_ERR_OPTION',
+          `The command name /${name} cannot be typed: use lower-case letters, digits, - and _`,
+          { command: name },
+        );
+      }
+      if (this.#commands.has(name) || this.#aliases.has(name) || names.indexOf(name) !== i) {
         throw new GatewayError('GATEWAY_ERR_OPTION', `The command /${name} is registered twice`, {
           command: name,
         });
       }
-    }
+    });
     this.#commands.set(definition.name, definition);
     for (const alias of definition.aliases ?? []) this.#aliases.set(alias, definition.name);
     return this;
@@ -120,15 +126,40 @@ export class CommandRegistry {
     return [...this.#commands.values()];
   }
 
-  /** The command for a name or alias. */
-  resolve(name: string): CommandDefinition | undefined {
+  /** The command for a name or alias (any case, with or without the slash). */
+  resolve(nameOrAlias: string): CommandDefinition | undefined {
+    const name = nameOrAlias.replace(/^\//, '').toLowerCase();
     return this.#commands.get(this.#aliases.get(name) ?? name);
   }
 
-  /** Whether a caller with `policy` may run `name`. */
+  /**
+   * Parses a command line (see `parseCommand`); undefined for text that is not a command.
+   *
+   * @example
+   * registry.parse('/help@hermes_bot') // { name: 'help', args: '' }
+   */
+  parse(text: string): ParsedCommand | undefined {
+    return parseCommand(text);
+  }
+
+  /**
+   * Whether a caller with `policy` may run `name` (a command, alias or skill name).
+   * Admins and unrestricted callers run everything; users run /help, /whoami and
+   * their scope's commands, where an alias in the list allows its command.
+   */
   permits(policy: TierPolicy, name: string): boolean {
     if (policy.tier !== 'user') return true;
-    return (ALWAYS_ALLOWED as readonly string[]).includes(name) || policy.userCommands.includes(name);
+    const canonical = this.resolve(name)?.name ?? name;
+    if ((ALWAYS_ALLOWED as readonly string[]).includes(canonical)) return true;
+    return policy.userCommands.some((listed) => (this.resolve(listed)?.name ?? listed) === canonical);
+  }
+
+  /** The refusal a caller gets for a command they may not run. */
+  #denial(name: string, policy: TierPolicy): CommandReply {
+    const runnable = this.allowedFor(policy)
+      .map((c) => `/${c.name}`)
+      .join(', ');
+    return { text: `⛔ /${name} is admin-only here. You can run: ${runnable}` };
   }
 
   /** The commands a caller with `policy` may run. */
@@ -149,17 +180,11 @@ export class CommandRegistry {
     const allowed = () => this.allowedFor(policy);
     if (!definition) {
       const skill = this.#skills.find(parsed.name);
-      if (skill && this.permits(policy, parsed.name)) {
-        return skill({ ...base, command: parsed.name, args: parsed.args, allowed });
-      }
-      return { text: `Unknown command /${parsed.name} — /help lists the commands.` };
+      if (!skill) return { text: `Unknown command /${parsed.name} — /help lists the commands.` };
+      if (!this.permits(policy, parsed.name)) return this.#denial(parsed.name, policy);
+      return skill({ ...base, command: parsed.name, args: parsed.args, allowed });
     }
-    if (!this.permits(policy, definition.name)) {
-      const runnable = allowed()
-        .map((c) => `/${c.name}`)
-        .join(', ');
-      return { text: `⛔ /${definition.name} is admin-only here. You can run: ${runnable}` };
-    }
+    if (!this.permits(policy, definition.name)) return this.#denial(parsed.name, policy);
     if (base.busy && !definition.busyAllowed) {
       return {
         text: `⏳ /${definition.name} can't run while I'm working on this chat. Send /stop first, or wait.`,

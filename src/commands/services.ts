@@ -3,8 +3,10 @@
  * runtime implements it; tests use an in-memory fake.
  */
 import type { SessionView } from '../actors/session-directory.ts';
+import type { GatewayConfig } from '../config/schema.ts';
 import type { BusyMode, SessionEvent } from '../machines/session.ts';
-import type { TranscriptEntry } from '../persistence/store.ts';
+import type { TranscriptEntry, TranscriptSummary } from '../persistence/store.ts';
+import type { HomeChannel } from './home-channel.ts';
 
 /** One conversation of a session, for `/resume`. */
 export interface ConversationSummary {
@@ -35,4 +37,14 @@ export interface CommandServices {
   transcript(conversationId: string): Promise<TranscriptEntry[]>;
   /** Sets transcript entries of a conversation aside (`/undo`, `/retry`): the agent no longer sees them. */
   setAside(entryIds: number[], conversationId: string): Promise<void>;
+  /** The running configuration (`providers` for `/model`, `personalities` for `/personality`). */
+  readonly config: GatewayConfig;
+  /** The current time, epoch ms (a test clock in tests). */
+  now(): number;
+  /** The home channel of a platform, if one was set (`/sethome`). */
+  home(platform: string): Promise<HomeChannel | undefined>;
+  /** Makes `home` its platform's home channel, durably (replaces the previous one). */
+  setHome(home: HomeChannel): Promise<void>;
+  /** Usage analytics of the whole gateway since `sinceMs` (`/insights`): `store.transcript.summary`. */
+  insights(sinceMs: number): Promise<TranscriptSummary>;
 }

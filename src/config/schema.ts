@@ -48,6 +48,70 @@ const SessionsSchema = z.strictObject({
   auto_resume_window_hours: z.number().min(0).default(24),
 });
 
+/** What `unauthorized_dm_behavior` accepts: answer a stranger's DM with a pairing code, or stay silent. */
+export const UNAUTHORIZED_DM_BEHAVIORS = ['pair', 'ignore'] as const;
+
+/** One entry of an id list: text, or a whole number YAML read without quotes (kept exactly). */
+function isListEntry(value: unknown): value is string | number {
+  return typeof value === 'string' || (typeof value === 'number' && Number.isSafeInteger(value));
+}
+
+/** Why a list value was refused, in the words of the config error. */
+function listProblem(input: unknown, noun: string): string {
+  const values = Array.isArray(input) ? input : [input];
+  const inexact = values.find(
+    (v) => typeof v === 'number' && Number.isInteger(v) && !Number.isSafeInteger(v),
+  );
+  if (inexact !== undefined) {
+    return `the number ${String(inexact)} is too long to be read exactly (an id like this must be quoted)`;
+  }
+  return `expected a list of ${noun} or one comma-separated text`;
+}
+
+/**
+ * A list of ids or names: a YAML list (`["111", "222"]`) or one comma-separated
+ * text (`"111,222"`). Whole numbers written without quotes are accepted and kept as
+ * text; numbers too long to be exact (18-digit Discord ids) must be quoted.
+ */
+function idListSchema(noun: string, example: string) {
+  return z
+    .custom<string | number | (string | number)[]>(
+      (value) => isListEntry(value) || (Array.isArray(value) && value.every(isListEntry)),
+      {
+        error: (issue) => listProblem(issue.input, noun),
+        params: {
+          fix: `write it as a list such as ${example} or as one text with commas; put long numeric ids in quotes`,
+        },
+      },
+    )
+    .transform((value): string | string[] => (Array.isArray(value) ? value.map(String) : String(value)));
+}
+
+/** `gateway.platforms.<p>.extra`: who may talk to the bot and who is admin there; other keys belong to the adapter. */
+const PlatformExtraSchema = z.looseObject({
+  /** Users allowed on this platform (besides the environment allowlists and paired users). */
+  allow_from: idListSchema('user ids', '["111", "alice@example.com"]').optional(),
+  /** Admins in direct messages (every command); without it, DM tiers are off. */
+  allow_admin_from: idListSchema('user ids', '["111"]').optional(),
+  /** Commands non-admins may run in direct messages (besides /help and /whoami). */
+  user_allowed_commands: idListSchema('command names', '[status, model]').optional(),
+  /** Admins in groups, channels and threads; without it, group tiers are off. */
+  group_allow_admin_from: idListSchema('user ids', '["111"]').optional(),
+  /** Commands non-admins may run in groups, channels and threads. */
+  group_user_allowed_commands: idListSchema('command names', '[status]').optional(),
+});
+
+/** `gateway.platforms.<p>`: the settings of one platform. */
+export const PlatformSettingsSchema = z.strictObject({
+  enabled: z.boolean().optional(),
+  /** What a stranger's direct message gets: a pairing code (`pair`) or silence (`ignore`). */
+  unauthorized_dm_behavior: z.enum(UNAUTHORIZED_DM_BEHAVIORS).optional(),
+  extra: PlatformExtraSchema.optional(),
+});
+
+/** The validated settings of one platform. */
+export type PlatformSettings = z.output<typeof PlatformSettingsSchema>;
+
 const GatewaySectionSchema = z.strictObject({
   restart_budget: z
     .strictObject({
@@ -56,8 +120,8 @@ const GatewaySectionSchema = z.strictObject({
     })
     .prefault({}),
   drain_timeout_seconds: z.number().min(0).default(10),
-  /** Platform name → its settings (free-form until each adapter tightens its own part). */
-  platforms: z.record(z.string(), z.looseObject({})).prefault({}),
+  /** Platform name → its settings (unknown platform names are allowed, for adapters added by embedders). */
+  platforms: z.record(z.string(), PlatformSettingsSchema).prefault({}),
 });
 
 /** Reset policy modes. */
@@ -113,6 +177,68 @@ const LoggingSchema = z.strictObject({
   level: z.enum(LOG_LEVELS).default('info'),
 });
 
+/** The name `/personality none` uses to clear the personality; no personality may take it. */
+export const NO_PERSONALITY = 'none';
+
+/** One model provider: an OpenAI-compatible endpoint and the models `/model` may switch to. */
+const ProviderSchema = z
+  .strictObject({
+    base_url: z.url({ protocol: /^https?$/ }),
+    api_key: z.string().min(1).optional(),
+    models: z.array(z.string().min(1)).refine((models) => models.length > 0, {
+      message: 'must list at least one model',
+      params: { fix: 'list the models of this provider, e.g. models: [gpt-4o, gpt-4o-mini]' },
+    }),
+    default_model: z.string().min(1).optional(),
+  })
+  .superRefine((provider, ctx) => {
+    const { default_model: wanted, models } = provider;
+    if (wanted !== undefined && models.length > 0 && !models.includes(wanted)) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['default_model'],
+        message: `"${wanted}" is not one of this provider's models`,
+        params: { fix: `use one of: ${models.join(', ')}, or add it to models` },
+      });
+    }
+  });
+
+/** Provider name → provider; names are used as `/model <provider>:<model>`, so they hold no colon or space. */
+const ProvidersSchema = z.record(z.string(), ProviderSchema).superRefine((providers, ctx) => {
+  for (const name of Object.keys(providers)) {
+    if (/^[^\s:]+$/.test(name)) continue;
+    ctx.addIssue({
+      code: 'custom',
+      path: [name],
+      message: 'is not a usable provider name: it may not contain a colon or a space',
+      params: { fix: `rename it, e.g. to ${name.replace(/[\s:]+/g, '_') || 'my_provider'}` },
+    });
+  }
+});
+
+/** Personality name → its system prompt; `none` is reserved for clearing it. */
+const PersonalitiesSchema = z.record(z.string(), z.string().min(1)).superRefine((personalities, ctx) => {
+  for (const name of Object.keys(personalities)) {
+    const reserved = name.toLowerCase() === NO_PERSONALITY;
+    if (!reserved && /^\S+$/.test(name)) continue;
+    ctx.addIssue({
+      code: 'custom',
+      path: [name],
+      message: reserved
+        ? `is reserved: "/personality ${NO_PERSONALITY}" clears the personality`
+        : 'is not a usable personality name: it may not contain a space',
+      params: {
+        fix: reserved
+          ? 'rename it, e.g. to plain'
+          : `rename it to one word, e.g. ${name.trim().replace(/\s+/g, '_') || 'concise'}`,
+      },
+    });
+  }
+});
+
+/** One configured model provider. */
+export type ProviderConfig = z.output<typeof ProviderSchema>;
+
 /** Reads `value[key]` when `value` is a plain object (the input of a refinement may be partly invalid). */
 function field(value: unknown, key: string): unknown {
   return typeof value === 'object' && value !== null && !Array.isArray(value)
@@ -138,6 +264,10 @@ export const GatewayConfigSchema = z
     session_reset: SessionResetSchema.prefault({}),
     /** One-time hints already shown on this install (written back by the gateway). */
     onboarding: OnboardingSchema.prefault({}),
+    /** Model providers `/model provider:model` switches between (OpenAI-compatible endpoints). */
+    providers: ProvidersSchema.default({}),
+    /** Personality name → system prompt, for `/personality`. */
+    personalities: PersonalitiesSchema.default({}),
   })
   .superRefine(
     (config, ctx) => {

@@ -274,6 +274,7 @@ const modeOf = (event: SessionEvent): BusyMode =>
   event.type === 'MESSAGE' ? (event.mode ?? 'queue') : 'queue';
 
 function runState(resume: boolean) {
+  const self = resume ? '#session.resuming' : '#session.running';
   return {
     entry: ['recordUserTurn'],
     invoke: {
@@ -288,7 +289,18 @@ function runState(resume: boolean) {
         run: context.run!,
         settings: context.settings,
       }),
-      onError: { target: '#session.idle', actions: ['reportRunError', 'reportFailure', 'clearRun'] },
+      // the run's actor itself failed: nothing it held is lost (steered and merged messages run next)
+      onError: {
+        target: '#session.idle',
+        actions: [
+          'reportRunError',
+          'reportFailure',
+          'requeueUntakenSteers',
+          'requeueMerging',
+          'clearApproval',
+          'clearRun',
+        ],
+      },
     },
     on: {
       'AGENT.DELTA': { guard: 'isCurrentRun', actions: 'streamDelta' },
@@ -376,24 +388,10 @@ function runState(resume: boolean) {
       interrupting: {
         on: {
           MESSAGE: { actions: ['acceptMessage', 'collectMerge'] },
-          'AGENT.STOPPED': {
-            guard: 'isCurrentRun',
-            target: '#session.running',
-            reenter: true,
-            actions: 'startMergedRun',
-          },
-          'AGENT.DONE': {
-            guard: 'isCurrentRun',
-            target: '#session.running',
-            reenter: true,
-            actions: 'startMergedRun',
-          },
-          'AGENT.FAILED': {
-            guard: 'isCurrentRun',
-            target: '#session.running',
-            reenter: true,
-            actions: 'startMergedRun',
-          },
+          // the merged run stays a resume when the interrupted one was (it still answers the cut-off turn)
+          'AGENT.STOPPED': { guard: 'isCurrentRun', target: self, reenter: true, actions: 'startMergedRun' },
+          'AGENT.DONE': { guard: 'isCurrentRun', target: self, reenter: true, actions: 'startMergedRun' },
+          'AGENT.FAILED': { guard: 'isCurrentRun', target: self, reenter: true, actions: 'startMergedRun' },
           STOP: 'stopping',
         },
       },
@@ -527,12 +525,13 @@ export const sessionMachine = setup({
     }),
     /** The interrupted turn is superseded: the merged messages become the next run. */
     startMergedRun: assign(({ context }) => ({
-      ...nextRun(context, context.merging, false),
+      ...nextRun(context, context.merging, context.run?.resume ?? false),
       superseded: [...context.superseded, ...(context.run?.messages ?? []), ...context.steered],
       merging: [],
       steered: [],
     })),
     dropQueue: assign({ queue: [], merging: [] }),
+    requeueMerging: assign(({ context }) => ({ queue: [...context.merging, ...context.queue], merging: [] })),
     recordApproval: assign({
       pendingApproval: ({ event }) =>
         event.type === 'AGENT.APPROVAL_REQUEST'

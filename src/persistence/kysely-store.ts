@@ -9,6 +9,7 @@ import { SqlInboxStore } from './inbox-store.ts';
 import { SqlMetaStore } from './meta-store.ts';
 import { migrateToLatest, type SqlDialectName } from './migrations.ts';
 import { SqlOutboxStore } from './outbox-store.ts';
+import { SqlPairingStore } from './pairing-store.ts';
 import type { Database } from './schema.ts';
 import type { SqlContext } from './sql-context.ts';
 import type { Store } from './store.ts';
@@ -69,5 +70,6 @@ export function createKyselyStore(opts: KyselyStoreOptions): KyselyStore {
     transcript: new SqlTranscriptStore(ctx),
     timers: new SqlTimerStore(ctx),
     meta: new SqlMetaStore(ctx),
+    pairing: new SqlPairingStore(ctx),
   };
 }

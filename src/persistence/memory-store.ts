@@ -8,9 +8,11 @@ import type { InboundMessage, OutboundMessage } from '../adapters/contract.ts';
 import { GatewayError } from '../errors.ts';
 import { fromJsonText, toJsonText } from './json-text.ts';
 import { IN_FLIGHT_AT_STOP } from './outbox-store.ts';
+import { decidePairingRequest, nextPairingFailureState } from './pairing-store.ts';
 import type {
   ActorRow,
   ActorStore,
+  ApprovedUserRow,
   InboxRow,
   InboxStatus,
   InboxStore,
@@ -18,12 +20,16 @@ import type {
   OutboxRow,
   OutboxStatus,
   OutboxStore,
+  PairingLockRow,
+  PairingRequestRow,
+  PairingStore,
   Store,
   TimerRow,
   TimerStore,
   TranscriptEntry,
   TranscriptStore,
 } from './store.ts';
+import { type SessionModelUsage, summarizeUsage } from './transcript-summary.ts';
 
 /** Options of `createMemoryStore()`. */
 export interface MemoryStoreOptions {
@@ -44,6 +50,9 @@ class MemoryTables {
   readonly transcript: TranscriptEntry[] = [];
   readonly timers = new Map<string, Stored<TimerRow, 'event'>>();
   readonly meta = new Map<string, string>();
+  readonly pairingRequests = new Map<string, PairingRequestRow>();
+  readonly pairingApproved = new Map<string, ApprovedUserRow>();
+  readonly pairingFailures = new Map<string, PairingLockRow>();
   readonly now: () => number;
   closed = false;
   #nextId = { inbox: 1, outbox: 1, transcript: 1 };
@@ -296,6 +305,23 @@ function memoryTranscript(t: MemoryTables): TranscriptStore {
       t.assertOpen();
       for (const e of t.transcript) if (ids.includes(e.id)) e.conversationId = conversationId;
     },
+    async summary(sinceMs) {
+      t.assertOpen();
+      const groups = new Map<string, SessionModelUsage>();
+      for (const e of t.transcript) {
+        if (e.createdAt < sinceMs) continue;
+        const key = JSON.stringify([e.sessionKey, e.model]);
+        let g = groups.get(key);
+        if (!g) {
+          g = { sessionKey: e.sessionKey, model: e.model, turns: 0, inputTokens: 0, outputTokens: 0 };
+          groups.set(key, g);
+        }
+        g.inputTokens += e.inputTokens;
+        g.outputTokens += e.outputTokens;
+        if (e.role === 'assistant') g.turns += 1;
+      }
+      return summarizeUsage([...groups.values()]);
+    },
   };
 }
 
@@ -340,6 +366,117 @@ function memoryMeta(t: MemoryTables): MetaStore {
   };
 }
 
+/** Key of a (platform, user) row. */
+const userKey = (platform: string, userId: string): string => JSON.stringify([platform, userId]);
+
+/** Orders text the way the SQL stores do (binary). */
+const compareText = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
+
+function memoryPairing(t: MemoryTables): PairingStore {
+  const deleteWhere = (match: (row: PairingRequestRow) => boolean): number => {
+    let count = 0;
+    for (const [key, row] of t.pairingRequests) {
+      if (!match(row)) continue;
+      t.pairingRequests.delete(key);
+      count += 1;
+    }
+    return count;
+  };
+  return {
+    async addRequest(row, limits) {
+      t.assertOpen();
+      const previous = t.pairingRequests.get(userKey(row.platform, row.userId));
+      const othersPending = [...t.pairingRequests.values()].filter(
+        (r) => r.platform === row.platform && r.userId !== row.userId && r.expiresAt > row.createdAt,
+      ).length;
+      const decision = decidePairingRequest(row, previous?.createdAt, othersPending, limits);
+      if (decision.kind === 'added') t.pairingRequests.set(userKey(row.platform, row.userId), { ...row });
+      return decision;
+    },
+    async listRequests(platform) {
+      t.assertOpen();
+      return [...t.pairingRequests.values()]
+        .filter((r) => platform === undefined || r.platform === platform)
+        .sort(
+          (a, b) =>
+            a.createdAt - b.createdAt ||
+            compareText(a.platform, b.platform) ||
+            compareText(a.userId, b.userId),
+        )
+        .map((r) => ({ ...r }));
+    },
+    async pruneRequests(before) {
+      t.assertOpen();
+      return deleteWhere((r) => r.expiresAt < before);
+    },
+    async clearRequests(platform) {
+      t.assertOpen();
+      return deleteWhere((r) => platform === undefined || r.platform === platform);
+    },
+    async approve(platform, userId, approvedAt) {
+      t.assertOpen();
+      const key = userKey(platform, userId);
+      const request = t.pairingRequests.get(key);
+      if (request === undefined) return undefined;
+      t.pairingRequests.delete(key);
+      const row: ApprovedUserRow = {
+        platform,
+        userId,
+        userName: request.userName,
+        approvedAt,
+        notified: false,
+      };
+      t.pairingApproved.set(key, row);
+      return { ...row };
+    },
+    async getApproved(platform, userId) {
+      t.assertOpen();
+      const row = t.pairingApproved.get(userKey(platform, userId));
+      return row === undefined ? undefined : { ...row };
+    },
+    async listApproved() {
+      t.assertOpen();
+      return [...t.pairingApproved.values()]
+        .sort(
+          (a, b) =>
+            compareText(a.platform, b.platform) ||
+            a.approvedAt - b.approvedAt ||
+            compareText(a.userId, b.userId),
+        )
+        .map((r) => ({ ...r }));
+    },
+    async revoke(platform, userId) {
+      t.assertOpen();
+      const key = userKey(platform, userId);
+      const approved = t.pairingApproved.delete(key);
+      const pending = t.pairingRequests.delete(key);
+      return approved || pending;
+    },
+    async takeNotice(platform, userId) {
+      t.assertOpen();
+      const row = t.pairingApproved.get(userKey(platform, userId));
+      if (row === undefined || row.notified) return false;
+      row.notified = true;
+      return true;
+    },
+    async getLock(platform) {
+      t.assertOpen();
+      const row = t.pairingFailures.get(platform);
+      return row === undefined ? undefined : { ...row };
+    },
+    async recordFailure(platform, at, policy) {
+      t.assertOpen();
+      const next = { ...nextPairingFailureState(t.pairingFailures.get(platform), at, policy), platform };
+      t.pairingFailures.set(platform, next);
+      return { ...next };
+    },
+    async resetFailures(platform) {
+      t.assertOpen();
+      t.pairingFailures.delete(platform);
+    },
+  };
+}
+
 /**
  * Creates an empty in-memory store. Writes apply at once and resolve; after
  * `close()` every call rejects with `GATEWAY_ERR_STORE`.
@@ -365,5 +502,6 @@ export function createMemoryStore(opts: MemoryStoreOptions = {}): Store {
     transcript: memoryTranscript(t),
     timers: memoryTimers(t),
     meta: memoryMeta(t),
+    pairing: memoryPairing(t),
   };
 }

@@ -111,6 +111,40 @@ export function gatewayMigrations(dialect: SqlDialectName): Record<string, Migra
           .execute();
       },
     },
+    '0002_pairing': {
+      async up(db: Kysely<unknown>): Promise<void> {
+        await db.schema
+          .createTable('pairing_requests')
+          .addColumn('platform', 'text', (c) => c.notNull())
+          .addColumn('user_id', 'text', (c) => c.notNull())
+          .addColumn('user_name', 'text')
+          .addColumn('chat_id', 'text', (c) => c.notNull())
+          .addColumn('code_hash', 'text', (c) => c.notNull())
+          .addColumn('salt', 'text', (c) => c.notNull())
+          .addColumn('created_at', 'bigint', (c) => c.notNull())
+          .addColumn('expires_at', 'bigint', (c) => c.notNull())
+          .addPrimaryKeyConstraint('pairing_requests_pk', ['platform', 'user_id'])
+          .execute();
+
+        await db.schema
+          .createTable('pairing_approved')
+          .addColumn('platform', 'text', (c) => c.notNull())
+          .addColumn('user_id', 'text', (c) => c.notNull())
+          .addColumn('user_name', 'text')
+          .addColumn('approved_at', 'bigint', (c) => c.notNull())
+          .addColumn('notified', 'integer', (c) => c.notNull().defaultTo(0))
+          .addPrimaryKeyConstraint('pairing_approved_pk', ['platform', 'user_id'])
+          .execute();
+
+        await db.schema
+          .createTable('pairing_failures')
+          .addColumn('platform', 'text', (c) => c.primaryKey())
+          .addColumn('failures', 'integer', (c) => c.notNull().defaultTo(0))
+          .addColumn('first_failed_at', 'bigint')
+          .addColumn('locked_until', 'bigint')
+          .execute();
+      },
+    },
   };
 }
 

@@ -80,6 +80,41 @@ export interface MetaTable {
   value: string;
 }
 
+/** `pairing_requests`: pending DM pairing requests, one per (platform, user_id); codes only as salted hashes. */
+export interface PairingRequestsTable {
+  platform: string;
+  user_id: string;
+  user_name: string | null;
+  chat_id: string;
+  code_hash: string;
+  salt: string;
+  /** Epoch milliseconds. */
+  created_at: number;
+  /** Epoch milliseconds. */
+  expires_at: number;
+}
+
+/** `pairing_approved`: users approved through pairing, one per (platform, user_id). */
+export interface PairingApprovedTable {
+  platform: string;
+  user_id: string;
+  user_name: string | null;
+  /** Epoch milliseconds. */
+  approved_at: number;
+  /** 1 once the user was told they are approved, else 0. */
+  notified: number;
+}
+
+/** `pairing_failures`: failed approvals and the lock-out, one row per platform. */
+export interface PairingFailuresTable {
+  platform: string;
+  failures: number;
+  /** Epoch milliseconds. */
+  first_failed_at: number | null;
+  /** Epoch milliseconds. */
+  locked_until: number | null;
+}
+
 /** Every table of the gateway database, as kysely sees it. */
 export interface Database {
   actors: ActorsTable;
@@ -88,4 +123,7 @@ export interface Database {
   transcript: TranscriptTable;
   timers: TimersTable;
   meta: MetaTable;
+  pairing_requests: PairingRequestsTable;
+  pairing_approved: PairingApprovedTable;
+  pairing_failures: PairingFailuresTable;
 }

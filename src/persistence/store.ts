@@ -132,6 +132,28 @@ export interface TranscriptStore {
   usage(conversationId: string): Promise<{ inputTokens: number; outputTokens: number; turns: number }>;
   /** Moves entries to another conversation (`/undo` sets a turn aside this way; nothing is deleted). */
   moveEntries(ids: number[], conversationId: string): Promise<void>;
+  /**
+   * Usage analytics of every entry created at or after `sinceMs` (epoch ms): sessions,
+   * turns (assistant answers) and tokens, in total, by platform and by model.
+   */
+  summary(sinceMs: number): Promise<TranscriptSummary>;
+}
+
+/** Sessions, turns (assistant answers) and tokens of a slice of the transcript. */
+export interface UsageTotals {
+  /** Distinct session keys with at least one entry. */
+  sessions: number;
+  turns: number;
+  inputTokens: number;
+  outputTokens: number;
+}
+
+/** What `TranscriptStore.summary` answers; the breakdowns are ordered by tokens, most first, then by name. */
+export interface TranscriptSummary extends UsageTotals {
+  /** By platform: the session key up to its first colon (`telegram` of `telegram:dm:42`). */
+  byPlatform: (UsageTotals & { platform: string })[];
+  /** By the model that answered (null when the backend did not say); only models with turns or tokens. */
+  byModel: (UsageTotals & { model: string | null })[];
 }
 
 /** Durable timers. */
@@ -146,6 +168,105 @@ export interface MetaStore {
   get(key: string): Promise<string | undefined>;
   set(key: string, value: string): Promise<void>;
   delete(key: string): Promise<void>;
+}
+
+/**
+ * A pending DM pairing request: one per (platform, user). Only a salted hash of
+ * the code is kept, never the code itself.
+ */
+export interface PairingRequestRow {
+  platform: string;
+  userId: string;
+  userName: string | null;
+  /** The DM the request came from. */
+  chatId: string;
+  /** Hash of the code with its parameters (e.g. `scrypt$16384$8$1$<base64>`). */
+  codeHash: string;
+  /** Random salt of the hash (hex). */
+  salt: string;
+  /** Epoch milliseconds. */
+  createdAt: number;
+  /** Epoch milliseconds; after it the code no longer approves anyone. */
+  expiresAt: number;
+}
+
+/** A user the owner approved through pairing. */
+export interface ApprovedUserRow {
+  platform: string;
+  userId: string;
+  userName: string | null;
+  /** Epoch milliseconds. */
+  approvedAt: number;
+  /** Whether the user has been told they were approved. */
+  notified: boolean;
+}
+
+/** Failed approvals of one platform and its lock-out. */
+export interface PairingLockRow {
+  platform: string;
+  /** Failed approvals counted since `firstFailedAt`. */
+  failures: number;
+  /** Epoch milliseconds of the first counted failure, or null when none is counted. */
+  firstFailedAt: number | null;
+  /** Epoch milliseconds until which approvals are refused, or null. */
+  lockedUntil: number | null;
+}
+
+/** The limits `PairingStore.addRequest` enforces atomically. */
+export interface PairingRequestLimits {
+  /** Most unexpired requests one platform may hold (the requesting user's own excluded). */
+  maxPendingPerPlatform: number;
+  /** A user's new request is refused while their previous one is younger than this (ms). */
+  minIntervalMs: number;
+}
+
+/** What `PairingStore.addRequest` did. */
+export type AddPairingRequestResult =
+  | { kind: 'added' }
+  | { kind: 'rate_limited'; previousAt: number }
+  | { kind: 'too_many_pending'; pending: number };
+
+/** How `PairingStore.recordFailure` counts failures. */
+export interface PairingFailurePolicy {
+  /** Failures that lock the platform's approvals. */
+  maxFailures: number;
+  /** Failures older than this (ms, from the first counted one) start a new count. */
+  windowMs: number;
+  /** How long a lock-out lasts (ms). */
+  lockMs: number;
+}
+
+/** DM pairing: pending requests, approved users and approval lock-outs. */
+export interface PairingStore {
+  /**
+   * Adds a pending request, replacing the user's previous one, unless the limits
+   * refuse it. The check and the write happen in one transaction. Requests with
+   * `expiresAt <= row.createdAt` do not count as pending.
+   */
+  addRequest(row: PairingRequestRow, limits: PairingRequestLimits): Promise<AddPairingRequestResult>;
+  /** Requests (expired ones too) of one platform or of all, oldest first. */
+  listRequests(platform?: string): Promise<PairingRequestRow[]>;
+  /** Removes requests of one platform (or all) that expired before `before`; returns how many. */
+  pruneRequests(before: number): Promise<number>;
+  /** Removes every request of one platform (or all); returns how many. */
+  clearRequests(platform?: string): Promise<number>;
+  /**
+   * Turns the user's request into an approved user (one transaction). Undefined
+   * when the request is gone (approved or cleared meanwhile).
+   */
+  approve(platform: string, userId: string, approvedAt: number): Promise<ApprovedUserRow | undefined>;
+  getApproved(platform: string, userId: string): Promise<ApprovedUserRow | undefined>;
+  /** Approved users of every platform, by platform then approval time. */
+  listApproved(): Promise<ApprovedUserRow[]>;
+  /** Removes an approved user and any request of theirs; true when something was removed. */
+  revoke(platform: string, userId: string): Promise<boolean>;
+  /** Marks the approved user notified; true only for the call that changed it. */
+  takeNotice(platform: string, userId: string): Promise<boolean>;
+  getLock(platform: string): Promise<PairingLockRow | undefined>;
+  /** Counts one failed approval at `at` and locks the platform when the count reaches the limit; returns the new state. */
+  recordFailure(platform: string, at: number, policy: PairingFailurePolicy): Promise<PairingLockRow>;
+  /** Forgets the platform's failures (after a successful approval). */
+  resetFailures(platform: string): Promise<void>;
 }
 
 /** Everything the gateway persists. */
@@ -163,4 +284,5 @@ export interface Store {
   transcript: TranscriptStore;
   timers: TimerStore;
   meta: MetaStore;
+  pairing: PairingStore;
 }

@@ -2,7 +2,8 @@
 import type { Selectable } from 'kysely';
 import type { TranscriptTable } from './schema.ts';
 import { readQuery, type SqlContext } from './sql-context.ts';
-import type { TranscriptEntry, TranscriptStore } from './store.ts';
+import type { TranscriptEntry, TranscriptStore, TranscriptSummary } from './store.ts';
+import { summarizeUsage } from './transcript-summary.ts';
 
 /** Maps a `transcript` row to a `TranscriptEntry`. */
 function toEntry(row: Selectable<TranscriptTable>): TranscriptEntry {
@@ -92,6 +93,33 @@ export class SqlTranscriptStore implements TranscriptStore {
       outputTokens: Number(row.output_tokens ?? 0),
       turns: Number(row.turns),
     };
+  }
+
+  /** Usage analytics since `sinceMs`: grouped by (session, model) in SQL, totalled by `summarizeUsage`. */
+  async summary(sinceMs: number): Promise<TranscriptSummary> {
+    const rows = await readQuery(this.#ctx, 'the usage summary', () =>
+      this.#ctx.db
+        .selectFrom('transcript')
+        .select((eb) => [
+          'session_key',
+          'model',
+          eb.fn.sum<number | string | null>('input_tokens').as('input_tokens'),
+          eb.fn.sum<number | string | null>('output_tokens').as('output_tokens'),
+          eb.fn.countAll<number | string>().filterWhere('role', '=', 'assistant').as('turns'),
+        ])
+        .where('created_at', '>=', sinceMs)
+        .groupBy(['session_key', 'model'])
+        .execute(),
+    );
+    return summarizeUsage(
+      rows.map((row) => ({
+        sessionKey: row.session_key,
+        model: row.model,
+        turns: Number(row.turns),
+        inputTokens: Number(row.input_tokens ?? 0),
+        outputTokens: Number(row.output_tokens ?? 0),
+      })),
+    );
   }
 
   /** Moves entries to another conversation; resolves after commit. */

@@ -5,9 +5,11 @@
  */
 import type { SessionDirectory } from '../actors/session-directory.ts';
 import type { InboundMessage } from '../adapters/contract.ts';
+import { readHomeChannel, writeHomeChannel } from '../commands/home-channel.ts';
 import type { CommandRegistry, Scope, TierPolicy } from '../commands/registry.ts';
 import { parseCommand } from '../commands/registry.ts';
 import type { CommandServices, ConversationSummary } from '../commands/services.ts';
+import type { GatewayConfig } from '../config/schema.ts';
 import { IN_FLIGHT_STATES } from '../machines/session.ts';
 import type { InboxRow, Store } from '../persistence/store.ts';
 import type { RuntimeLogger } from './logger.ts';
@@ -22,6 +24,9 @@ export interface CommandRunnerDeps {
   onOutbox: () => void;
   /** The caller's tier in this scope (default: unrestricted). */
   tierPolicy?: (message: InboundMessage, scope: Scope) => TierPolicy;
+  /** The gateway configuration (providers, personalities, platforms). */
+  config: GatewayConfig;
+  now: () => number;
 }
 
 /** The conversations of a session from its transcript, oldest first. */
@@ -78,6 +83,11 @@ export function createCommandRunner(deps: CommandRunnerDeps) {
       usage: (conversationId) => store.transcript.usage(conversationId),
       transcript: (conversationId) => store.transcript.list(conversationId),
       setAside: (ids, conversationId) => store.transcript.moveEntries(ids, `${conversationId}~undone`),
+      config: deps.config,
+      now: deps.now,
+      home: (platform) => readHomeChannel(store.meta, platform),
+      setHome: (home) => writeHomeChannel(store.meta, home),
+      insights: (sinceMs) => store.transcript.summary(sinceMs),
     };
     const scope: Scope = message.chatType === 'dm' ? 'dm' : 'group';
     const policy = deps.tierPolicy?.(message, scope) ?? { tier: 'unrestricted' as const, userCommands: [] };

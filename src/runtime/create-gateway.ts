@@ -4,6 +4,7 @@
  * observe it.
  */
 import { type Actor, createActor, fromPromise, type InspectionEvent } from 'xstate';
+import { tierPolicy } from '../access/tiers.ts';
 import { createAdapterLinkLogic } from '../actors/adapter-link.ts';
 import { createAgentRunLogic } from '../actors/agent-run.ts';
 import { DurableScheduler } from '../actors/durable-scheduler.ts';
@@ -13,6 +14,7 @@ import { restorableSnapshot, SessionDirectory, type SessionView } from '../actor
 import type { Adapter, ChatType, InboundMessage, IngestResult } from '../adapters/contract.ts';
 import type { Agent } from '../agent/agent.ts';
 import { type CommandRegistry, createBuiltinRegistry } from '../commands/index.ts';
+import { DEFAULT_CONFIG, type GatewayConfig } from '../config/schema.ts';
 import { GatewayError } from '../errors.ts';
 import {
   type GatewayContext,
@@ -108,6 +110,12 @@ export interface GatewayOptions {
   now?: () => number;
   /** Close the store when the gateway stops (default false: the embedder owns it). */
   closeStoreOnStop?: boolean;
+  /**
+   * The gateway configuration as `hermes gateway` reads it from config.yaml (validated; see
+   * `validateConfig`): providers and personalities for `/model` and `/personality`, permission tiers
+   * per platform. Default: the documented defaults.
+   */
+  config?: GatewayConfig;
   /** The slash-command registry (default: every built-in command); register your own on it. */
   commands?: CommandRegistry;
   /**
@@ -163,6 +171,7 @@ export function createGateway(options: GatewayOptions): Gateway {
   validateGatewayOptions(options);
   const settings: RuntimeSettings = { ...DEFAULT_RUNTIME_SETTINGS, ...options.settings };
   const { store, agent } = options;
+  const config = options.config ?? DEFAULT_CONFIG;
   const log = options.logger ?? silentLogger;
   const now = options.now ?? Date.now;
   const adapters = new Map((options.adapters ?? []).map((a) => [a.name, a] as const));
@@ -188,6 +197,7 @@ export function createGateway(options: GatewayOptions): Gateway {
         agent,
         store,
         log,
+        config,
         canAskApproval: (platform) => adapters.get(platform)?.capabilities.headless !== true,
       }),
     },
@@ -243,6 +253,9 @@ export function createGateway(options: GatewayOptions): Gateway {
     directory: () => directory,
     log,
     onOutbox: () => outbox?.notify(),
+    config,
+    now,
+    tierPolicy: (message, scope) => tierPolicy(config, message.platform, scope, message.userId),
   });
 
   const linkLogic = createAdapterLinkLogic({

@@ -80,6 +80,7 @@ export async function startFromConfig(opts: {
     settings: settingsFromConfig(config, loadGatewayJson(home)),
     logger,
     closeStoreOnStop: true,
+    config,
     onboarding: createOnboarding(home, config, logger),
   });
   if (adapters.length === 0) {

@@ -236,7 +236,7 @@ export function createSessionEffects(deps: SessionEffectDeps) {
           context,
           [event.message],
           `queue-full:${event.message.inboxId}`,
-          `⚠️ ${context.queue.length} messages are already waiting, so this one was not queued. Send it again when I am done, or /stop the current task.`,
+          `⚠️ The queue is full (${context.queue.length} waiting), so this message was not queued. Send it again when I am done, or /stop the current task.`,
         ),
         store.inbox.setStatus([event.message.inboxId], 'done'),
       ]);

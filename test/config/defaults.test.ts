@@ -32,6 +32,8 @@ describe('configuration defaults', () => {
       display: { busy_input_mode: 'interrupt', busy_ack_enabled: true, busy_queue_cap: 32 },
       onboarding: { seen: { busy_input_prompt: false } },
       session_reset: { mode: 'both', at_hour: 4, idle_minutes: 1440, by_chat_type: {} },
+      providers: {},
+      personalities: {},
     });
     expect(config).toEqual(DEFAULT_CONFIG);
   });

@@ -34,7 +34,13 @@ gateway:
   drain_timeout_seconds: 3
   platforms:
     telegram:
-      token: abc
+      enabled: true
+      unauthorized_dm_behavior: ignore
+      extra:
+        allow_from: "111,alice@example.com"
+        allow_admin_from: [111, "222"]
+        user_allowed_commands: [status, model]
+        bot_name: hermes
 logging:
   level: debug
 display:
@@ -63,7 +69,18 @@ display:
     expect(config.gateway).toEqual({
       restart_budget: { max_restarts: 2, window_seconds: 10 },
       drain_timeout_seconds: 3,
-      platforms: { telegram: { token: 'abc' } },
+      platforms: {
+        telegram: {
+          enabled: true,
+          unauthorized_dm_behavior: 'ignore',
+          extra: {
+            allow_from: '111,alice@example.com',
+            allow_admin_from: ['111', '222'],
+            user_allowed_commands: ['status', 'model'],
+            bot_name: 'hermes',
+          },
+        },
+      },
     });
     expect(config.logging.level).toBe('debug');
     expect(config.display).toEqual({

@@ -6,7 +6,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { InboundMessage, OutboundMessage } from '../../src/adapters/contract.ts';
 import { GatewayError } from '../../src/errors.ts';
-import type { Store } from '../../src/persistence/store.ts';
+import type { PairingRequestRow, Store } from '../../src/persistence/store.ts';
 
 /** A clock the suite moves by hand. */
 export interface ManualClock {
@@ -48,6 +48,26 @@ export function outbound(idempotencyKey: string, overrides: Partial<OutboundMess
     inReplyTo: ['m1'],
     idempotencyKey,
     sessionKey: 'telegram:dm:42',
+    ...overrides,
+  };
+}
+
+/** A pending pairing request of `userId` on `platform`, created at `createdAt`, valid for an hour. */
+export function pairingRequest(
+  platform: string,
+  userId: string,
+  createdAt: number,
+  overrides: Partial<PairingRequestRow> = {},
+): PairingRequestRow {
+  return {
+    platform,
+    userId,
+    userName: `name of ${userId}`,
+    chatId: `dm-${userId}`,
+    codeHash: `scrypt$1024$8$1$hash-of-${userId}`,
+    salt: `salt-${userId}`,
+    createdAt,
+    expiresAt: createdAt + 3_600_000,
     ...overrides,
   };
 }
@@ -342,6 +362,62 @@ export function runStoreConformance(name: string, makeStore: (clock: ManualClock
         expect(await store.transcript.usage('c1')).toEqual({ inputTokens: 107, outputTokens: 23, turns: 2 });
         expect(await store.transcript.usage('empty')).toEqual({ inputTokens: 0, outputTokens: 0, turns: 0 });
       });
+
+      it('summarizes usage since a time: sessions, turns and tokens, by platform and by model', async () => {
+        const at = (sessionKey: string, model: string | null, createdAt: number, tokens = 10) => ({
+          sessionKey,
+          conversationId: `${sessionKey}/1`,
+          role: model === null ? ('user' as const) : ('assistant' as const),
+          content: 'x',
+          inputTokens: model === null ? 0 : tokens,
+          outputTokens: model === null ? 0 : 1,
+          model,
+          inboxId: null,
+          createdAt,
+        });
+        await store.transcript.append(at('telegram:dm:1', 'gpt-old', 999, 5000));
+        await store.transcript.append(at('telegram:dm:1', null, 1000));
+        await store.transcript.append(at('telegram:dm:1', 'gpt-a', 1000, 100));
+        await store.transcript.append(at('telegram:dm:1', 'gpt-a', 1500, 100));
+        await store.transcript.append(at('telegram:group:9:7', 'gpt-b', 2000, 40));
+        await store.transcript.append(at('discord:dm:5', 'gpt-a', 3000, 300));
+        await store.transcript.append(at('api:support', null, 3000));
+        const summary = await store.transcript.summary(1000);
+        expect(summary).toEqual({
+          sessions: 4,
+          turns: 4,
+          inputTokens: 540,
+          outputTokens: 4,
+          byPlatform: [
+            { platform: 'discord', sessions: 1, turns: 1, inputTokens: 300, outputTokens: 1 },
+            { platform: 'telegram', sessions: 2, turns: 3, inputTokens: 240, outputTokens: 3 },
+            { platform: 'api', sessions: 1, turns: 0, inputTokens: 0, outputTokens: 0 },
+          ],
+          byModel: [
+            { model: 'gpt-a', sessions: 2, turns: 3, inputTokens: 500, outputTokens: 3 },
+            { model: 'gpt-b', sessions: 1, turns: 1, inputTokens: 40, outputTokens: 1 },
+          ],
+        });
+        expect(await store.transcript.summary(5000)).toEqual({
+          sessions: 0,
+          turns: 0,
+          inputTokens: 0,
+          outputTokens: 0,
+          byPlatform: [],
+          byModel: [],
+        });
+      });
+
+      it('counts entries set aside by /undo in the summary (their tokens were spent)', async () => {
+        const q = await store.transcript.append(entry('c1', 'user', 'q'));
+        const a = await store.transcript.append(entry('c1', 'assistant', 'a'));
+        await store.transcript.moveEntries([q, a], 'c1~undone');
+        const summary = await store.transcript.summary(0);
+        expect(summary).toMatchObject({ sessions: 1, turns: 1, inputTokens: 100, outputTokens: 20 });
+        expect(summary.byModel).toEqual([
+          { model: 'gpt-test', sessions: 1, turns: 1, inputTokens: 100, outputTokens: 20 },
+        ]);
+      });
     });
 
     describe('timers', () => {
@@ -517,6 +593,170 @@ export function runStoreConformance(name: string, makeStore: (clock: ManualClock
       });
     });
 
+    describe('pairing', () => {
+      const limits = { maxPendingPerPlatform: 3, minIntervalMs: 600_000 };
+      const policy = { maxFailures: 3, windowMs: 3_600_000, lockMs: 3_600_000 };
+
+      it('adds a request and lists it with every field', async () => {
+        const row = pairingRequest('telegram', '7', clock.now());
+        expect(await store.pairing.addRequest(row, limits)).toEqual({ kind: 'added' });
+        expect(await store.pairing.listRequests()).toEqual([row]);
+        expect(await store.pairing.listRequests('telegram')).toEqual([row]);
+        expect(await store.pairing.listRequests('discord')).toEqual([]);
+      });
+
+      it("refuses a user's second request within the interval and replaces it after", async () => {
+        const t0 = clock.now();
+        await store.pairing.addRequest(pairingRequest('telegram', '7', t0), limits);
+        const early = pairingRequest('telegram', '7', t0 + 599_999, { codeHash: 'second' });
+        expect(await store.pairing.addRequest(early, limits)).toEqual({
+          kind: 'rate_limited',
+          previousAt: t0,
+        });
+        const later = pairingRequest('telegram', '7', t0 + 600_000, { codeHash: 'third' });
+        expect(await store.pairing.addRequest(later, limits)).toEqual({ kind: 'added' });
+        const rows = await store.pairing.listRequests('telegram');
+        expect(rows.map((r) => r.codeHash)).toEqual(['third']);
+      });
+
+      it('refuses a fourth pending request on a platform, counting only unexpired requests of others', async () => {
+        const t0 = clock.now();
+        await store.pairing.addRequest(pairingRequest('telegram', 'old', t0 - 7_200_000), limits);
+        for (const user of ['a', 'b', 'c']) {
+          expect(await store.pairing.addRequest(pairingRequest('telegram', user, t0), limits)).toEqual({
+            kind: 'added',
+          });
+        }
+        expect(await store.pairing.addRequest(pairingRequest('telegram', 'd', t0), limits)).toEqual({
+          kind: 'too_many_pending',
+          pending: 3,
+        });
+        expect(await store.pairing.addRequest(pairingRequest('discord', 'd', t0), limits)).toEqual({
+          kind: 'added',
+        });
+        // The expired request ends its hour: a new one of the same user counts the 3 others.
+        expect(await store.pairing.addRequest(pairingRequest('telegram', 'old', t0), limits)).toEqual({
+          kind: 'too_many_pending',
+          pending: 3,
+        });
+      });
+
+      it('applies the limits to requests made in the same tick', async () => {
+        const t0 = clock.now();
+        const results = await Promise.all(
+          ['a', 'b', 'c', 'd', 'e'].map((u) =>
+            store.pairing.addRequest(pairingRequest('sms', u, t0), limits),
+          ),
+        );
+        expect(results.filter((r) => r.kind === 'added')).toHaveLength(3);
+        expect(await store.pairing.listRequests('sms')).toHaveLength(3);
+      });
+
+      it('prunes requests expired before a time and clears by platform or all', async () => {
+        const t0 = clock.now();
+        await store.pairing.addRequest(pairingRequest('telegram', 'a', t0 - 7_200_000), limits);
+        await store.pairing.addRequest(pairingRequest('telegram', 'b', t0), limits);
+        await store.pairing.addRequest(pairingRequest('discord', 'c', t0), limits);
+        expect(await store.pairing.pruneRequests(t0)).toBe(1);
+        expect((await store.pairing.listRequests()).map((r) => r.userId)).toEqual(['c', 'b']); // same time: by platform
+        expect(await store.pairing.clearRequests('discord')).toBe(1);
+        expect(await store.pairing.clearRequests()).toBe(1);
+        expect(await store.pairing.listRequests()).toEqual([]);
+      });
+
+      it('approves a request into an approved user, once', async () => {
+        const t0 = clock.now();
+        await store.pairing.addRequest(pairingRequest('telegram', '7', t0), limits);
+        const approved = await store.pairing.approve('telegram', '7', t0 + 5);
+        const expected = {
+          platform: 'telegram',
+          userId: '7',
+          userName: 'name of 7',
+          approvedAt: t0 + 5,
+          notified: false,
+        };
+        expect(approved).toEqual(expected);
+        expect(await store.pairing.getApproved('telegram', '7')).toEqual(expected);
+        expect(await store.pairing.getApproved('discord', '7')).toBeUndefined();
+        expect(await store.pairing.listRequests()).toEqual([]);
+        expect(await store.pairing.approve('telegram', '7', t0 + 6)).toBeUndefined();
+      });
+
+      it('lists approved users by platform then approval time', async () => {
+        const t0 = clock.now();
+        for (const [platform, user, at] of [
+          ['telegram', 'b', t0 + 2],
+          ['discord', 'z', t0 + 3],
+          ['telegram', 'a', t0 + 1],
+        ] as const) {
+          await store.pairing.addRequest(pairingRequest(platform, user, t0), limits);
+          await store.pairing.approve(platform, user, at);
+        }
+        const rows = await store.pairing.listApproved();
+        expect(rows.map((r) => `${r.platform}:${r.userId}`)).toEqual([
+          'discord:z',
+          'telegram:a',
+          'telegram:b',
+        ]);
+      });
+
+      it('hands out the approval notice once', async () => {
+        await store.pairing.addRequest(pairingRequest('telegram', '7', clock.now()), limits);
+        await store.pairing.approve('telegram', '7', clock.now());
+        const both = await Promise.all([
+          store.pairing.takeNotice('telegram', '7'),
+          store.pairing.takeNotice('telegram', '7'),
+        ]);
+        expect(both.filter(Boolean)).toHaveLength(1);
+        expect(await store.pairing.takeNotice('telegram', '7')).toBe(false);
+        expect(await store.pairing.takeNotice('telegram', 'stranger')).toBe(false);
+        expect((await store.pairing.getApproved('telegram', '7'))?.notified).toBe(true);
+      });
+
+      it('revokes an approved user and their request, and says whether anything was removed', async () => {
+        await store.pairing.addRequest(pairingRequest('telegram', '7', clock.now()), limits);
+        await store.pairing.approve('telegram', '7', clock.now());
+        expect(await store.pairing.revoke('telegram', '7')).toBe(true);
+        expect(await store.pairing.getApproved('telegram', '7')).toBeUndefined();
+        expect(await store.pairing.revoke('telegram', '7')).toBe(false);
+        await store.pairing.addRequest(pairingRequest('telegram', '8', clock.now()), limits);
+        expect(await store.pairing.revoke('telegram', '8')).toBe(true);
+        expect(await store.pairing.listRequests()).toEqual([]);
+      });
+
+      it('counts failed approvals per platform and locks at the limit', async () => {
+        const t0 = clock.now();
+        expect(await store.pairing.getLock('telegram')).toBeUndefined();
+        await store.pairing.recordFailure('telegram', t0, policy);
+        const second = await store.pairing.recordFailure('telegram', t0 + 1, policy);
+        expect(second).toEqual({ platform: 'telegram', failures: 2, firstFailedAt: t0, lockedUntil: null });
+        const third = await store.pairing.recordFailure('telegram', t0 + 2, policy);
+        expect(third).toEqual({
+          platform: 'telegram',
+          failures: 0,
+          firstFailedAt: null,
+          lockedUntil: t0 + 3_600_002,
+        });
+        expect(await store.pairing.getLock('telegram')).toEqual(third);
+        expect(await store.pairing.getLock('discord')).toBeUndefined();
+        await store.pairing.resetFailures('telegram');
+        expect(await store.pairing.getLock('telegram')).toBeUndefined();
+      });
+
+      it('starts a new failure count after the window', async () => {
+        const t0 = clock.now();
+        await store.pairing.recordFailure('telegram', t0, policy);
+        await store.pairing.recordFailure('telegram', t0 + 1, policy);
+        const fresh = await store.pairing.recordFailure('telegram', t0 + 3_600_000, policy);
+        expect(fresh).toEqual({
+          platform: 'telegram',
+          failures: 1,
+          firstFailedAt: t0 + 3_600_000,
+          lockedUntil: null,
+        });
+      });
+    });
+
     describe('lifecycle', () => {
       it('flush resolves with the writes made before it visible', async () => {
         const write = store.meta.set('k', 'v');
@@ -530,6 +770,14 @@ export function runStoreConformance(name: string, makeStore: (clock: ManualClock
         await expectCoded(store.meta.set('k', 'v'), 'GATEWAY_ERR_STORE');
         await expectCoded(store.meta.get('k'), 'GATEWAY_ERR_STORE');
         await expectCoded(store.inbox.accept(inbound('m'), 's'), 'GATEWAY_ERR_STORE');
+        await expectCoded(store.pairing.getApproved('telegram', '7'), 'GATEWAY_ERR_STORE');
+        await expectCoded(
+          store.pairing.addRequest(pairingRequest('telegram', '7', clock.now()), {
+            maxPendingPerPlatform: 3,
+            minIntervalMs: 0,
+          }),
+          'GATEWAY_ERR_STORE',
+        );
         await store.close();
       });
     });

@@ -145,6 +145,7 @@ export const statusCommand: CommandDefinition = {
       `Conversation: ${c.titles[c.conversationId] ?? c.conversationId} (${usage.turns} turn(s))`,
       `Queued: ${c.queue.length}`,
       `Model: ${c.settings.model ?? 'default'}${c.settings.personality ? ` · personality ${c.settings.personality}` : ''}`,
+      `Reasoning: ${c.settings.reasoning ?? 'default'} (${c.settings.showReasoning ? 'shown' : 'hidden'})`,
       `Tokens: ${usage.inputTokens} in / ${usage.outputTokens} out`,
     ];
     if (c.pendingApproval) lines.push(`Waiting for approval: ${c.pendingApproval.command}`);
@@ -209,7 +210,7 @@ export const retryCommand: CommandDefinition = {
   busyAllowed: false,
   async handler(ctx) {
     const last = await lastTurn(ctx);
-    if (!last || !last.question) return { text: 'There is no message to retry.' };
+    if (!last?.question) return { text: 'There is no message to retry.' };
     await ctx.services.setAside(
       last.turn.map((e) => e.id),
       last.conversationId,
