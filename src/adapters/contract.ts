@@ -53,6 +53,11 @@ export interface IngestResult {
   duplicate: boolean;
   /** The session this message went to. */
   sessionKey: string;
+  /**
+   * Set when the access gate refused the sender: `pair` (a pairing code was sent)
+   * or `ignore`. Nothing was stored; acknowledge the platform anyway.
+   */
+  refused?: 'pair' | 'ignore';
 }
 
 /** A reply the gateway asks an adapter to deliver. */

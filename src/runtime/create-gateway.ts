@@ -4,6 +4,7 @@
  * observe it.
  */
 import { type Actor, createActor, fromPromise, type InspectionEvent } from 'xstate';
+import type { AccessControl } from '../access/access-control.ts';
 import { tierPolicy } from '../access/tiers.ts';
 import { createAdapterLinkLogic } from '../actors/adapter-link.ts';
 import { createAgentRunLogic } from '../actors/agent-run.ts';
@@ -116,6 +117,11 @@ export interface GatewayOptions {
    * per platform. Default: the documented defaults.
    */
   config?: GatewayConfig;
+  /**
+   * The access gate (allowlists, DM pairing). `hermes gateway` always sets it (default deny); an
+   * embedding app that authorizes users at its own transport may leave it out.
+   */
+  access?: Pick<AccessControl, 'authorize'>;
   /** The slash-command registry (default: every built-in command); register your own on it. */
   commands?: CommandRegistry;
   /**
@@ -226,6 +232,15 @@ export function createGateway(options: GatewayOptions): Gateway {
       );
     }
     const sessionKey = sessionKeyOf(message, settings.sessionKeys);
+    if (options.access) {
+      // default deny: the gate runs before anything is stored, on every message (idle or busy session)
+      const decision = await options.access.authorize(message);
+      if (decision.kind !== 'allow') {
+        if (decision.kind === 'pair') await sendPairingReply(message, sessionKey, decision.reply);
+        return { inboxId: -1, duplicate: false, sessionKey, refused: decision.kind };
+      }
+      if (decision.notice) await noticeTo(message, sessionKey, decision.notice);
+    }
     const { id, duplicate } = await store.inbox.accept(message, sessionKey);
     if (duplicate) {
       log.info(
@@ -257,6 +272,39 @@ export function createGateway(options: GatewayOptions): Gateway {
     now,
     tierPolicy: (message, scope) => tierPolicy(config, message.platform, scope, message.userId),
   });
+
+  /**
+   * The pairing code goes straight to the adapter, never through the outbox or the
+   * transcript: only its salted hash may be stored.
+   */
+  const sendPairingReply = async (message: InboundMessage, sessionKey: string, text: string) => {
+    const adapter = adapters.get(message.platform);
+    try {
+      await adapter?.send({
+        chatId: message.chatId,
+        chatType: message.chatType,
+        ...(message.threadId ? { threadId: message.threadId } : {}),
+        text,
+        inReplyTo: [message.platformMessageId],
+        idempotencyKey: `pairing:${message.platform}:${message.platformMessageId}`,
+        sessionKey,
+      });
+    } catch (error) {
+      log.warn({ platform: message.platform, err: errorText(error) }, 'The pairing reply could not be sent');
+    }
+  };
+  const noticeTo = async (message: InboundMessage, sessionKey: string, text: string) => {
+    await store.outbox.enqueue(message.platform, {
+      chatId: message.chatId,
+      chatType: message.chatType,
+      ...(message.threadId ? { threadId: message.threadId } : {}),
+      text,
+      inReplyTo: [],
+      idempotencyKey: `access-notice:${message.platform}:${message.platformMessageId}`,
+      sessionKey,
+    });
+    outbox?.notify(message.platform);
+  };
 
   const linkLogic = createAdapterLinkLogic({
     adapters,

@@ -4,6 +4,9 @@
  * adapters. Used by `hermes gateway`.
  */
 import { join } from 'node:path';
+import { AccessControl } from '../access/access-control.ts';
+import { accessWarnings } from '../access/allowlist.ts';
+import { Pairing } from '../access/pairing.ts';
 import { createApiServerAdapter } from '../adapters/api-server/index.ts';
 import type { Adapter } from '../adapters/contract.ts';
 import { createAgent } from '../agent/create-agent.ts';
@@ -73,6 +76,14 @@ export async function startFromConfig(opts: {
   const { config, home, logger } = opts;
   const adapters = adaptersFromConfig(config);
   const store = createSqliteStore({ path: join(home, STATE_DB_FILE) });
+  const pairing = new Pairing({ store: store.pairing, log: logger });
+  const access = new AccessControl({
+    pairing,
+    env: process.env,
+    platforms: config.gateway.platforms,
+    log: logger,
+  });
+  for (const warning of accessWarnings(process.env, config.gateway.platforms)) logger.warn({}, warning);
   const gateway = createGateway({
     store,
     agent: createAgent(config.agent),
@@ -81,6 +92,7 @@ export async function startFromConfig(opts: {
     logger,
     closeStoreOnStop: true,
     config,
+    access,
     onboarding: createOnboarding(home, config, logger),
   });
   if (adapters.length === 0) {
