@@ -132,8 +132,12 @@ export class AgentError extends GatewayError {
 
 /** An agent run was aborted on purpose. */
 export class AbortedError extends GatewayError {
-  constructor(message = 'The run was interrupted') {
-    super('GATEWAY_ERR_ABORTED', message);
+  /** Tool calls of the interrupted batch that had not started and were cancelled (`name#id`). */
+  readonly cancelledTools: string[];
+
+  constructor(message = 'The run was interrupted', cancelledTools: string[] = []) {
+    super('GATEWAY_ERR_ABORTED', message, cancelledTools.length ? { cancelledTools } : {});
+    this.cancelledTools = cancelledTools;
     this.name = 'AbortedError';
   }
 }

@@ -194,7 +194,9 @@ export function createAgentRunLogic(deps: AgentRunDeps) {
         });
       } catch (error) {
         if (controller.signal.aborted || error instanceof AbortedError) {
-          log.info({ requested: abortRequested }, 'Agent run interrupted');
+          // the tool calls of the batch that had not started are recorded as cancelled
+          const cancelledTools = error instanceof AbortedError ? error.cancelledTools : [];
+          log.info({ requested: abortRequested, cancelledTools }, 'Agent run interrupted');
           if (abortRequested) report({ type: 'AGENT.STOPPED', runId });
           return;
         }

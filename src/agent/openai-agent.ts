@@ -188,15 +188,20 @@ export function createOpenAIAgent(options: OpenAIAgentOptions): Agent {
         }
 
         add({ role: 'assistant', content: turn.text, toolCalls: turn.toolCalls });
-        for (const call of turn.toolCalls) {
-          if (request.signal.aborted) throw new AbortedError();
+        const cancelled = (from: number) =>
+          new AbortedError(
+            'The run was interrupted',
+            turn.toolCalls.slice(from).map((c) => `${c.name}#${c.id}`),
+          );
+        for (const [index, call] of turn.toolCalls.entries()) {
+          if (request.signal.aborted) throw cancelled(index);
           const ctx = {
             signal: request.signal,
             sessionKey: request.sessionKey,
             ...(request.requestApproval ? { requestApproval: request.requestApproval } : {}),
           };
           const outcome = await runToolCall(call, tools, ctx, request.onEvent);
-          if (request.signal.aborted) throw new AbortedError();
+          if (request.signal.aborted) throw cancelled(index + 1);
           add({ role: 'tool', content: outcome.output, toolCallId: call.id, name: call.name });
         }
         // Steering: messages the user sent meanwhile reach the model after this batch of tool calls.

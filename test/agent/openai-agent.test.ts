@@ -288,10 +288,12 @@ describe('openai agent: interrupts and failures', () => {
     pids.track(shell);
     run.abort();
 
-    expect(await failure(run.result)).toBeInstanceOf(AbortedError);
+    const error = await failure(run.result);
+    expect(error).toBeInstanceOf(AbortedError);
     await waitFor(() => isProcessGone(shell));
-    // The call not yet started was cancelled, and the model was not asked again.
+    // The call not yet started was cancelled and recorded as such, and the model was not asked again.
     expect(existsSync(join(dir, 'second'))).toBe(false);
+    expect((error as AbortedError).cancelledTools).toEqual(['terminal#call_2']);
     expect(model.requests).toHaveLength(1);
   });
 
