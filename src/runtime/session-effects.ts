@@ -113,6 +113,19 @@ export function createSessionEffects(deps: SessionEffectDeps) {
 
   const answered = answeredBy;
 
+  /** Records a user message in the conversation's transcript. */
+  const appendUser = (context: SessionContext, m: PendingMessage) =>
+    store.transcript.append({
+      sessionKey: context.sessionKey,
+      conversationId: context.conversationId,
+      role: 'user',
+      content: m.text,
+      inputTokens: 0,
+      outputTokens: 0,
+      model: null,
+      inboxId: m.inboxId,
+    });
+
   const finish = (what: string, writes: Promise<unknown>[]) =>
     guard(
       what,
@@ -125,21 +138,7 @@ export function createSessionEffects(deps: SessionEffectDeps) {
       void guard('inbox status', store.inbox.setStatus([event.message.inboxId], 'delivered'));
     },
     recordUserTurn: ({ context }: ActionArgs) => {
-      for (const m of context.run?.messages ?? []) {
-        void guard(
-          'user turn',
-          store.transcript.append({
-            sessionKey: context.sessionKey,
-            conversationId: context.conversationId,
-            role: 'user',
-            content: m.text,
-            inputTokens: 0,
-            outputTokens: 0,
-            model: null,
-            inboxId: m.inboxId,
-          }),
-        );
-      }
+      for (const m of context.run?.messages ?? []) void guard('user turn', appendUser(context, m));
     },
     streamDelta: ({ context, event }: ActionArgs) => {
       if (event.type !== 'AGENT.DELTA') return;
@@ -170,18 +169,7 @@ export function createSessionEffects(deps: SessionEffectDeps) {
       const steered = context.steered.filter((m) => taken.has(m.inboxId));
       const messages = [...answered(context), ...steered];
       finish('turn', [
-        ...steered.map((m) =>
-          store.transcript.append({
-            sessionKey: context.sessionKey,
-            conversationId: context.conversationId,
-            role: 'user',
-            content: m.text,
-            inputTokens: 0,
-            outputTokens: 0,
-            model: null,
-            inboxId: m.inboxId,
-          }),
-        ),
+        ...steered.map((m) => appendUser(context, m)),
         store.transcript.append({
           sessionKey: context.sessionKey,
           conversationId: context.conversationId,

@@ -11,6 +11,8 @@ import {
   type SessionEvent,
   sessionMachine,
 } from '../../src/machines/session.ts';
+import { silentLogger } from '../../src/runtime/logger.ts';
+import { createSessionEffects } from '../../src/runtime/session-effects.ts';
 
 export interface Driver {
   actor: ReturnType<typeof createActor<typeof sessionMachine>>;
@@ -34,26 +36,10 @@ export function pending(n: number, text = `message ${n}`): PendingMessage {
   return { inboxId: n, platformMessageId: `p${n}`, userId: 'u1', text };
 }
 
-const EFFECTS = [
-  'acceptMessage',
-  'recordUserTurn',
-  'streamDelta',
-  'reportTool',
-  'commitTurn',
-  'reportFailure',
-  'notifyInterrupted',
-  'abandonInterrupted',
-  'sendBusyAck',
-  'notifyQueueFull',
-  'notifyStopped',
-  'closeStoppedTurn',
-  'notifySuspended',
-  'askApproval',
-  'closeApproval',
-  'notifyApprovalTimedOut',
-  'scheduleReset',
-  'notifyReset',
-] as const;
+/** The names of the session machine's effects, from the runtime's own implementation of them. */
+export const EFFECTS = Object.keys(
+  createSessionEffects({ store: null as never, adapters: new Map(), log: silentLogger, onOutbox: () => {} }),
+);
 
 export function drive(snapshot?: unknown): Driver {
   const runs: AgentRunInput[] = [];
