@@ -100,6 +100,47 @@ interface Scenario {
   inFlight: boolean;
 }
 
+/** A second life whose session a graceful restart interrupted mid-run. */
+async function interruptedByRestart(start: () => Promise<Life>): Promise<Life> {
+  const first = await start();
+  await first.say('m1', 'a slow task');
+  await first.until('running.working');
+  await first.stop();
+  const l = await start();
+  await l.until('restartInterrupted');
+  return l;
+}
+
+/**
+ * What brings a run into each of its substates, given the life, the run state
+ * (`running` or `resuming`) and the message that starts the run.
+ */
+const RUN_SUBSTATES: Record<
+  string,
+  (l: Life, run: string, say: (text: string) => Promise<void>) => Promise<void>
+> = {
+  working: async (l, run, say) => {
+    await say('a slow task');
+    await l.until(`${run}.working`);
+  },
+  interrupting: async (l, run, say) => {
+    await say('a stubborn task');
+    await l.until(`${run}.working`);
+    await l.say('i2', 'change of plan');
+    await l.until(`${run}.interrupting`);
+  },
+  stopping: async (l, run, say) => {
+    await say('a stubborn task');
+    await l.until(`${run}.working`);
+    await l.say('i2', '/stop');
+    await l.until(`${run}.stopping`);
+  },
+  awaitingApproval: async (l, run, say) => {
+    await say('approve-me please');
+    await l.until(`${run}.awaitingApproval`);
+  },
+};
+
 const SCENARIOS: Scenario[] = [
   {
     state: 'idle',
@@ -112,118 +153,31 @@ const SCENARIOS: Scenario[] = [
     },
   },
   {
-    state: 'running.working',
-    inFlight: true,
-    reach: async (start) => {
-      const l = await start();
-      await l.say('m1', 'a slow task');
-      await l.until('running.working');
-      return l;
-    },
-  },
-  {
-    state: 'running.interrupting',
-    inFlight: true,
-    reach: async (start) => {
-      const l = await start();
-      await l.say('m1', 'a stubborn task');
-      await l.until('running.working');
-      await l.say('m2', 'change of plan');
-      await l.until('running.interrupting');
-      return l;
-    },
-  },
-  {
-    state: 'running.stopping',
-    inFlight: true,
-    reach: async (start) => {
-      const l = await start();
-      await l.say('m1', 'a stubborn task');
-      await l.until('running.working');
-      await l.say('m2', '/stop');
-      await l.until('running.stopping');
-      return l;
-    },
-  },
-  {
-    state: 'running.awaitingApproval',
-    inFlight: true,
-    reach: async (start) => {
-      const l = await start();
-      await l.say('m1', 'approve-me please');
-      await l.until('running.awaitingApproval');
-      return l;
-    },
-  },
-  {
     state: 'restartInterrupted',
     inFlight: false,
-    reach: async (start) => {
-      const first = await start();
-      await first.say('m1', 'a slow task');
-      await first.until('running.working');
-      await first.stop();
-      const l = await start();
-      await l.until('restartInterrupted');
-      return l;
-    },
+    reach: (start) => interruptedByRestart(start),
   },
-  {
-    state: 'resuming.working',
-    inFlight: true,
-    reach: async (start) => {
-      const l = await interruptedByRestart(start);
-      await l.say('m2', 'slow again');
-      await l.until('resuming.working');
-      return l;
+  ...Object.entries(RUN_SUBSTATES).flatMap(([substate, reach]) => [
+    {
+      state: `running.${substate}`,
+      inFlight: true,
+      reach: async (start: () => Promise<Life>) => {
+        const l = await start();
+        await reach(l, 'running', (text) => l.say('m1', text));
+        return l;
+      },
     },
-  },
-  {
-    state: 'resuming.interrupting',
-    inFlight: true,
-    reach: async (start) => {
-      const l = await interruptedByRestart(start);
-      await l.say('m2', 'stubborn again');
-      await l.until('resuming.working');
-      await l.say('m3', 'change of plan');
-      await l.until('resuming.interrupting');
-      return l;
+    {
+      state: `resuming.${substate}`,
+      inFlight: true,
+      reach: async (start: () => Promise<Life>) => {
+        const l = await interruptedByRestart(start);
+        await reach(l, 'resuming', (text) => l.say('m2', text));
+        return l;
+      },
     },
-  },
-  {
-    state: 'resuming.stopping',
-    inFlight: true,
-    reach: async (start) => {
-      const l = await interruptedByRestart(start);
-      await l.say('m2', 'stubborn again');
-      await l.until('resuming.working');
-      await l.say('m3', '/stop');
-      await l.until('resuming.stopping');
-      return l;
-    },
-  },
-  {
-    state: 'resuming.awaitingApproval',
-    inFlight: true,
-    reach: async (start) => {
-      const l = await interruptedByRestart(start);
-      await l.say('m2', 'approve-me after all');
-      await l.until('resuming.awaitingApproval');
-      return l;
-    },
-  },
+  ]),
 ];
-
-/** A second life whose session a graceful restart interrupted mid-run. */
-async function interruptedByRestart(start: () => Promise<Life>): Promise<Life> {
-  const first = await start();
-  await first.say('m1', 'a slow task');
-  await first.until('running.working');
-  await first.stop();
-  const l = await start();
-  await l.until('restartInterrupted');
-  return l;
-}
 
 /** Every state path of the session machine (atomic states), from its definition. */
 function statePaths(): string[] {
