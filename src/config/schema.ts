@@ -106,6 +106,8 @@ export const PlatformSettingsSchema = z.strictObject({
   enabled: z.boolean().optional(),
   /** What a stranger's direct message gets: a pairing code (`pair`) or silence (`ignore`). */
   unauthorized_dm_behavior: z.enum(UNAUTHORIZED_DM_BEHAVIORS).optional(),
+  /** Whether the home channel is told when a restart interrupts runs and when the gateway is back (default true). */
+  gateway_restart_notification: z.boolean().optional(),
   extra: PlatformExtraSchema.optional(),
 });
 

@@ -34,6 +34,7 @@ import type { OutboxRow, Store } from '../persistence/store.ts';
 import { createCommandRunner } from './command-runner.ts';
 import { errorText, type RuntimeLogger, silentLogger } from './logger.ts';
 import type { ResetPolicy } from './reset-policy.ts';
+import { backOnlineNotice, notifyHomeChannels, restartingNotice } from './restart-notices.ts';
 import { createSessionEffects } from './session-effects.ts';
 import { DEFAULT_SESSION_KEY_POLICY, type SessionKeyPolicy, sessionKeyOf } from './session-key.ts';
 import { validateGatewayOptions } from './validate-options.ts';
@@ -72,6 +73,8 @@ export interface RuntimeSettings {
   busyAckEnabled: boolean;
   /** How long a dangerous command waits for approval before it is denied (default 5 min). */
   approvalTimeoutMs: number;
+  /** Whether a platform's home channel gets restart notices (`gateway_restart_notification`, default true). */
+  restartNotification: (platform: string) => boolean;
   /** This many starts within `windowMs` count as a restart loop: auto-resume is skipped (default 3 in 60 s). */
   restartLoopGuard: { boots: number; windowMs: number };
   /** The reset policy of a chat; default: `none` (an embedding app chooses; `hermes gateway` uses config.yaml). */
@@ -92,6 +95,7 @@ export const DEFAULT_RUNTIME_SETTINGS: RuntimeSettings = {
   approvalTimeoutMs: 300_000,
   resetPolicy: () => undefined,
   restartLoopGuard: { boots: 3, windowMs: 60_000 },
+  restartNotification: () => true,
 };
 
 /** Options of `createGateway()`. */
@@ -368,7 +372,17 @@ export function createGateway(options: GatewayOptions): Gateway {
         },
         `Restart loop: ${boots.length} starts within ${guard.windowMs / 1000} s; auto-resume skipped for ${interrupted.length} session(s)`,
       );
-    } else if (interrupted.length > 0) {
+    }
+    if (interrupted.length > 0) {
+      await notifyHomeChannels({
+        store,
+        platforms: [...adapters.keys()],
+        wantsNotice: settings.restartNotification,
+        text: backOnlineNotice(interrupted.length),
+        key: `back-online:${now()}`,
+      });
+    }
+    if (!restartLoop && interrupted.length > 0) {
       log.info(
         { count: interrupted.length, sessions: interrupted.map((r) => r.actorId) },
         `Scheduled auto-resume for ${interrupted.length} restart-interrupted session(s)`,
@@ -384,6 +398,13 @@ export function createGateway(options: GatewayOptions): Gateway {
         { count: interrupted.length, sessions: interrupted },
         'Runs in flight marked restart-interrupted',
       );
+      await notifyHomeChannels({
+        store,
+        platforms: [...adapters.keys()],
+        wantsNotice: settings.restartNotification,
+        text: restartingNotice(interrupted.length),
+        key: `restarting:${(await store.meta.get('started_at')) ?? now()}`,
+      });
     }
     await store.flush();
     outbox?.notify();

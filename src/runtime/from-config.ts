@@ -38,6 +38,8 @@ export function settingsFromConfig(
       windowMs: config.gateway.restart_budget.window_seconds * 1000,
     },
     drainTimeoutMs: config.gateway.drain_timeout_seconds * 1000,
+    restartNotification: (platform) =>
+      config.gateway.platforms[platform]?.gateway_restart_notification !== false,
     busyInputMode: config.display.busy_input_mode,
     busyAckEnabled: config.display.busy_ack_enabled,
     queueCap: config.display.busy_queue_cap,
