@@ -7,16 +7,14 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { createAgentRunLogic } from '../src/actors/agent-run.ts';
 import { SessionDirectory } from '../src/actors/session-directory.ts';
 import type { InboundMessage } from '../src/adapters/contract.ts';
 import { createEchoAgent } from '../src/agent/echo-agent.ts';
-import { sessionMachine } from '../src/machines/session.ts';
 import type { KyselyStore } from '../src/persistence/kysely-store.ts';
 import { createSqliteStore } from '../src/persistence/sqlite-store.ts';
 import { silentLogger } from '../src/runtime/logger.ts';
-import { createSessionEffects } from '../src/runtime/session-effects.ts';
 import { sessionKeyOf } from '../src/runtime/session-key.ts';
+import { createSessionLogic } from '../src/runtime/session-logic.ts';
 import { BenchError } from './bench-error.ts';
 
 /** Passivation time of the fixture's directory (the clock is moved past it on purpose). */
@@ -50,14 +48,9 @@ export async function openSessionFixture(): Promise<SessionFixture> {
   const store = createSqliteStore({ path: join(dir, 'state.db') });
   let clock = Date.now();
   const now = () => clock;
-  const logic = sessionMachine.provide({
-    actors: { agentRun: createAgentRunLogic({ agent: createEchoAgent(), store, log: silentLogger }) },
-    actions: createSessionEffects({
-      store,
-      adapters: new Map(),
-      log: silentLogger,
-      onOutbox: () => {},
-    }) as never,
+  const logic = createSessionLogic({
+    run: { agent: createEchoAgent(), store, log: silentLogger },
+    effects: { store, adapters: new Map(), log: silentLogger, onOutbox: () => {} },
   });
   const directory = new SessionDirectory({
     store,

@@ -7,7 +7,6 @@ import { type Actor, createActor, fromPromise, type InspectionEvent } from 'xsta
 import type { AccessControl } from '../access/access-control.ts';
 import { tierPolicy } from '../access/tiers.ts';
 import { createAdapterLinkLogic } from '../actors/adapter-link.ts';
-import { createAgentRunLogic } from '../actors/agent-run.ts';
 import { DurableScheduler } from '../actors/durable-scheduler.ts';
 import { OutboxSender } from '../actors/outbox-sender.ts';
 import { serviceLogic } from '../actors/service-logic.ts';
@@ -28,15 +27,14 @@ import {
   DEFAULT_QUEUE_CAP,
   IN_FLIGHT_STATES,
   SESSION_MACHINE_VERSION,
-  sessionMachine,
 } from '../machines/session.ts';
 import type { OutboxRow, Store } from '../persistence/store.ts';
 import { createCommandRunner } from './command-runner.ts';
 import { errorText, type RuntimeLogger, silentLogger } from './logger.ts';
 import type { ResetPolicy } from './reset-policy.ts';
 import { backOnlineNotice, notifyHomeChannels, restartingNotice } from './restart-notices.ts';
-import { createSessionEffects } from './session-effects.ts';
 import { DEFAULT_SESSION_KEY_POLICY, type SessionKeyPolicy, sessionKeyOf } from './session-key.ts';
+import { createSessionLogic } from './session-logic.ts';
 import { validateGatewayOptions } from './validate-options.ts';
 
 /** The boot times (epoch ms) within the restart-loop window, this boot included. */
@@ -201,17 +199,15 @@ export function createGateway(options: GatewayOptions): Gateway {
   let scheduler: DurableScheduler | undefined;
   let outbox: OutboxSender | undefined;
 
-  const sessionLogic = sessionMachine.provide({
-    actors: {
-      agentRun: createAgentRunLogic({
-        agent,
-        store,
-        log,
-        config,
-        canAskApproval: (platform) => adapters.get(platform)?.capabilities.headless !== true,
-      }),
+  const sessionLogic = createSessionLogic({
+    run: {
+      agent,
+      store,
+      log,
+      config,
+      canAskApproval: (platform) => adapters.get(platform)?.capabilities.headless !== true,
     },
-    actions: createSessionEffects({
+    effects: {
       store,
       adapters,
       log,
@@ -225,7 +221,7 @@ export function createGateway(options: GatewayOptions): Gateway {
       now,
       approvalTimeoutMs: settings.approvalTimeoutMs,
       resetPolicy: (platform, chatType) => settings.resetPolicy(platform, chatType),
-    }) as never,
+    },
   });
 
   const ingest = async (message: InboundMessage): Promise<IngestResult> => {
@@ -500,7 +496,7 @@ export function createGateway(options: GatewayOptions): Gateway {
   /** Whether a child has started (or already failed once). */
   const settledChild = (id: string) => {
     const c = gateway.getSnapshot().context.children[id];
-    return !c || c.status !== 'starting' || c.attempt > 0;
+    return c?.status !== 'starting' || c.attempt > 0;
   };
 
   const handle: Gateway = {

@@ -8,18 +8,18 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { createAgentRunLogic, RESUME_NOTE } from '../../src/actors/agent-run.ts';
+import { RESUME_NOTE } from '../../src/actors/agent-run.ts';
 import { MAX_SESSION_RESTARTS, SessionDirectory } from '../../src/actors/session-directory.ts';
 import type { Agent, AgentRequest, ChatMessage } from '../../src/agent/agent.ts';
 import { createEchoAgent } from '../../src/agent/echo-agent.ts';
 import { AbortedError, AgentError } from '../../src/errors.ts';
-import { SESSION_MACHINE_VERSION, sessionMachine } from '../../src/machines/session.ts';
+import { SESSION_MACHINE_VERSION } from '../../src/machines/session.ts';
 import { createMemoryStore } from '../../src/persistence/memory-store.ts';
 import { createSqliteStore } from '../../src/persistence/sqlite-store.ts';
 import type { Store } from '../../src/persistence/store.ts';
 import { createGateway, type Gateway, type GatewayOptions } from '../../src/runtime/create-gateway.ts';
 import { type RuntimeLogger, silentLogger } from '../../src/runtime/logger.ts';
-import { createSessionEffects } from '../../src/runtime/session-effects.ts';
+import { createSessionLogic } from '../../src/runtime/session-logic.ts';
 import { MemoryAdapter } from '../support/memory-adapter.ts';
 
 const gateways: Gateway[] = [];
@@ -325,14 +325,9 @@ describe('session directory on its own', () => {
     await store.migrate();
     let clock = 1_000;
     const { agent, held } = scriptedAgent({ hold: (text) => text === 'busy' });
-    const logic = sessionMachine.provide({
-      actors: { agentRun: createAgentRunLogic({ agent, store, log: silentLogger }) },
-      actions: createSessionEffects({
-        store,
-        adapters: new Map(),
-        log: silentLogger,
-        onOutbox: () => {},
-      }) as never,
+    const logic = createSessionLogic({
+      run: { agent, store, log: silentLogger },
+      effects: { store, adapters: new Map(), log: silentLogger, onOutbox: () => {} },
     });
     const directory = new SessionDirectory({
       store,
