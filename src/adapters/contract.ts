@@ -81,8 +81,30 @@ export interface OutboundMessage {
 
 /** What the platform said about a sent message. */
 export interface SendResult {
-  /** Platform id of the sent message, when the platform gives one. */
+  /** Platform id of the sent message (the last part when it was split), when the platform gives one. */
   platformMessageId?: string;
+  /** Platform ids of every part, in order, when the reply was split or sent with files. */
+  platformMessageIds?: string[];
+}
+
+/** A conversation on a platform: where to send, type or react. */
+export interface ChatRef {
+  chatId: string;
+  chatType: ChatType;
+  threadId?: string;
+}
+
+/** One message already on the platform (sent by the adapter or received from a user). */
+export interface MessageRef extends ChatRef {
+  /** Platform id of the message. */
+  messageId: string;
+}
+
+/** A command shown in a platform's command menu (Telegram's `/` menu, Slack's hints). */
+export interface CommandInfo {
+  /** Name without the slash. */
+  name: string;
+  description: string;
 }
 
 /** Capabilities an adapter declares; the gateway only uses what is declared. */
@@ -119,6 +141,17 @@ export interface AdapterContext {
   log: AdapterLogger;
   /** Aborted when the gateway stops the adapter. */
   signal: AbortSignal;
+  /**
+   * Reports a failure the adapter recovered from or is retrying on its own
+   * (a dropped websocket, a 409 polling conflict, a reconnect that failed). Pass an
+   * `AdapterError` so the circuit breaker can tell retryable from fatal failures:
+   * retryable ones are counted against the breaker's threshold, a fatal one (bad
+   * token, logged out: `reason: 'needs_relink'`) stops the adapter until the
+   * operator acts. Optional: contexts built outside the gateway may omit it.
+   */
+  reportError?(error: unknown): void;
+  /** Reports that the platform answered again after failures (resets the breaker's count). */
+  reportHealthy?(): void;
 }
 
 /** The logging calls adapters may use. */
@@ -153,11 +186,27 @@ export interface Adapter {
   reconcile?(message: OutboundMessage): Promise<ReconcileResult>;
   /** Registers a callback for failures after start (dropped connection that cannot recover). */
   onFailure?(listener: (error: Error) => void): void;
+  /** Replaces the text of a message the adapter sent (only with `capabilities.edit`). */
+  edit?(ref: MessageRef, text: string): Promise<void>;
+  /** Deletes a message the adapter sent (only with `capabilities.delete`). */
+  delete?(ref: MessageRef): Promise<void>;
+  /** Adds a reaction to a message (only with `capabilities.reactions`). */
+  react?(ref: MessageRef, emoji: string): Promise<void>;
+  /** Shows "typing…" in a chat for a few seconds (only with `capabilities.typing`). */
+  sendTyping?(chat: ChatRef): Promise<void>;
+  /**
+   * Downloads an inbound attachment that came as a platform `url` (the download
+   * usually needs the bot's credentials). Only for adapters that receive files.
+   */
+  fetchAttachment?(attachment: Attachment): Promise<Uint8Array>;
+  /** Publishes the gateway's commands in the platform's command menu, where it has one. */
+  setCommands?(commands: CommandInfo[]): Promise<void>;
 }
 
 /** Where streamed deltas go: the conversation and the messages being answered. */
 export interface StreamTarget {
   chatId: string;
+  chatType: ChatType;
   threadId?: string;
   sessionKey: string;
   inReplyTo: string[];

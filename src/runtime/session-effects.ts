@@ -148,6 +148,7 @@ export function createSessionEffects(deps: SessionEffectDeps) {
         adapter.streamDelta(
           {
             chatId: context.chatId,
+            chatType: context.chatType,
             ...(context.threadId ? { threadId: context.threadId } : {}),
             sessionKey: context.sessionKey,
             inReplyTo: answered(context).map((m) => m.platformMessageId),

@@ -116,6 +116,7 @@ function createFakeGateway(getAdapter: () => ApiServerAdapter): FakeGateway {
       const adapter = getAdapter();
       const target = {
         chatId: message.chatId,
+        chatType: message.chatType,
         sessionKey: message.sessionKey ?? '',
         inReplyTo: [message.platformMessageId],
       };

@@ -111,6 +111,7 @@ describe('api server: stop and disconnects', () => {
     const message = h.gateway.held[0]!;
     const target = {
       chatId: message.chatId,
+      chatType: message.chatType,
       sessionKey: message.sessionKey!,
       inReplyTo: [message.platformMessageId],
     };

@@ -60,6 +60,7 @@ describe('api server: streaming chat completions', () => {
     const message = h.gateway.held[0]!;
     const target = {
       chatId: message.chatId,
+      chatType: message.chatType,
       sessionKey: message.sessionKey!,
       inReplyTo: [message.platformMessageId],
     };
