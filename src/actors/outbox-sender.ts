@@ -27,6 +27,8 @@ export interface OutboxSenderDeps {
   retryBaseMs?: number;
   /** Called after each row reaches a final state. */
   onSettled?: (row: OutboxRow) => void;
+  /** Told about every failed send attempt (the platform's circuit breaker counts retryable ones). */
+  onSendError?: (platform: string, error: unknown) => void;
 }
 
 /**
@@ -194,6 +196,7 @@ export class OutboxSender {
       await store.outbox.markSent(row.id, result.platformMessageId);
       this.#deps.onSettled?.({ ...row, status: 'sent', platformMessageId: result.platformMessageId ?? null });
     } catch (error) {
+      this.#deps.onSendError?.(row.platform, error);
       const attempts = row.attempts + 1;
       const retryable = error instanceof AdapterError && error.retryable;
       const max = this.#deps.maxAttempts ?? 5;

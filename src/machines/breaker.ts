@@ -66,6 +66,19 @@ export interface BreakerContext {
   trips: number;
   /** Failures counted when it last tripped. */
   trippedWith: number;
+  /** The dispatch state a restored breaker starts in. */
+  restoredDispatch: 'running' | 'paused' | 'pausedByBreaker';
+}
+
+/** The counters a restored breaker keeps. */
+function pickRestored(context: Partial<BreakerContext> | undefined): Partial<BreakerContext> {
+  if (!context) return {};
+  const { failures, lastError, lastReason, dispatchSince, trips, trippedWith } = context;
+  return Object.fromEntries(
+    Object.entries({ failures, lastError, lastReason, dispatchSince, trips, trippedWith }).filter(
+      ([, v]) => v !== undefined,
+    ),
+  );
 }
 
 /** What a breaker is created with. */
@@ -74,6 +87,12 @@ export interface BreakerInput {
   settings?: Partial<BreakerSettings>;
   /** Creation time. */
   at: number;
+  /**
+   * The saved state of the breaker's previous life: its dispatch state and
+   * counters are kept (a pause or a trip survives a restart), the connection
+   * starts again.
+   */
+  restored?: { dispatch: 'running' | 'paused' | 'pausedByBreaker'; context: Partial<BreakerContext> };
 }
 
 /** A failure as the breaker sees it. */
@@ -151,6 +170,8 @@ export const breakerMachine = setup({
   },
   guards: {
     isFatal: ({ event }) => event.type === 'LINK.LOST' && event.fatal,
+    restoredPaused: ({ context }) => context.restoredDispatch === 'paused',
+    restoredTripped: ({ context }) => context.restoredDispatch === 'pausedByBreaker',
   },
   actions: {
     /** Effect: a notice to another live platform's home channel and an error log line (it tripped). */
@@ -201,17 +222,19 @@ export const breakerMachine = setup({
   id: 'breaker',
   type: 'parallel',
   context: ({ input }) => ({
-    platform: input.platform,
-    settings: { ...DEFAULT_BREAKER_SETTINGS, ...input.settings },
-    attempt: 0,
     failures: [],
     lastError: null,
     lastReason: null,
-    retryAfterMs: null,
     dispatchSince: input.at,
-    connectionSince: input.at,
     trips: 0,
     trippedWith: 0,
+    restoredDispatch: input.restored?.dispatch ?? 'running',
+    ...pickRestored(input.restored?.context),
+    platform: input.platform,
+    settings: { ...DEFAULT_BREAKER_SETTINGS, ...input.restored?.context?.settings, ...input.settings },
+    attempt: 0,
+    retryAfterMs: null,
+    connectionSince: input.at,
   }),
   on: {
     FAILURE: { actions: 'countFailure' },
@@ -262,12 +285,27 @@ export const breakerMachine = setup({
       },
     },
     dispatch: {
-      initial: 'running',
+      initial: 'restoring',
       states: {
+        restoring: {
+          always: [
+            { guard: 'restoredPaused', target: 'paused' },
+            { guard: 'restoredTripped', target: 'pausedByBreaker' },
+            { target: 'running' },
+          ],
+        },
         running: {
           on: {
             PAUSE: { target: 'paused', actions: ['markDispatch', 'reportDispatch'] },
-            TRIP: { target: 'pausedByBreaker' },
+            TRIP: {
+              target: 'pausedByBreaker',
+              actions: [
+                'recordTrip',
+                assign({ dispatchSince: ({ context }) => context.failures.at(-1) ?? context.dispatchSince }),
+                'notifyTripped',
+                'reportConnection',
+              ],
+            },
           },
         },
         paused: {
@@ -276,12 +314,6 @@ export const breakerMachine = setup({
           },
         },
         pausedByBreaker: {
-          entry: [
-            'recordTrip',
-            assign({ dispatchSince: ({ context }) => context.failures.at(-1) ?? context.dispatchSince }),
-            'notifyTripped',
-            'reportConnection',
-          ],
           on: {
             RESUME: {
               target: 'running',

@@ -6,9 +6,9 @@
 import { type Actor, createActor, fromPromise, type InspectionEvent } from 'xstate';
 import type { AccessControl } from '../access/access-control.ts';
 import { tierPolicy } from '../access/tiers.ts';
-import { createAdapterLinkLogic } from '../actors/adapter-link.ts';
 import { DurableScheduler } from '../actors/durable-scheduler.ts';
 import { OutboxSender } from '../actors/outbox-sender.ts';
+import { PlatformBreakers } from '../actors/platform-breakers.ts';
 import { serviceLogic } from '../actors/service-logic.ts';
 import { restorableSnapshot, SessionDirectory, type SessionView } from '../actors/session-directory.ts';
 import type { Adapter, ChatType, InboundMessage, IngestResult } from '../adapters/contract.ts';
@@ -16,6 +16,7 @@ import type { Agent } from '../agent/agent.ts';
 import { type CommandRegistry, createBuiltinRegistry } from '../commands/index.ts';
 import { DEFAULT_CONFIG, type GatewayConfig } from '../config/schema.ts';
 import { GatewayError } from '../errors.ts';
+import type { BreakerSettings, BreakerView } from '../machines/breaker.ts';
 import {
   type GatewayContext,
   type GatewayMachine,
@@ -77,6 +78,8 @@ export interface RuntimeSettings {
   restartLoopGuard: { boots: number; windowMs: number };
   /** The reset policy of a chat; default: `none` (an embedding app chooses; `hermes gateway` uses config.yaml). */
   resetPolicy: (platform: string, chatType: ChatType) => ResetPolicy | undefined;
+  /** Circuit breaker tuning of a platform (default 5 failures in 60 s trip it; reconnects back off 1 s → 60 s). */
+  breaker: (platform: string) => Partial<BreakerSettings>;
 }
 
 /** Default runtime settings. */
@@ -94,6 +97,7 @@ export const DEFAULT_RUNTIME_SETTINGS: RuntimeSettings = {
   resetPolicy: () => undefined,
   restartLoopGuard: { boots: 3, windowMs: 60_000 },
   restartNotification: () => true,
+  breaker: () => ({}),
 };
 
 /** Options of `createGateway()`. */
@@ -137,7 +141,8 @@ export interface GatewayOptions {
 export type GatewayObservation =
   | { type: 'gateway'; state: string; children: GatewayContext['children'] }
   | { type: 'session'; session: SessionView }
-  | { type: 'outbox'; row: OutboxRow };
+  | { type: 'outbox'; row: OutboxRow }
+  | { type: 'platform'; platform: BreakerView };
 
 /** A running (or startable) gateway. */
 export interface Gateway {
@@ -232,6 +237,14 @@ export function createGateway(options: GatewayOptions): Gateway {
       );
     }
     const sessionKey = sessionKeyOf(message, settings.sessionKeys);
+    if (!breakers.isDispatching(message.platform) && !/^\/platform\b/i.test(message.text.trim())) {
+      // paused (by the operator or the breaker): the platform is acknowledged, nothing is dispatched
+      log.info(
+        { platform: message.platform, platformMessageId: message.platformMessageId },
+        `Inbound message dropped: ${message.platform} is paused`,
+      );
+      return { inboxId: -1, duplicate: false, sessionKey, refused: 'ignore' };
+    }
     if (options.access) {
       // default deny: the gate runs before anything is stored, on every message (idle or busy session)
       const decision = await options.access.authorize(message);
@@ -306,17 +319,22 @@ export function createGateway(options: GatewayOptions): Gateway {
     outbox?.notify(message.platform);
   };
 
-  const linkLogic = createAdapterLinkLogic({
+  const breakers = new PlatformBreakers({
     adapters,
+    store,
     ingest,
     log,
     now,
+    settings: (platform) => settings.breaker(platform),
     setUp: (name, isUp) => {
+      if (isUp === up.has(name)) return;
       if (isUp) {
         up.add(name);
         outbox?.notify(name);
       } else up.delete(name);
     },
+    onOutbox: (platform) => outbox?.notify(platform),
+    onChange: (view) => emit({ type: 'platform', platform: view }),
   });
 
   const boot = fromPromise(async () => {
@@ -411,7 +429,7 @@ export function createGateway(options: GatewayOptions): Gateway {
     actors: {
       boot,
       drain,
-      adapterLink: linkLogic,
+      adapterLink: breakers.hostLogic,
       directory: serviceLogic(() => {
         directory = new SessionDirectory({
           store,
@@ -443,6 +461,7 @@ export function createGateway(options: GatewayOptions): Gateway {
           adapters,
           isUp: (name) => up.has(name),
           log,
+          onSendError: (platform, error) => breakers.report(platform, error),
           onSettled: (row) => emit({ type: 'outbox', row }),
         });
         return outbox;
@@ -537,7 +556,7 @@ export function createGateway(options: GatewayOptions): Gateway {
           gateway.send({ type: 'STOP', reason });
           await waitFor(() => gateway.getSnapshot().status !== 'active');
         }
-        await linkLogic.settle();
+        await breakers.settle();
         await Promise.all([directory?.stop(), scheduler?.stop(), outbox?.stop(0)]);
         await store.meta.set('clean_shutdown', String(now()));
         await store.flush();

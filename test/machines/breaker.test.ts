@@ -50,7 +50,10 @@ function harness(input: Partial<BreakerInput> = {}) {
       input: { platform: 'telegram', at: 0, settings: { threshold: 3, windowMs: 10_000 }, ...input },
       inspect: (event: InspectionEvent) => {
         if (event.type !== '@xstate.microstep') return;
-        for (const t of event._transitions) taken.add(transitionId(t));
+        for (const t of event._transitions) {
+          taken.add(transitionId(t));
+          visited.add(t.source.id); // transient states (`restoring`) are passed through, never rested in
+        }
         for (const id of stateNodeIds('breaker', (event.snapshot as unknown as { value: unknown }).value))
           visited.add(id);
       },
@@ -226,6 +229,21 @@ describe('the breaker machine', () => {
     expect(h.view().status).toBe('paused-by-breaker');
     h.send({ type: 'PAUSE', at: 2 });
     expect(h.view()).toMatchObject({ status: 'paused', since: 2 });
+  });
+
+  it('a restored breaker keeps a pause or a trip and its counters, and connects again', () => {
+    const paused = harness({ restored: { dispatch: 'paused', context: { dispatchSince: 7 } } });
+    expect(paused.view()).toMatchObject({ status: 'paused', since: 7 });
+    expect(paused.links).toHaveLength(1);
+    const tripped = harness({
+      restored: { dispatch: 'pausedByBreaker', context: { dispatchSince: 9, lastError: '503', trips: 1 } },
+    });
+    tripped.send({ type: 'LINK.UP', at: 10 });
+    expect(tripped.view()).toMatchObject({ status: 'paused-by-breaker', since: 9, lastError: '503' });
+    expect(tripped.notices).toEqual([]); // told once, in the previous life
+    const running = harness({ restored: { dispatch: 'running', context: { trips: 2 } } });
+    expect(running.actor.getSnapshot().context.trips).toBe(2);
+    expect(running.view().status).toBe('connecting');
   });
 
   it('covers every state and transition of the machine', () => {
