@@ -1,10 +1,12 @@
 /**
  * The command registry and the built-in commands.
  */
+import { backgroundCommand } from './builtin/background.ts';
 import { helpCommand } from './builtin/help.ts';
 import { insightsCommand } from './builtin/insights.ts';
 import { modelCommand } from './builtin/model.ts';
 import { personalityCommand } from './builtin/personality.ts';
+import { platformCommand } from './builtin/platform.ts';
 import { reasoningCommand } from './builtin/reasoning.ts';
 import { SESSION_COMMANDS } from './builtin/session-commands.ts';
 import { sethomeCommand } from './builtin/sethome.ts';
@@ -14,15 +16,22 @@ import { type CommandDefinition, CommandRegistry, type SkillSource } from './reg
 export * from './home-channel.ts';
 export * from './model-choice.ts';
 export * from './registry.ts';
-export type { CommandServices, ConversationSummary } from './services.ts';
+export type {
+  BackgroundTaskStarted,
+  CommandServices,
+  ConversationSummary,
+  PlatformControl,
+} from './services.ts';
 
-/** The commands about access, settings and information: /sethome, /model, /personality, /reasoning, /insights. */
+/** The commands about access, settings, operation and information: /sethome, /model, /personality, /reasoning, /insights, /platform. */
 export const SETTINGS_COMMANDS: readonly CommandDefinition[] = [
   sethomeCommand,
   modelCommand,
   personalityCommand,
   reasoningCommand,
   insightsCommand,
+  platformCommand,
+  backgroundCommand,
 ];
 
 /**

@@ -4,6 +4,7 @@
  */
 import type { SessionView } from '../actors/session-directory.ts';
 import type { GatewayConfig } from '../config/schema.ts';
+import type { BreakerView } from '../machines/breaker.ts';
 import type { BusyMode, SessionEvent } from '../machines/session.ts';
 import type { TranscriptEntry, TranscriptSummary } from '../persistence/store.ts';
 import type { HomeChannel } from './home-channel.ts';
@@ -19,6 +20,22 @@ export interface ConversationSummary {
   turns: number;
   /** Epoch ms of its last entry. */
   lastActivity: number;
+}
+
+/** The platforms' circuit breakers, as `/platform` drives them. */
+export interface PlatformControl {
+  /** Every platform with its status, last reason and since when. */
+  list(): BreakerView[];
+  /** Keeps the connection, drops new inbound messages; undefined for an unknown platform. */
+  pause(name: string): BreakerView | undefined;
+  /** Clears a pause, a trip or a needs-relink at once; undefined for an unknown platform. */
+  resume(name: string): BreakerView | undefined;
+}
+
+/** A background task as `/background` reports it. */
+export interface BackgroundTaskStarted {
+  /** `bg_HHMMSS_xxxxxx`. */
+  taskId: string;
 }
 
 /** The runtime, as seen from one chat's commands. */
@@ -47,4 +64,8 @@ export interface CommandServices {
   setHome(home: HomeChannel): Promise<void>;
   /** Usage analytics of the whole gateway since `sinceMs` (`/insights`): `store.transcript.summary`. */
   insights(sinceMs: number): Promise<TranscriptSummary>;
+  /** The platforms' breakers (`/platform list|pause|resume`). */
+  readonly platforms: PlatformControl;
+  /** Starts an independent agent on `prompt` whose result comes back to this chat (`/background`). */
+  startBackground(prompt: string): Promise<BackgroundTaskStarted>;
 }

@@ -8,7 +8,12 @@ import type { InboundMessage } from '../adapters/contract.ts';
 import { readHomeChannel, writeHomeChannel } from '../commands/home-channel.ts';
 import type { CommandRegistry, Scope, TierPolicy } from '../commands/registry.ts';
 import { parseCommand } from '../commands/registry.ts';
-import type { CommandServices, ConversationSummary } from '../commands/services.ts';
+import type {
+  BackgroundTaskStarted,
+  CommandServices,
+  ConversationSummary,
+  PlatformControl,
+} from '../commands/services.ts';
 import type { GatewayConfig } from '../config/schema.ts';
 import { IN_FLIGHT_STATES } from '../machines/session.ts';
 import type { InboxRow, Store } from '../persistence/store.ts';
@@ -27,6 +32,14 @@ export interface CommandRunnerDeps {
   /** The gateway configuration (providers, personalities, platforms). */
   config: GatewayConfig;
   now: () => number;
+  /** The platforms' breakers. */
+  platforms: PlatformControl;
+  /** Starts a background task for the chat of `message`. */
+  startBackground: (
+    message: InboundMessage,
+    sessionKey: string,
+    prompt: string,
+  ) => Promise<BackgroundTaskStarted>;
 }
 
 /** The conversations of a session from its transcript, oldest first. */
@@ -88,6 +101,8 @@ export function createCommandRunner(deps: CommandRunnerDeps) {
       home: (platform) => readHomeChannel(store.meta, platform),
       setHome: (home) => writeHomeChannel(store.meta, home),
       insights: (sinceMs) => store.transcript.summary(sinceMs),
+      platforms: deps.platforms,
+      startBackground: (prompt) => deps.startBackground(message, sessionKey, prompt),
     };
     const scope: Scope = message.chatType === 'dm' ? 'dm' : 'group';
     const policy = deps.tierPolicy?.(message, scope) ?? { tier: 'unrestricted' as const, userCommands: [] };

@@ -6,6 +6,7 @@
 import { type Actor, createActor, fromPromise, type InspectionEvent } from 'xstate';
 import type { AccessControl } from '../access/access-control.ts';
 import { tierPolicy } from '../access/tiers.ts';
+import { BackgroundTasks } from '../actors/background-tasks.ts';
 import { DurableScheduler } from '../actors/durable-scheduler.ts';
 import { OutboxSender } from '../actors/outbox-sender.ts';
 import { PlatformBreakers } from '../actors/platform-breakers.ts';
@@ -16,6 +17,7 @@ import type { Agent } from '../agent/agent.ts';
 import { type CommandRegistry, createBuiltinRegistry } from '../commands/index.ts';
 import { DEFAULT_CONFIG, type GatewayConfig } from '../config/schema.ts';
 import { GatewayError } from '../errors.ts';
+import type { BackgroundTaskContext } from '../machines/background-task.ts';
 import type { BreakerSettings, BreakerView } from '../machines/breaker.ts';
 import {
   type GatewayContext,
@@ -26,6 +28,7 @@ import {
 import {
   type BusyMode,
   DEFAULT_QUEUE_CAP,
+  DEFAULT_SESSION_SETTINGS,
   IN_FLIGHT_STATES,
   SESSION_MACHINE_VERSION,
 } from '../machines/session.ts';
@@ -142,7 +145,8 @@ export type GatewayObservation =
   | { type: 'gateway'; state: string; children: GatewayContext['children'] }
   | { type: 'session'; session: SessionView }
   | { type: 'outbox'; row: OutboxRow }
-  | { type: 'platform'; platform: BreakerView };
+  | { type: 'platform'; platform: BreakerView }
+  | { type: 'task'; task: { taskId: string; state: string; context: BackgroundTaskContext } };
 
 /** A running (or startable) gateway. */
 export interface Gateway {
@@ -155,6 +159,14 @@ export interface Gateway {
   stop(reason?: string): Promise<void>;
   /** Accepts a message durably and hands it to its session. Resolves after the inbox row committed. */
   ingest(message: InboundMessage): Promise<IngestResult>;
+  /** Every platform with its circuit breaker's status (as `/platform list` shows them). */
+  platforms(): BreakerView[];
+  /** Pauses a platform (`/platform pause`): the connection stays, new inbound messages are dropped. */
+  pausePlatform(name: string): BreakerView | undefined;
+  /** Resumes a platform (`/platform resume`): clears a pause, a trip or a needs-relink. */
+  resumePlatform(name: string): BreakerView | undefined;
+  /** Background tasks not yet delivered. */
+  backgroundTasks(): { taskId: string; state: string; context: BackgroundTaskContext }[];
   /** The root gateway actor. */
   readonly actor: Actor<GatewayMachine>;
   readonly store: Store;
@@ -284,6 +296,36 @@ export function createGateway(options: GatewayOptions): Gateway {
     config,
     now,
     tierPolicy: (message, scope) => tierPolicy(config, message.platform, scope, message.userId),
+    platforms: {
+      list: () => breakers.list(),
+      pause: (name) => breakers.pause(name),
+      resume: (name) => breakers.resume(name),
+    },
+    startBackground: async (message, sessionKey, prompt) => {
+      const view = await directory?.view(sessionKey);
+      return backgroundTasks.start(
+        {
+          platform: message.platform,
+          chatId: message.chatId,
+          chatType: message.chatType,
+          ...(message.threadId ? { threadId: message.threadId } : {}),
+          sessionKey,
+          platformMessageId: message.platformMessageId,
+        },
+        prompt,
+        view?.context.settings ?? DEFAULT_SESSION_SETTINGS,
+      );
+    },
+  });
+
+  const backgroundTasks = new BackgroundTasks({
+    agent,
+    store,
+    log,
+    now,
+    config,
+    onOutbox: (platform) => outbox?.notify(platform),
+    onChange: (task) => emit({ type: 'task', task }),
   });
 
   /**
@@ -396,6 +438,8 @@ export function createGateway(options: GatewayOptions): Gateway {
         key: `back-online:${now()}`,
       });
     }
+    const tasks = await backgroundTasks.recover();
+    if (tasks > 0) log.info({ count: tasks }, `Recovered ${tasks} unfinished background task(s)`);
     if (!restartLoop && interrupted.length > 0) {
       log.info(
         { count: interrupted.length, sessions: interrupted.map((r) => r.actorId) },
@@ -556,6 +600,7 @@ export function createGateway(options: GatewayOptions): Gateway {
           gateway.send({ type: 'STOP', reason });
           await waitFor(() => gateway.getSnapshot().status !== 'active');
         }
+        backgroundTasks.stop();
         await breakers.settle();
         await Promise.all([directory?.stop(), scheduler?.stop(), outbox?.stop(0)]);
         await store.meta.set('clean_shutdown', String(now()));
@@ -566,6 +611,10 @@ export function createGateway(options: GatewayOptions): Gateway {
       return stopped;
     },
     ingest,
+    platforms: () => breakers.list(),
+    pausePlatform: (name) => breakers.pause(name),
+    resumePlatform: (name) => breakers.resume(name),
+    backgroundTasks: () => backgroundTasks.active(),
     session: async (key) => directory?.view(key) ?? undefined,
     sessions: () => directory?.activeViews() ?? [],
     subscribe(listener) {

@@ -9,7 +9,7 @@ import type { InboundMessage } from '../../src/adapters/contract.ts';
 import { readHomeChannel, writeHomeChannel } from '../../src/commands/home-channel.ts';
 import { createBuiltinRegistry } from '../../src/commands/index.ts';
 import type { CommandRegistry } from '../../src/commands/registry.ts';
-import type { CommandServices } from '../../src/commands/services.ts';
+import type { CommandServices, PlatformControl } from '../../src/commands/services.ts';
 import type { GatewayConfigInput } from '../../src/config/schema.ts';
 import { validateConfig } from '../../src/config/validate-config.ts';
 import {
@@ -75,6 +75,8 @@ export interface FakeOptions {
   config?: GatewayConfigInput;
   /** The session's settings; `null` for a chat without a session yet. */
   settings?: Partial<SessionSettings> | null;
+  /** The platforms `/platform` sees (default: none). */
+  platforms?: PlatformControl;
 }
 
 /** The fake and what the test inspects. */
@@ -128,6 +130,8 @@ export async function fakeServices(options: FakeOptions = {}): Promise<Fake> {
     home: (platform) => readHomeChannel(store.meta, platform),
     setHome: (home) => writeHomeChannel(store.meta, home),
     insights: (sinceMs) => store.transcript.summary(sinceMs),
+    platforms: options.platforms ?? { list: () => [], pause: () => undefined, resume: () => undefined },
+    startBackground: unused('startBackground'),
   };
   return { services, store, sent, settings: () => settings };
 }

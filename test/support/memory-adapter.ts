@@ -130,6 +130,11 @@ export class MemoryAdapter implements Adapter {
     for (const listener of this.#failureListeners) listener(error);
   }
 
+  /** Reports a failure the adapter works around itself (a dropped websocket, a 429), as a real adapter does. */
+  reportError(error: unknown): void {
+    this.#ctx?.reportError?.(error);
+  }
+
   /** A user writes to the gateway; resolves once the message is durably accepted. */
   receive(incoming: IncomingText): Promise<IngestResult> {
     if (!this.#ctx) {
