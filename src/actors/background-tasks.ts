@@ -95,7 +95,10 @@ export class BackgroundTasks {
     });
   }
 
-  /** Starts a task for a chat; resolves once its row is saved (then the run begins). */
+  /**
+   * Starts a task for a chat: saves its row, queues the "🔄 Background task
+   * started" answer to the chat, then begins the run.
+   */
   async start(origin: TaskOrigin, prompt: string, settings: SessionSettings): Promise<{ taskId: string }> {
     const taskId = newTaskId(this.#deps.now());
     const actor = this.#spawn(taskId, undefined, {
@@ -106,6 +109,17 @@ export class BackgroundTasks {
       at: this.#deps.now(),
     });
     await this.#persist(actor);
+    // the "started" answer is queued before the run begins, so it always comes before the result
+    await this.#deps.store.outbox.enqueue(origin.platform, {
+      chatId: origin.chatId,
+      chatType: origin.chatType,
+      ...(origin.threadId ? { threadId: origin.threadId } : {}),
+      text: startedText(taskId, prompt),
+      inReplyTo: [origin.platformMessageId],
+      idempotencyKey: `background-started:${taskId}`,
+      sessionKey: origin.sessionKey,
+    });
+    this.#deps.onOutbox(origin.platform);
     this.#deps.log.info({ taskId, sessionKey: origin.sessionKey }, 'Background task started');
     actor.send({ type: 'START', at: this.#deps.now() });
     return { taskId };

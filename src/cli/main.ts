@@ -5,6 +5,7 @@
  */
 import { Command, CommanderError } from 'commander';
 import packageJson from '../../package.json' with { type: 'json' };
+import { registerCronCommand } from './cron-command.ts';
 import {
   type GatewayCommandDeps,
   onProcessSignal,
@@ -58,6 +59,7 @@ export function createProgram(deps: GatewayCommandDeps, setExitCode: (code: numb
     .action(runGateway);
 
   registerPairingCommand(program, deps, setExitCode);
+  registerCronCommand(program, deps, setExitCode);
 
   return program;
 }

@@ -66,6 +66,9 @@ export interface CommandServices {
   insights(sinceMs: number): Promise<TranscriptSummary>;
   /** The platforms' breakers (`/platform list|pause|resume`). */
   readonly platforms: PlatformControl;
-  /** Starts an independent agent on `prompt` whose result comes back to this chat (`/background`). */
+  /**
+   * Starts an independent agent on `prompt` whose result comes back to this chat
+   * (`/background`); the runtime queues the "started" answer with the task id.
+   */
   startBackground(prompt: string): Promise<BackgroundTaskStarted>;
 }

@@ -5,6 +5,7 @@
  */
 import type { Kysely } from 'kysely';
 import { SqlActorStore } from './actor-store.ts';
+import { SqlCronStore } from './cron-store.ts';
 import { SqlInboxStore } from './inbox-store.ts';
 import { SqlMetaStore } from './meta-store.ts';
 import { migrateToLatest, type SqlDialectName } from './migrations.ts';
@@ -71,5 +72,6 @@ export function createKyselyStore(opts: KyselyStoreOptions): KyselyStore {
     timers: new SqlTimerStore(ctx),
     meta: new SqlMetaStore(ctx),
     pairing: new SqlPairingStore(ctx),
+    cron: new SqlCronStore(ctx),
   };
 }

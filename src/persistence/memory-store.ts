@@ -6,6 +6,7 @@
  */
 import type { InboundMessage, OutboundMessage } from '../adapters/contract.ts';
 import { GatewayError } from '../errors.ts';
+import { duplicateCronJobError } from './cron-store.ts';
 import { fromJsonText, toJsonText } from './json-text.ts';
 import { IN_FLIGHT_AT_STOP } from './outbox-store.ts';
 import { decidePairingRequest, nextPairingFailureState } from './pairing-store.ts';
@@ -13,6 +14,9 @@ import type {
   ActorRow,
   ActorStore,
   ApprovedUserRow,
+  CronDeliverTarget,
+  CronJobRow,
+  CronStore,
   InboxRow,
   InboxStatus,
   InboxStore,
@@ -53,6 +57,7 @@ class MemoryTables {
   readonly pairingRequests = new Map<string, PairingRequestRow>();
   readonly pairingApproved = new Map<string, ApprovedUserRow>();
   readonly pairingFailures = new Map<string, PairingLockRow>();
+  readonly cronJobs = new Map<string, Stored<CronJobRow, 'deliverTo'>>();
   readonly now: () => number;
   closed = false;
   #nextId = { inbox: 1, outbox: 1, transcript: 1 };
@@ -477,6 +482,68 @@ function memoryPairing(t: MemoryTables): PairingStore {
   };
 }
 
+function loadCronJob(row: Stored<CronJobRow, 'deliverTo'>): CronJobRow {
+  return {
+    ...row,
+    deliverTo: fromJsonText<CronDeliverTarget>(row.deliverTo, `the delivery target of cron job ${row.id}`),
+  };
+}
+
+function memoryCron(t: MemoryTables): CronStore {
+  const deliverText = (id: string, target: CronDeliverTarget): string =>
+    toJsonText(target, `the delivery target of cron job ${id}`);
+  const sorted = (rows: Iterable<Stored<CronJobRow, 'deliverTo'>>) =>
+    [...rows].sort((a, b) => a.createdAt - b.createdAt || compareText(a.id, b.id));
+  return {
+    async create(job) {
+      t.assertOpen();
+      const deliverTo = deliverText(job.id, job.deliverTo);
+      if (t.cronJobs.has(job.id)) throw duplicateCronJobError(job.id);
+      t.cronJobs.set(job.id, { ...job, deliverTo });
+    },
+    async get(id) {
+      t.assertOpen();
+      const row = t.cronJobs.get(id);
+      return row === undefined ? undefined : loadCronJob(row);
+    },
+    async list() {
+      t.assertOpen();
+      return sorted(t.cronJobs.values()).map(loadCronJob);
+    },
+    async update(id, changes) {
+      t.assertOpen();
+      const { deliverTo, ...rest } = changes;
+      const text = deliverTo === undefined ? undefined : deliverText(id, deliverTo);
+      const row = t.cronJobs.get(id);
+      if (row === undefined) return undefined;
+      for (const [key, value] of Object.entries(rest)) {
+        if (value !== undefined) Object.assign(row, { [key]: value });
+      }
+      if (text !== undefined) row.deliverTo = text;
+      return loadCronJob(row);
+    },
+    async remove(id) {
+      t.assertOpen();
+      return t.cronJobs.delete(id);
+    },
+    async due(nowMs) {
+      t.assertOpen();
+      return [...t.cronJobs.values()]
+        .filter((r) => r.status === 'active' && r.nextRunAt !== null && r.nextRunAt <= nowMs)
+        .sort((a, b) => (a.nextRunAt ?? 0) - (b.nextRunAt ?? 0) || compareText(a.id, b.id))
+        .map(loadCronJob);
+    },
+    async claim(id, expectedNextRunAt, newNextRunAt) {
+      t.assertOpen();
+      const row = t.cronJobs.get(id);
+      if (row === undefined || row.status !== 'active' || row.nextRunAt !== expectedNextRunAt) return false;
+      row.nextRunAt = newNextRunAt;
+      if (newNextRunAt === null) row.status = 'done';
+      return true;
+    },
+  };
+}
+
 /**
  * Creates an empty in-memory store. Writes apply at once and resolve; after
  * `close()` every call rejects with `GATEWAY_ERR_STORE`.
@@ -503,5 +570,6 @@ export function createMemoryStore(opts: MemoryStoreOptions = {}): Store {
     timers: memoryTimers(t),
     meta: memoryMeta(t),
     pairing: memoryPairing(t),
+    cron: memoryCron(t),
   };
 }

@@ -145,6 +145,32 @@ export function gatewayMigrations(dialect: SqlDialectName): Record<string, Migra
           .execute();
       },
     },
+    '0003_cron': {
+      async up(db: Kysely<unknown>): Promise<void> {
+        await db.schema
+          .createTable('cron_jobs')
+          .addColumn('id', 'text', (c) => c.primaryKey())
+          .addColumn('name', 'text', (c) => c.notNull())
+          .addColumn('schedule', 'text', (c) => c.notNull())
+          .addColumn('prompt', 'text', (c) => c.notNull())
+          .addColumn('deliver_to', 'text', (c) => c.notNull())
+          .addColumn('missed_policy', 'text', (c) => c.notNull())
+          .addColumn('status', 'text', (c) => c.notNull())
+          .addColumn('next_run_at', 'bigint')
+          .addColumn('last_run_at', 'bigint')
+          .addColumn('last_status', 'text')
+          .addColumn('last_error', 'text')
+          .addColumn('created_at', 'bigint', (c) => c.notNull())
+          .addColumn('created_by', 'text', (c) => c.notNull())
+          .addColumn('run_count', 'integer', (c) => c.notNull().defaultTo(0))
+          .execute();
+        await db.schema
+          .createIndex('cron_jobs_status_next_run_idx')
+          .on('cron_jobs')
+          .columns(['status', 'next_run_at'])
+          .execute();
+      },
+    },
   };
 }
 

@@ -115,6 +115,28 @@ export interface PairingFailuresTable {
   locked_until: number | null;
 }
 
+/** `cron_jobs`: scheduled agent prompts, one per id. */
+export interface CronJobsTable {
+  id: string;
+  name: string;
+  schedule: string;
+  prompt: string;
+  /** The `CronDeliverTarget` as JSON text. */
+  deliver_to: string;
+  missed_policy: string;
+  status: string;
+  /** Epoch milliseconds. */
+  next_run_at: number | null;
+  /** Epoch milliseconds. */
+  last_run_at: number | null;
+  last_status: string | null;
+  last_error: string | null;
+  /** Epoch milliseconds. */
+  created_at: number;
+  created_by: string;
+  run_count: number;
+}
+
 /** Every table of the gateway database, as kysely sees it. */
 export interface Database {
   actors: ActorsTable;
@@ -126,4 +148,5 @@ export interface Database {
   pairing_requests: PairingRequestsTable;
   pairing_approved: PairingApprovedTable;
   pairing_failures: PairingFailuresTable;
+  cron_jobs: CronJobsTable;
 }

@@ -8,7 +8,7 @@
  * one transaction, and its promise resolves only after that transaction
  * committed. A caller that needs durability awaits the write.
  */
-import type { InboundMessage, OutboundMessage } from '../adapters/contract.ts';
+import type { ChatType, InboundMessage, OutboundMessage } from '../adapters/contract.ts';
 
 /** One persisted actor (session, background task, ...): one row each. */
 export interface ActorRow {
@@ -269,6 +269,66 @@ export interface PairingStore {
   resetFailures(platform: string): Promise<void>;
 }
 
+/** Where a cron job's result goes: the chat it was created in, or a platform's home channel. */
+export type CronDeliverTarget =
+  | { kind: 'origin'; platform: string; chatId: string; chatType: ChatType; threadId?: string }
+  | { kind: 'home'; platform: string };
+
+/** What happens to a run the gateway missed (it was down): skip it, or run it once late. */
+export type CronMissedPolicy = 'skip' | 'run_once';
+
+/** `active` jobs run when due; `paused` ones wait for resume; `done` one-shot jobs have run. */
+export type CronJobStatus = 'active' | 'paused' | 'done';
+
+/** One scheduled agent prompt. */
+export interface CronJobRow {
+  /** `cron_` and 8 random characters. */
+  id: string;
+  name: string;
+  /** The schedule as the user wrote it (`0 9 * * *`, `every 2h`, `30m`, an ISO time). */
+  schedule: string;
+  prompt: string;
+  deliverTo: CronDeliverTarget;
+  missedPolicy: CronMissedPolicy;
+  status: CronJobStatus;
+  /** Epoch milliseconds of the next run, or null when none is scheduled. */
+  nextRunAt: number | null;
+  /** Epoch milliseconds the last run started, or null before the first. */
+  lastRunAt: number | null;
+  lastStatus: 'ok' | 'failed' | null;
+  lastError: string | null;
+  /** Epoch milliseconds. */
+  createdAt: number;
+  /** Session key of the chat that created it, or `cli`. */
+  createdBy: string;
+  runCount: number;
+}
+
+/** The fields of a cron job `CronStore.update` may change. */
+export type CronJobChanges = Partial<Omit<CronJobRow, 'id' | 'createdAt' | 'createdBy'>>;
+
+/** Cron jobs. */
+export interface CronStore {
+  /** Adds a job; a job with the same id already there is refused with `GATEWAY_ERR_STORE`. */
+  create(job: CronJobRow): Promise<void>;
+  get(id: string): Promise<CronJobRow | undefined>;
+  /** Every job, oldest first (ties by id). */
+  list(): Promise<CronJobRow[]>;
+  /** Changes some fields; the job after the change, or undefined when there is no such job. */
+  update(id: string, changes: CronJobChanges): Promise<CronJobRow | undefined>;
+  /** Removes a job; true when it existed. */
+  remove(id: string): Promise<boolean>;
+  /** Active jobs with `nextRunAt <= nowMs`, soonest first (ties by id). */
+  due(nowMs: number): Promise<CronJobRow[]>;
+  /**
+   * Takes a run of an active job: atomically, only when the job is active and its
+   * `nextRunAt` still equals `expectedNextRunAt`, sets it to `newNextRunAt` (a null
+   * one makes the job `done`). True for the one caller that won; everyone else
+   * (another tick, another process) gets false and does not run the job.
+   */
+  claim(id: string, expectedNextRunAt: number, newNextRunAt: number | null): Promise<boolean>;
+}
+
 /** Everything the gateway persists. */
 export interface Store {
   readonly dialect: 'sqlite' | 'postgres' | 'memory';
@@ -285,4 +345,5 @@ export interface Store {
   timers: TimerStore;
   meta: MetaStore;
   pairing: PairingStore;
+  cron: CronStore;
 }

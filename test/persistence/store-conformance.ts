@@ -6,7 +6,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { InboundMessage, OutboundMessage } from '../../src/adapters/contract.ts';
 import { GatewayError } from '../../src/errors.ts';
-import type { PairingRequestRow, Store } from '../../src/persistence/store.ts';
+import type { CronJobRow, PairingRequestRow, Store } from '../../src/persistence/store.ts';
 
 /** A clock the suite moves by hand. */
 export interface ManualClock {
@@ -68,6 +68,31 @@ export function pairingRequest(
     salt: `salt-${userId}`,
     createdAt,
     expiresAt: createdAt + 3_600_000,
+    ...overrides,
+  };
+}
+
+/** An active cron job `id` due at `nextRunAt`, delivering to a Telegram DM. */
+export function cronJob(
+  id: string,
+  nextRunAt: number | null,
+  overrides: Partial<CronJobRow> = {},
+): CronJobRow {
+  return {
+    id,
+    name: `job ${id}`,
+    schedule: 'every 1h',
+    prompt: `prompt of ${id}`,
+    deliverTo: { kind: 'origin', platform: 'telegram', chatType: 'dm', chatId: '42' },
+    missedPolicy: 'skip',
+    status: 'active',
+    nextRunAt,
+    lastRunAt: null,
+    lastStatus: null,
+    lastError: null,
+    createdAt: 1_700_000_000_000,
+    createdBy: 'telegram:dm:42',
+    runCount: 0,
     ...overrides,
   };
 }
@@ -757,6 +782,128 @@ export function runStoreConformance(name: string, makeStore: (clock: ManualClock
       });
     });
 
+    describe('cron', () => {
+      const t0 = 1_700_000_000_000;
+
+      it('creates a job and reads it back with every field, the delivery target as a document', async () => {
+        const job = cronJob('cron_a', t0 + 60_000, {
+          deliverTo: {
+            kind: 'origin',
+            platform: 'slack',
+            chatType: 'thread',
+            chatId: 'C1',
+            threadId: '17.5',
+          },
+          missedPolicy: 'run_once',
+          lastRunAt: t0 - 1,
+          lastStatus: 'failed',
+          lastError: 'boom',
+          runCount: 3,
+        });
+        await store.cron.create(job);
+        expect(await store.cron.get('cron_a')).toEqual(job);
+        expect(await store.cron.get('cron_missing')).toBeUndefined();
+      });
+
+      it('refuses a second job with the same id with GATEWAY_ERR_STORE and keeps the first', async () => {
+        await store.cron.create(cronJob('cron_a', t0));
+        await expectCoded(store.cron.create(cronJob('cron_a', t0, { name: 'other' })), 'GATEWAY_ERR_STORE');
+        expect((await store.cron.get('cron_a'))?.name).toBe('job cron_a');
+      });
+
+      it('lists jobs oldest first, ties by id', async () => {
+        await store.cron.create(cronJob('cron_c', t0, { createdAt: t0 + 5 }));
+        await store.cron.create(cronJob('cron_b', t0, { createdAt: t0 }));
+        await store.cron.create(cronJob('cron_a', t0, { createdAt: t0 }));
+        expect((await store.cron.list()).map((j) => j.id)).toEqual(['cron_a', 'cron_b', 'cron_c']);
+      });
+
+      it('updates only the fields given and answers the job after the change', async () => {
+        await store.cron.create(cronJob('cron_a', t0, { lastError: 'old' }));
+        const updated = await store.cron.update('cron_a', {
+          status: 'paused',
+          lastStatus: 'ok',
+          lastError: null,
+          runCount: 1,
+          deliverTo: { kind: 'home', platform: 'discord' },
+        });
+        const expected = cronJob('cron_a', t0, {
+          status: 'paused',
+          lastStatus: 'ok',
+          lastError: null,
+          runCount: 1,
+          deliverTo: { kind: 'home', platform: 'discord' },
+        });
+        expect(updated).toEqual(expected);
+        expect(await store.cron.get('cron_a')).toEqual(expected);
+        expect(await store.cron.update('cron_a', {})).toEqual(expected);
+        expect(await store.cron.update('cron_missing', { status: 'paused' })).toBeUndefined();
+      });
+
+      it('sets next_run_at to null through update', async () => {
+        await store.cron.create(cronJob('cron_a', t0));
+        expect((await store.cron.update('cron_a', { nextRunAt: null }))?.nextRunAt).toBeNull();
+      });
+
+      it('removes a job and says whether it existed', async () => {
+        await store.cron.create(cronJob('cron_a', t0));
+        expect(await store.cron.remove('cron_a')).toBe(true);
+        expect(await store.cron.remove('cron_a')).toBe(false);
+        expect(await store.cron.get('cron_a')).toBeUndefined();
+      });
+
+      it('lists as due only active jobs whose next run is at or before now, soonest first', async () => {
+        await store.cron.create(cronJob('cron_late', t0 + 10));
+        await store.cron.create(cronJob('cron_now', t0));
+        await store.cron.create(cronJob('cron_early', t0 - 10));
+        await store.cron.create(cronJob('cron_future', t0 + 11));
+        await store.cron.create(cronJob('cron_paused', t0 - 20, { status: 'paused' }));
+        await store.cron.create(cronJob('cron_done', null, { status: 'done' }));
+        await store.cron.create(cronJob('cron_unscheduled', null));
+        expect((await store.cron.due(t0 + 10)).map((j) => j.id)).toEqual([
+          'cron_early',
+          'cron_now',
+          'cron_late',
+        ]);
+      });
+
+      it('claims a run once: the second claim with the same expected time loses', async () => {
+        await store.cron.create(cronJob('cron_a', t0));
+        expect(await store.cron.claim('cron_a', t0, t0 + 3_600_000)).toBe(true);
+        expect(await store.cron.claim('cron_a', t0, t0 + 3_600_000)).toBe(false);
+        const job = await store.cron.get('cron_a');
+        expect(job?.nextRunAt).toBe(t0 + 3_600_000);
+        expect(job?.status).toBe('active');
+        expect(await store.cron.due(t0 + 1)).toEqual([]);
+      });
+
+      it('lets exactly one of two concurrent claims win', async () => {
+        await store.cron.create(cronJob('cron_a', t0));
+        const results = await Promise.all([
+          store.cron.claim('cron_a', t0, t0 + 1000),
+          store.cron.claim('cron_a', t0, t0 + 2000),
+        ]);
+        expect(results.filter(Boolean)).toHaveLength(1);
+      });
+
+      it('makes a job done when claimed with no next run', async () => {
+        await store.cron.create(cronJob('cron_once', t0, { schedule: '30m' }));
+        expect(await store.cron.claim('cron_once', t0, null)).toBe(true);
+        const job = await store.cron.get('cron_once');
+        expect(job?.status).toBe('done');
+        expect(job?.nextRunAt).toBeNull();
+      });
+
+      it('does not claim a paused, done or unknown job', async () => {
+        await store.cron.create(cronJob('cron_paused', t0, { status: 'paused' }));
+        await store.cron.create(cronJob('cron_done', t0, { status: 'done' }));
+        expect(await store.cron.claim('cron_paused', t0, t0 + 1)).toBe(false);
+        expect(await store.cron.claim('cron_done', t0, t0 + 1)).toBe(false);
+        expect(await store.cron.claim('cron_missing', t0, t0 + 1)).toBe(false);
+        expect((await store.cron.get('cron_paused'))?.nextRunAt).toBe(t0);
+      });
+    });
+
     describe('lifecycle', () => {
       it('flush resolves with the writes made before it visible', async () => {
         const write = store.meta.set('k', 'v');
@@ -771,6 +918,8 @@ export function runStoreConformance(name: string, makeStore: (clock: ManualClock
         await expectCoded(store.meta.get('k'), 'GATEWAY_ERR_STORE');
         await expectCoded(store.inbox.accept(inbound('m'), 's'), 'GATEWAY_ERR_STORE');
         await expectCoded(store.pairing.getApproved('telegram', '7'), 'GATEWAY_ERR_STORE');
+        await expectCoded(store.cron.get('cron_a'), 'GATEWAY_ERR_STORE');
+        await expectCoded(store.cron.create(cronJob('cron_a', 1)), 'GATEWAY_ERR_STORE');
         await expectCoded(
           store.pairing.addRequest(pairingRequest('telegram', '7', clock.now()), {
             maxPendingPerPlatform: 3,

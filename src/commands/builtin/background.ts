@@ -2,7 +2,6 @@
  * /background <prompt> (alias /bg): runs the prompt as an independent agent in
  * the background; the chat stays interactive and gets the result when it is ready.
  */
-import { startedText } from '../../actors/background-tasks.ts';
 import type { CommandDefinition } from '../registry.ts';
 
 /** /background: start a background task. */
@@ -17,7 +16,8 @@ export const backgroundCommand: CommandDefinition = {
     if (!prompt) {
       return { text: 'Usage: /background <prompt> — runs it as a separate agent and posts the result here.' };
     }
-    const { taskId } = await services.startBackground(prompt);
-    return { text: startedText(taskId, prompt) };
+    // the runtime answers with the task id itself, before the result can arrive
+    await services.startBackground(prompt);
+    return {};
   },
 };
