@@ -5,7 +5,7 @@
  * aborts the run; the backend then ends its processes.
  */
 import { fromCallback } from 'xstate';
-import type { Agent, ApprovalRequest, ChatMessage } from '../agent/agent.ts';
+import type { Agent, ApprovalRequest, ChatMessage, Tool } from '../agent/agent.ts';
 import { resolveModel } from '../commands/model-choice.ts';
 import type { GatewayConfig } from '../config/schema.ts';
 import { AbortedError } from '../errors.ts';
@@ -36,6 +36,8 @@ export interface AgentRunDeps {
   canAskApproval?: (platform: string) => boolean;
   /** Providers (for `/model provider:model`) and personalities (for `/personality`). */
   config?: Pick<GatewayConfig, 'providers' | 'personalities'>;
+  /** Tools bound to the run's chat (the `cronjob` tool), besides the backend's own. */
+  toolsFor?: (input: AgentRunInput) => Tool[];
 }
 
 /** What a session's settings ask of the agent: model and endpoint, personality prompt, reasoning. */
@@ -161,6 +163,7 @@ export function createAgentRunLogic(deps: AgentRunDeps) {
           ...(options.endpoint ? { endpoint: options.endpoint } : {}),
           ...(options.reasoningEffort ? { reasoningEffort: options.reasoningEffort } : {}),
           ...(canAsk ? { requestApproval } : {}),
+          ...(deps.toolsFor ? { tools: deps.toolsFor(input) } : {}),
           takeSteered: () => {
             const texts = steers.map((m) => m.text);
             taken.push(...steers.map((m) => m.inboxId));

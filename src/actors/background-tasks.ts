@@ -9,7 +9,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import { type Actor, createActor, fromPromise } from 'xstate';
-import type { Agent, ChatMessage } from '../agent/agent.ts';
+import type { Agent } from '../agent/agent.ts';
 import type { GatewayConfig } from '../config/schema.ts';
 import {
   BACKGROUND_TASK_MACHINE_VERSION,
@@ -19,10 +19,10 @@ import {
   type TaskOrigin,
   type TaskRunOutput,
 } from '../machines/background-task.ts';
-import { DEFAULT_SESSION_SETTINGS, type SessionSettings } from '../machines/session.ts';
+import type { SessionSettings } from '../machines/session.ts';
 import type { Store } from '../persistence/store.ts';
 import { errorText, type RuntimeLogger } from '../runtime/logger.ts';
-import { agentOptionsFor } from './agent-run.ts';
+import { runIsolated } from './isolated-run.ts';
 
 /** Row kind of background tasks. */
 export const BACKGROUND_TASK_KIND = 'background-task';
@@ -217,20 +217,13 @@ export class BackgroundTasks {
   }
 
   async #run(context: BackgroundTaskContext, signal: AbortSignal): Promise<TaskRunOutput> {
-    const settings = { ...DEFAULT_SESSION_SETTINGS, ...(context.settings as Partial<SessionSettings>) };
-    const options = agentOptionsFor(settings, this.#deps.config);
-    const messages: ChatMessage[] = [
-      ...(options.personality ? [{ role: 'system' as const, content: options.personality }] : []),
-      { role: 'user', content: context.prompt },
-    ];
-    const result = await this.#deps.agent.run({
+    const result = await runIsolated({
+      agent: this.#deps.agent,
+      config: this.#deps.config,
       sessionKey: `background:${context.taskId}`,
-      messages,
+      prompt: context.prompt,
+      settings: context.settings as Partial<SessionSettings>,
       signal,
-      onEvent: () => {},
-      ...(options.model ? { model: options.model } : {}),
-      ...(options.endpoint ? { endpoint: options.endpoint } : {}),
-      ...(options.reasoningEffort ? { reasoningEffort: options.reasoningEffort } : {}),
     });
     this.#deps.log.info({ taskId: context.taskId, usage: result.usage }, 'Background task finished');
     return { text: result.text, usage: result.usage };

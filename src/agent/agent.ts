@@ -106,6 +106,11 @@ export interface AgentRequest {
   endpoint?: { baseURL: string; apiKey?: string };
   /** Reasoning effort for models that take one (`low`, `medium`, `high`; `none` sends nothing). */
   reasoningEffort?: string;
+  /**
+   * Tools for this run only, besides the backend's own (the `cronjob` tool bound to
+   * this chat). Backends without a tool loop ignore them.
+   */
+  tools?: Tool[];
 }
 
 /**

@@ -76,8 +76,14 @@ export function createOpenAIAgent(options: OpenAIAgentOptions): Agent {
     }
     return client;
   };
-  const tools = new Map((options.tools ?? []).map((tool) => [tool.name, tool]));
-  const wireTools = [...tools.values()].map(toWireTool);
+  const baseTools = new Map((options.tools ?? []).map((tool) => [tool.name, tool]));
+  const baseWireTools = [...baseTools.values()].map(toWireTool);
+  /** The backend's tools plus the run's own. */
+  const toolsOf = (request: AgentRequest) => {
+    if (!request.tools?.length) return { tools: baseTools, wireTools: baseWireTools };
+    const tools = new Map([...baseTools, ...request.tools.map((t) => [t.name, t] as const)]);
+    return { tools, wireTools: [...tools.values()].map(toWireTool) };
+  };
   const maxToolRounds = options.maxToolRounds ?? DEFAULT_MAX_TOOL_ROUNDS;
 
   async function streamTurn(
@@ -95,6 +101,7 @@ export function createOpenAIAgent(options: OpenAIAgentOptions): Agent {
     };
     const calls: ToolCall[] = [];
     const effort = request.reasoningEffort;
+    const { wireTools } = toolsOf(request);
     try {
       const stream = await clientFor(request.endpoint).chat.completions.create(
         {
@@ -200,7 +207,7 @@ export function createOpenAIAgent(options: OpenAIAgentOptions): Agent {
             sessionKey: request.sessionKey,
             ...(request.requestApproval ? { requestApproval: request.requestApproval } : {}),
           };
-          const outcome = await runToolCall(call, tools, ctx, request.onEvent);
+          const outcome = await runToolCall(call, toolsOf(request).tools, ctx, request.onEvent);
           if (request.signal.aborted) throw cancelled(index + 1);
           add({ role: 'tool', content: outcome.output, toolCallId: call.id, name: call.name });
         }

@@ -141,8 +141,11 @@ export async function runGatewayCommand(
     }
     const config = loadConfig({ home, env: deps.env });
     if (options.check) {
+      const { platformAdapters } = await import('../adapters/platforms.ts');
+      const platforms = platformAdapters(config, deps.env, home).map((a) => a.name);
       const source = existsSync(path) ? '' : ' (no file yet: defaults and environment variables)';
       deps.stdout(`Configuration OK: ${path}${source}\n`);
+      deps.stdout(`Platforms: ${platforms.length ? platforms.join(', ') : 'none besides the API server'}\n`);
       return 0;
     }
     const logger = createLogger({ home, level: config.logging.level, stdout: deps.logToStdout !== false });

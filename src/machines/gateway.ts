@@ -5,6 +5,7 @@
  * - `directory`: the session directory (activates and passivates session actors),
  * - `scheduler`: the durable scheduler (timers table → events),
  * - `outbox`: the outbox sender,
+ * - `cron`: the cron scheduler (ticks every 60 s, runs due jobs),
  * - `adapter:<name>`: one link per platform adapter.
  *
  * Supervision is one-for-one with a restart budget: a failed child is restarted
@@ -22,7 +23,7 @@ import { assign, enqueueActions, fromCallback, fromPromise, setup } from 'xstate
 export const GATEWAY_MACHINE_VERSION = 1;
 
 /** The services every running gateway has, besides its adapter links. */
-export const SERVICE_IDS = ['directory', 'scheduler', 'outbox'] as const;
+export const SERVICE_IDS = ['directory', 'scheduler', 'outbox', 'cron'] as const;
 
 /** Supervision record of one child. */
 export interface ChildStatus {
@@ -107,6 +108,7 @@ export const gatewayMachine = setup({
     directory: notProvided('directory'),
     scheduler: notProvided('scheduler'),
     outbox: notProvided('outbox'),
+    cron: notProvided('cron'),
     adapterLink: notProvided('adapterLink'),
   },
   guards: {

@@ -188,6 +188,8 @@ export interface AgentRunInput {
   sessionKey: string;
   conversationId: string;
   platform: string;
+  /** Absent in runs saved before it was recorded (read as `dm`). */
+  chatType?: ChatType;
   chatId: string;
   threadId: string | null;
   run: RunInfo;
@@ -285,6 +287,7 @@ function runState(resume: boolean) {
         conversationId: context.conversationId,
         platform: context.platform,
         chatId: context.chatId,
+        chatType: context.chatType,
         threadId: context.threadId,
         run: context.run!,
         settings: context.settings,

@@ -8,14 +8,18 @@ import type { AccessControl } from '../access/access-control.ts';
 import { tierPolicy } from '../access/tiers.ts';
 import { BackgroundTasks } from '../actors/background-tasks.ts';
 import { DurableScheduler } from '../actors/durable-scheduler.ts';
+import { runIsolated } from '../actors/isolated-run.ts';
 import { OutboxSender } from '../actors/outbox-sender.ts';
 import { PlatformBreakers } from '../actors/platform-breakers.ts';
 import { serviceLogic } from '../actors/service-logic.ts';
 import { restorableSnapshot, SessionDirectory, type SessionView } from '../actors/session-directory.ts';
 import type { Adapter, ChatType, InboundMessage, IngestResult } from '../adapters/contract.ts';
 import type { Agent } from '../agent/agent.ts';
+import { createCronjobTool } from '../agent/tools/cronjob.ts';
+import { readHomeChannel } from '../commands/home-channel.ts';
 import { type CommandRegistry, createBuiltinRegistry } from '../commands/index.ts';
 import { DEFAULT_CONFIG, type GatewayConfig } from '../config/schema.ts';
+import { createCronSchedulerLogic } from '../cron/cron-scheduler.ts';
 import { GatewayError } from '../errors.ts';
 import type { BackgroundTaskContext } from '../machines/background-task.ts';
 import type { BreakerSettings, BreakerView } from '../machines/breaker.ts';
@@ -81,6 +85,10 @@ export interface RuntimeSettings {
   restartLoopGuard: { boots: number; windowMs: number };
   /** The reset policy of a chat; default: `none` (an embedding app chooses; `hermes gateway` uses config.yaml). */
   resetPolicy: (platform: string, chatType: ChatType) => ResetPolicy | undefined;
+  /** Milliseconds between cron ticks (default 60 000). */
+  cronTickMs: number;
+  /** Longest a cron run may take before it is aborted and reported failed (default 10 min). */
+  cronRunTimeoutMs: number;
   /** Circuit breaker tuning of a platform (default 5 failures in 60 s trip it; reconnects back off 1 s → 60 s). */
   breaker: (platform: string) => Partial<BreakerSettings>;
 }
@@ -101,6 +109,8 @@ export const DEFAULT_RUNTIME_SETTINGS: RuntimeSettings = {
   restartLoopGuard: { boots: 3, windowMs: 60_000 },
   restartNotification: () => true,
   breaker: () => ({}),
+  cronTickMs: 60_000,
+  cronRunTimeoutMs: 600_000,
 };
 
 /** Options of `createGateway()`. */
@@ -223,6 +233,24 @@ export function createGateway(options: GatewayOptions): Gateway {
       log,
       config,
       canAskApproval: (platform) => adapters.get(platform)?.capabilities.headless !== true,
+      toolsFor: (input) => [
+        createCronjobTool({
+          store,
+          now,
+          runJobNow: (id) => cron.runJobNow(id),
+          // a chat's jobs deliver to that chat; the API server has no chat to deliver to
+          ...(adapters.get(input.platform)?.capabilities.headless
+            ? {}
+            : {
+                origin: {
+                  platform: input.platform,
+                  chatType: input.chatType ?? 'dm',
+                  chatId: input.chatId,
+                  ...(input.threadId ? { threadId: input.threadId } : {}),
+                },
+              }),
+        }),
+      ],
     },
     effects: {
       store,
@@ -315,6 +343,56 @@ export function createGateway(options: GatewayOptions): Gateway {
         prompt,
         view?.context.settings ?? DEFAULT_SESSION_SETTINGS,
       );
+    },
+  });
+
+  const cron = createCronSchedulerLogic({
+    store,
+    now,
+    log,
+    ...(settings.cronTickMs ? { tickMs: settings.cronTickMs } : {}),
+    // a fresh agent: no chat context, and no cronjob tool (a job cannot manage jobs)
+    runJob: (job) =>
+      runIsolated({
+        agent,
+        config,
+        sessionKey: `cron:${job.id}`,
+        prompt: job.prompt,
+        signal: AbortSignal.timeout(settings.cronRunTimeoutMs),
+      }),
+    deliver: async (job, text, ok) => {
+      const target = job.deliverTo;
+      const chat =
+        target.kind === 'origin'
+          ? target
+          : await readHomeChannel(store.meta, target.platform).then((home) =>
+              home
+                ? {
+                    platform: target.platform,
+                    chatId: home.chatId,
+                    chatType: home.chatType,
+                    ...(home.threadId ? { threadId: home.threadId } : {}),
+                  }
+                : undefined,
+            );
+      if (!chat) {
+        log.error(
+          { jobId: job.id, platform: target.platform },
+          `Cron job ${job.name}: ${target.platform} has no home channel (set one with /sethome); result not delivered`,
+        );
+        return;
+      }
+      await store.outbox.enqueue(chat.platform, {
+        chatId: chat.chatId,
+        chatType: chat.chatType,
+        ...(chat.threadId ? { threadId: chat.threadId } : {}),
+        text,
+        inReplyTo: [],
+        idempotencyKey: `cron:${job.id}:${job.runCount}:${job.lastRunAt ?? now()}`,
+        sessionKey: `cron:${job.id}`,
+        ...(ok ? {} : { failed: true }),
+      });
+      outbox?.notify(chat.platform);
     },
   });
 
@@ -474,6 +552,7 @@ export function createGateway(options: GatewayOptions): Gateway {
       boot,
       drain,
       adapterLink: breakers.hostLogic,
+      cron,
       directory: serviceLogic(() => {
         directory = new SessionDirectory({
           store,
@@ -601,6 +680,7 @@ export function createGateway(options: GatewayOptions): Gateway {
           await waitFor(() => gateway.getSnapshot().status !== 'active');
         }
         backgroundTasks.stop();
+        await cron.settle();
         await breakers.settle();
         await Promise.all([directory?.stop(), scheduler?.stop(), outbox?.stop(0)]);
         await store.meta.set('clean_shutdown', String(now()));

@@ -9,6 +9,7 @@ import { accessWarnings } from '../access/allowlist.ts';
 import { Pairing } from '../access/pairing.ts';
 import { createApiServerAdapter } from '../adapters/api-server/index.ts';
 import type { Adapter } from '../adapters/contract.ts';
+import { platformAdapters } from '../adapters/platforms.ts';
 import { createAgent } from '../agent/create-agent.ts';
 import { type GatewayJson, loadGatewayJson } from '../config/gateway-json.ts';
 import { createOnboarding } from '../config/onboarding.ts';
@@ -76,7 +77,7 @@ export async function startFromConfig(opts: {
   logger: Logger;
 }): Promise<{ gateway: Gateway; stop(reason: string): Promise<void> }> {
   const { config, home, logger } = opts;
-  const adapters = adaptersFromConfig(config);
+  const adapters = [...adaptersFromConfig(config), ...platformAdapters(config, process.env, home)];
   const store = createSqliteStore({ path: join(home, STATE_DB_FILE) });
   const pairing = new Pairing({ store: store.pairing, log: logger });
   const access = new AccessControl({

@@ -26,8 +26,34 @@ describe('hermes gateway --check', () => {
     ]) {
       const run = await runHermes(args, { HERMES_HOME: home });
       expect(run.code).toBe(0);
-      expect(run.stdout.trim()).toBe(`Configuration OK: ${join(home, 'config.yaml')}`);
+      expect(run.stdout.trim()).toBe(
+        `Configuration OK: ${join(home, 'config.yaml')}\nPlatforms: none besides the API server`,
+      );
     }
+  });
+
+  it('lists the platforms the environment turns on, and refuses a bad platform value naming the variable', async () => {
+    const home = tempDir();
+    const ok = await runHermes(['gateway', '--check'], {
+      HERMES_HOME: home,
+      DISCORD_BOT_TOKEN: 'discord-token-for-check',
+      EMAIL_ADDRESS: 'bot@example.test',
+      EMAIL_PASSWORD: 'secret',
+      EMAIL_IMAP_HOST: 'imap.example.test',
+      EMAIL_SMTP_HOST: 'smtp.example.test',
+    });
+    expect(ok.code).toBe(0);
+    expect(ok.stdout).toContain('Platforms: discord, email');
+    const bad = await runHermes(['gateway', '--check'], {
+      HERMES_HOME: home,
+      EMAIL_ADDRESS: 'bot@example.test',
+      EMAIL_PASSWORD: 'secret',
+      EMAIL_IMAP_HOST: 'imap.example.test',
+      EMAIL_SMTP_HOST: 'smtp.example.test',
+      EMAIL_IMAP_PORT: 'nine-nine-three',
+    });
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toContain('EMAIL_IMAP_PORT');
   });
 
   it('refuses an invalid config with exit code 2, naming each key and its fix', async () => {

@@ -36,6 +36,7 @@ function build(opts: {
       directory: service,
       scheduler: service,
       outbox: service,
+      cron: service,
       adapterLink: link,
     } as never,
     actions: {
@@ -61,7 +62,13 @@ describe('gateway machine', () => {
     await tick();
     const snap = g.actor.getSnapshot();
     expect(snap.value).toBe('running');
-    expect(Object.keys(snap.children).sort()).toEqual(['adapter:chat', 'directory', 'outbox', 'scheduler']);
+    expect(Object.keys(snap.children).sort()).toEqual([
+      'adapter:chat',
+      'cron',
+      'directory',
+      'outbox',
+      'scheduler',
+    ]);
     expect(Object.values(snap.context.children).every((c) => c.status === 'running')).toBe(true);
   });
 
@@ -104,7 +111,7 @@ describe('gateway machine', () => {
     await tick();
     expect(g.actor.getSnapshot().value).toBe('stopped');
     expect(g.actor.getSnapshot().status).toBe('done');
-    expect(g.stops.sort()).toEqual(['adapter:chat', 'directory', 'outbox', 'scheduler']);
+    expect(g.stops.sort()).toEqual(['adapter:chat', 'cron', 'directory', 'outbox', 'scheduler']);
   });
 
   it('a failed boot ends stopped with the reason and spawns nothing', async () => {

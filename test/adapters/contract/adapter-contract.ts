@@ -233,13 +233,12 @@ export function runAdapterContract(name: string, makeHarness: () => Promise<Cont
     it('splits a reply longer than the platform allows, losing nothing', async () => {
       const max = h.adapter.capabilities.maxMessageLength;
       if (max > 50_000) return;
-      await boot();
       const words = Array.from(
         { length: Math.ceil((max * 2.5) / 8) },
         (_, i) => `w${String(i).padStart(6, '0')}`,
       );
-      const long = words.join(' ');
-      await h.peer.userSends(h.dm, long);
+      await boot(longAnswerAgent(words));
+      await h.peer.userSends(h.dm, 'tell me everything');
       await eventually(async () => {
         const seen = await texts(h.peer, h.dm);
         expect(seen.length).toBeGreaterThanOrEqual(3);

@@ -1,0 +1,18 @@
+/**
+ * The Telegram adapter (grammY): long polling or webhook, DMs, groups and
+ * forum topics, streaming by edits, photos, documents and voice notes.
+ */
+export { COMMAND_NAME, toBotCommands } from './command-menu.ts';
+export { classifyMessage, platformMessageId } from './inbound-message.ts';
+export { type BotIdentity, isAddressedToBot, stripBotMention } from './mention-gate.ts';
+export { TELEGRAM_CAPABILITIES, TelegramAdapter } from './telegram-adapter.ts';
+export { TELEGRAM_PLATFORM, toAdapterError } from './telegram-errors.ts';
+export {
+  TELEGRAM_DEFAULTS,
+  TELEGRAM_MAX_MESSAGE_LENGTH,
+  type TelegramOptions,
+  type TelegramWebhookOptions,
+  type Transcriber,
+} from './telegram-options.ts';
+export { readTelegramOptions, telegramPlatform } from './telegram-platform.ts';
+export { SECRET_HEADER } from './webhook-server.ts';
