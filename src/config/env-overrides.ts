@@ -27,6 +27,11 @@ export const ENV_OVERRIDES: readonly EnvOverride[] = [
   { variable: 'API_SERVER_KEY', path: ['api_server', 'key'], kind: 'string' },
   { variable: 'HERMES_LOG_LEVEL', path: ['logging', 'level'], kind: 'string' },
   { variable: 'HERMES_GATEWAY_BUSY_INPUT_MODE', path: ['display', 'busy_input_mode'], kind: 'string' },
+  {
+    variable: 'HERMES_BACKGROUND_NOTIFICATIONS',
+    path: ['display', 'background_process_notifications'],
+    kind: 'string',
+  },
 ];
 
 /** The result of applying the environment to the values read from the file. */

@@ -154,6 +154,12 @@ const SessionResetSchema = z.strictObject({
     .prefault({}),
 });
 
+/** Tool progress modes (`display.tool_progress`). */
+export const TOOL_PROGRESS_MODES = ['off', 'new', 'all', 'verbose'] as const;
+
+/** Background process notification modes (`display.background_process_notifications`). */
+export const BACKGROUND_NOTIFICATION_MODES = ['all', 'result', 'error', 'off'] as const;
+
 /** The busy-input modes: what a message does while the agent works. */
 export const BUSY_INPUT_MODES = ['interrupt', 'queue', 'steer'] as const;
 
@@ -164,6 +170,27 @@ const DisplaySchema = z.looseObject({
   busy_ack_enabled: z.boolean().default(true),
   /** Most follow-ups a session queues; an overflow is told to the user. */
   busy_queue_cap: z.number().int().min(1).default(32),
+  /**
+   * Tool progress lines ("💻 `ls -la`..."): off | new (a line when the tool changes) | all | verbose
+   * (with arguments and results). Unset: the platform's default (see `display.platforms.<p>`).
+   */
+  tool_progress: z.enum(TOOL_PROGRESS_MODES).optional(),
+  /** Enables `/verbose`, which cycles the tool-progress mode of the platform it is sent on. */
+  tool_progress_command: z.boolean().default(false),
+  /** Background processes (`terminal(background=true)`): all | result | error | off. */
+  background_process_notifications: z.enum(BACKGROUND_NOTIFICATION_MODES).default('all'),
+  /** Per-platform display settings. */
+  platforms: z
+    .record(
+      z.string(),
+      z.strictObject({
+        /** Tool progress mode on this platform (wins over `display.tool_progress`). */
+        tool_progress: z.enum(TOOL_PROGRESS_MODES).optional(),
+        /** Delete the progress bubbles after the final reply (where the platform can delete); kept when the run failed. */
+        cleanup_progress: z.boolean().optional(),
+      }),
+    )
+    .prefault({}),
 });
 
 const OnboardingSchema = z.looseObject({

@@ -88,6 +88,9 @@ display:
       busy_input_mode: 'interrupt',
       busy_ack_enabled: true,
       busy_queue_cap: 32,
+      tool_progress_command: false,
+      background_process_notifications: 'all',
+      platforms: {},
     });
   });
 
