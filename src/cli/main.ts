@@ -14,6 +14,7 @@ import {
 } from './gateway-command.ts';
 import { registerPairingCommand } from './pairing-command.ts';
 import { reportError } from './report-error.ts';
+import { registerStatusCommand } from './status-command.ts';
 
 /** The real process: environment, stdout/stderr, signals and exit. */
 export function processDeps(): GatewayCommandDeps {
@@ -58,6 +59,7 @@ export function createProgram(deps: GatewayCommandDeps, setExitCode: (code: numb
     .option(...checkFlag)
     .action(runGateway);
 
+  registerStatusCommand(gateway, deps, setExitCode);
   registerPairingCommand(program, deps, setExitCode);
   registerCronCommand(program, deps, setExitCode);
 
