@@ -9,7 +9,13 @@
  * `up.connecting`.
  */
 import { type Actor, createActor, fromCallback } from 'xstate';
-import type { Adapter, AdapterContext, InboundMessage, IngestResult } from '../adapters/contract.ts';
+import type {
+  Adapter,
+  AdapterContext,
+  CommandInfo,
+  InboundMessage,
+  IngestResult,
+} from '../adapters/contract.ts';
 import { readHomeChannel } from '../commands/home-channel.ts';
 import { AdapterError } from '../errors.ts';
 import {
@@ -37,6 +43,8 @@ export interface PlatformBreakerDeps {
   settings: (platform: string) => Partial<BreakerSettings>;
   /** Told when a platform may be sent to (connected and not tripped) or not. */
   setUp: (name: string, up: boolean) => void;
+  /** The commands to publish in each platform's command menu once it connects. */
+  commands?: () => CommandInfo[];
   /** Told when a notice was queued for a platform (the outbox sends it). */
   onOutbox?: (platform: string) => void;
   /** Told on every change of a breaker. */
@@ -292,6 +300,13 @@ export class PlatformBreakers {
           if (!active) return;
           log.info({ attempt: input.attempt }, 'Adapter connected');
           sendBack({ type: 'LINK.UP', at: deps.now() });
+          if (adapter.setCommands && deps.commands) {
+            adapter
+              .setCommands(deps.commands())
+              .catch((error) =>
+                log.warn({ err: errorText(error) }, 'The command menu could not be published'),
+              );
+          }
         } catch (error) {
           log.error({ err: errorText(error), attempt: input.attempt }, 'Adapter failed to start');
           lose(error);

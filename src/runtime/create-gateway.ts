@@ -43,6 +43,7 @@ import type { ResetPolicy } from './reset-policy.ts';
 import { backOnlineNotice, notifyHomeChannels, restartingNotice } from './restart-notices.ts';
 import { DEFAULT_SESSION_KEY_POLICY, type SessionKeyPolicy, sessionKeyOf } from './session-key.ts';
 import { createSessionLogic } from './session-logic.ts';
+import { TypingIndicator } from './typing-indicator.ts';
 import { validateGatewayOptions } from './validate-options.ts';
 
 /** The boot times (epoch ms) within the restart-loop window, this boot included. */
@@ -396,6 +397,8 @@ export function createGateway(options: GatewayOptions): Gateway {
     },
   });
 
+  const typing = new TypingIndicator({ adapters, log });
+
   const backgroundTasks = new BackgroundTasks({
     agent,
     store,
@@ -455,6 +458,7 @@ export function createGateway(options: GatewayOptions): Gateway {
     },
     onOutbox: (platform) => outbox?.notify(platform),
     onChange: (view) => emit({ type: 'platform', platform: view }),
+    commands: () => registry.list().map((c) => ({ name: c.name, description: c.description })),
   });
 
   const boot = fromPromise(async () => {
@@ -563,7 +567,10 @@ export function createGateway(options: GatewayOptions): Gateway {
           busyInput: () => ({ mode: settings.busyInputMode, queueCap: settings.queueCap }),
           onCommand: runCommand,
           ...(options.inspect ? { inspect: options.inspect } : {}),
-          onChange: (session) => emit({ type: 'session', session }),
+          onChange: (session) => {
+            typing.update(session);
+            emit({ type: 'session', session });
+          },
         });
         return directory;
       }, now),
@@ -680,6 +687,7 @@ export function createGateway(options: GatewayOptions): Gateway {
           await waitFor(() => gateway.getSnapshot().status !== 'active');
         }
         backgroundTasks.stop();
+        typing.stop();
         await cron.settle();
         await breakers.settle();
         await Promise.all([directory?.stop(), scheduler?.stop(), outbox?.stop(0)]);
