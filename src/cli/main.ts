@@ -14,6 +14,7 @@ import {
 } from './gateway-command.ts';
 import { registerPairingCommand } from './pairing-command.ts';
 import { reportError } from './report-error.ts';
+import { registerSetupCommand } from './setup-command.ts';
 import { registerStatusCommand } from './status-command.ts';
 
 /** The real process: environment, stdout/stderr, signals and exit. */
@@ -60,6 +61,7 @@ export function createProgram(deps: GatewayCommandDeps, setExitCode: (code: numb
     .action(runGateway);
 
   registerStatusCommand(gateway, deps, setExitCode);
+  registerSetupCommand(gateway, deps, setExitCode);
   registerPairingCommand(program, deps, setExitCode);
   registerCronCommand(program, deps, setExitCode);
 
