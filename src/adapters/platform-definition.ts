@@ -4,6 +4,7 @@
  * and how the adapter is made. `hermes gateway` builds every adapter whose
  * definition says it is configured; `hermes gateway setup` lists the variables.
  */
+import type { Transcriber } from '../agent/transcribe.ts';
 import type { ConfigIssue } from '../errors.ts';
 import type { Adapter } from './contract.ts';
 
@@ -26,6 +27,8 @@ export interface PlatformSource {
   extra: Record<string, unknown>;
   /** `HERMES_HOME`, for state the adapter keeps on disk (WhatsApp's auth keys). */
   home: string;
+  /** Turns voice notes into text, when `agent.transcription_model` is configured. */
+  transcribe?: Transcriber;
 }
 
 /** The result of reading a platform's settings. */

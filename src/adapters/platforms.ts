@@ -3,6 +3,7 @@
  * shows them. Adding a platform: give it a folder with a `PlatformDefinition`
  * and list it here.
  */
+import { createTranscriber } from '../agent/transcribe.ts';
 import type { GatewayConfig } from '../config/schema.ts';
 import { ConfigError, type ConfigIssue } from '../errors.ts';
 import type { Adapter } from './contract.ts';
@@ -36,11 +37,24 @@ export const PLATFORMS: readonly PlatformDefinition<any>[] = [
  */
 export function platformAdapters(config: GatewayConfig, env: NodeJS.ProcessEnv, home: string): Adapter[] {
   const issues: ConfigIssue[] = [];
+  const model = config.agent.transcription_model;
+  const transcribe = model
+    ? createTranscriber({
+        baseURL: config.agent.base_url,
+        model,
+        ...(config.agent.api_key ? { apiKey: config.agent.api_key } : {}),
+      })
+    : undefined;
   const adapters: Adapter[] = [];
   for (const platform of PLATFORMS) {
     const settings = config.gateway.platforms[platform.name];
     if (settings?.enabled === false) continue;
-    const result = platform.read({ env, extra: (settings?.extra ?? {}) as Record<string, unknown>, home });
+    const result = platform.read({
+      env,
+      extra: (settings?.extra ?? {}) as Record<string, unknown>,
+      home,
+      ...(transcribe ? { transcribe } : {}),
+    });
     if (!result.configured) continue;
     if ('issues' in result) issues.push(...result.issues);
     else adapters.push(platform.create(result.options));

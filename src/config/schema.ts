@@ -29,6 +29,8 @@ const AgentSchema = z.strictObject({
   command: z.string().min(1).optional(),
   system_prompt: z.string().optional(),
   max_tool_rounds: z.number().int().min(0).default(8),
+  /** Transcribes voice notes through `<base_url>/audio/transcriptions` with this model (e.g. `whisper-1`); unset: no transcription. */
+  transcription_model: z.string().min(1).optional(),
   timeout_seconds: positiveSeconds(600),
   terminal: TerminalSchema.prefault({}),
 });

@@ -91,6 +91,15 @@ export interface FakeModelServerOptions {
    * HTTP 500 "no scripted response left", which makes a missing script entry obvious.
    */
   fallback?: FakeResponder;
+  /** Text `POST /audio/transcriptions` answers (default `transcript of <file name>`). */
+  transcript?: string;
+}
+
+/** One transcription request: the model and file the client sent. */
+export interface RecordedTranscription {
+  model: string;
+  fileName: string;
+  contentType: string;
 }
 
 /** A running fake model server. */
@@ -103,6 +112,8 @@ export interface FakeModelServer {
   requests: RecordedChatRequest[];
   /** The HTTP headers of each request in `requests`, at the same index. */
   requestHeaders: IncomingHttpHeaders[];
+  /** Every `POST /audio/transcriptions`, in order. */
+  transcriptions: RecordedTranscription[];
   /** Stops the server and drops open connections (slow streams included). */
   close(): Promise<void>;
 }
@@ -111,7 +122,8 @@ const FAKE_MODEL = 'fake-model';
 
 /**
  * Starts a fake OpenAI-compatible model server on 127.0.0.1 with a free port.
- * Serves `POST <any prefix>/chat/completions` and `GET <any prefix>/models`.
+ * Serves `POST <any prefix>/chat/completions`, `POST <any prefix>/audio/transcriptions`
+ * and `GET <any prefix>/models`.
  *
  * @example
  * const model = await startFakeModelServer({ fallback: { kind: 'text', text: 'ok' } });
@@ -120,6 +132,7 @@ export async function startFakeModelServer(options: FakeModelServerOptions = {})
   const queue: FakeResponder[] = [];
   const requests: RecordedChatRequest[] = [];
   const requestHeaders: IncomingHttpHeaders[] = [];
+  const transcriptions: RecordedTranscription[] = [];
   let callCounter = 0;
 
   const server = createServer((req, res) => {
@@ -136,6 +149,15 @@ export async function startFakeModelServer(options: FakeModelServerOptions = {})
         object: 'list',
         data: [{ id: FAKE_MODEL, object: 'model', created: 0, owned_by: 'fake' }],
       });
+      return;
+    }
+    if (req.method === 'POST' && path.endsWith('/audio/transcriptions')) {
+      // multipart/form-data with `file` and `model`, as the OpenAI SDK sends it
+      const body = await readBody(req);
+      const model = /name="model"\r\n\r\n([^\r]*)/.exec(body)?.[1] ?? '';
+      const fileName = /name="file"; filename="([^"]*)"/.exec(body)?.[1] ?? '';
+      transcriptions.push({ model, fileName, contentType: req.headers['content-type'] ?? '' });
+      sendJson(res, 200, { text: options.transcript ?? `transcript of ${fileName}` });
       return;
     }
     if (req.method !== 'POST' || !path.endsWith('/chat/completions')) {
@@ -200,6 +222,7 @@ export async function startFakeModelServer(options: FakeModelServerOptions = {})
     },
     requests,
     requestHeaders,
+    transcriptions,
     close: () =>
       new Promise<void>((resolve, reject) => {
         server.close((err) => (err ? reject(err) : resolve()));

@@ -34,7 +34,7 @@ export function readTelegramOptions(
       fix: 'copy the token @BotFather gave you, e.g. 123456789:AAE…',
     });
   }
-  const options: TelegramOptions = { token };
+  const options: TelegramOptions = { token, ...(source.transcribe ? { transcribe: source.transcribe } : {}) };
   const apiRoot = env.TELEGRAM_API_ROOT?.trim();
   if (apiRoot) {
     if (isHttpUrl(apiRoot)) options.apiRoot = apiRoot;
