@@ -38,6 +38,12 @@ export interface AgentRunDeps {
   config?: Pick<GatewayConfig, 'providers' | 'personalities'>;
   /** Tools bound to the run's chat (the `cronjob` tool), besides the backend's own. */
   toolsFor?: (input: AgentRunInput) => Tool[];
+  /**
+   * Sends a message to the run's chat outside its reply (a background process's
+   * output and end), also after the run has ended; `key` names it uniquely.
+   * Tools get it as `ToolContext.notify`.
+   */
+  notifyChat?: (input: AgentRunInput, text: string, key?: string) => void;
 }
 
 /** What a session's settings ask of the agent: model and endpoint, personality prompt, reasoning. */
@@ -90,6 +96,14 @@ export async function buildRunMessages(store: Store, input: AgentRunInput): Prom
   if (input.run.resume) messages.push({ role: 'system', content: RESUME_NOTE });
   messages.push({ role: 'user', content: input.run.messages.map((m) => m.text).join('\n\n') });
   return messages;
+}
+
+/** Binds `notifyChat` to the run's chat. */
+function notifyChat(
+  send: NonNullable<AgentRunDeps['notifyChat']>,
+  input: AgentRunInput,
+): (text: string, key?: string) => void {
+  return (text, key) => send(input, text, key);
 }
 
 /**
@@ -163,6 +177,7 @@ export function createAgentRunLogic(deps: AgentRunDeps) {
           ...(options.endpoint ? { endpoint: options.endpoint } : {}),
           ...(options.reasoningEffort ? { reasoningEffort: options.reasoningEffort } : {}),
           ...(canAsk ? { requestApproval } : {}),
+          ...(deps.notifyChat ? { notify: notifyChat(deps.notifyChat, input) } : {}),
           ...(deps.toolsFor ? { tools: deps.toolsFor(input) } : {}),
           takeSteered: () => {
             const texts = steers.map((m) => m.text);

@@ -61,6 +61,14 @@ export interface ToolContext {
    * asked (the API server): dangerous actions are then refused.
    */
   requestApproval?: (request: ApprovalRequest) => Promise<boolean>;
+  /**
+   * Sends a message to the chat of the session, outside the run's reply: a
+   * background process started by the tool reports its output and its end
+   * with it, also after the run has ended. `key` names the message uniquely
+   * (a repeated key is sent once). Absent where there is no chat to tell
+   * (the API server, isolated runs).
+   */
+  notify?: (text: string, key?: string) => void;
 }
 
 /** What a tool asks the user to approve. */
@@ -79,6 +87,8 @@ export interface Tool {
   parameters: Record<string, unknown>;
   /** Runs the tool; returns the text given back to the model. */
   execute(args: Record<string, unknown>, ctx: ToolContext): Promise<string>;
+  /** Ends what the tool keeps running beyond a call (background processes); called when its agent closes. */
+  close?(): Promise<void>;
 }
 
 /** One request to run the agent. */
@@ -102,6 +112,8 @@ export interface AgentRequest {
   takeSteered?: () => string[];
   /** Passed to tools as `ToolContext.requestApproval`. */
   requestApproval?: (request: ApprovalRequest) => Promise<boolean>;
+  /** Passed to tools as `ToolContext.notify`: a message to the session's chat, also after the run ended. */
+  notify?: (text: string, key?: string) => void;
   /** Another OpenAI-compatible endpoint for this run (a provider chosen with `/model`). */
   endpoint?: { baseURL: string; apiKey?: string };
   /** Reasoning effort for models that take one (`low`, `medium`, `high`; `none` sends nothing). */
@@ -125,4 +137,6 @@ export interface Agent {
   readonly name: string;
   /** Runs one turn. Rejects with `AbortedError` when the signal aborts, `AgentError` on failure. */
   run(request: AgentRequest): Promise<AgentResult>;
+  /** Ends what the backend's tools keep running (background processes); the gateway calls it when it stops. */
+  close?(): Promise<void>;
 }

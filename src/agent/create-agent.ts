@@ -7,6 +7,8 @@ import type { Agent, Tool } from './agent.ts';
 import { createEchoAgent } from './echo-agent.ts';
 import { createExecAgent } from './exec-agent.ts';
 import { createOpenAIAgent } from './openai-agent.ts';
+import { type BackgroundNotificationMode, BackgroundProcesses } from './tools/background-processes.ts';
+import { createProcessTool } from './tools/process.ts';
 import { createTerminalTool } from './tools/terminal.ts';
 
 /** The `agent` section of the configuration. */
@@ -36,18 +38,26 @@ export interface AgentConfig {
   };
 }
 
+/** Settings from outside the `agent` section that shape the agent's tools. */
+export interface AgentToolSettings {
+  /** What background processes tell their chat (`display.background_process_notifications`, default `all`). */
+  backgroundNotifications?: BackgroundNotificationMode;
+}
+
 /** Base URL used by the `openai` backend when none is configured. */
 export const DEFAULT_OPENAI_BASE_URL = 'https://api.openai.com/v1';
 
 /**
  * Creates the configured agent backend. The `openai` backend gets the terminal
- * tool unless `terminal.enabled` is false. Throws `ConfigError` naming the key
- * and the fix when a required setting is missing.
+ * tool (with background commands) and the `process` tool unless
+ * `terminal.enabled` is false; `agent.close()` ends its background processes.
+ * Throws `ConfigError` naming the key and the fix when a required setting is missing.
  *
  * @example
- * const agent = createAgent({ backend: 'openai', base_url: 'http://127.0.0.1:8080/v1', model: 'qwen3' });
+ * const agent = createAgent({ backend: 'openai', base_url: 'http://127.0.0.1:8080/v1', model: 'qwen3' },
+ *   { backgroundNotifications: config.display.background_process_notifications });
  */
-export function createAgent(config: AgentConfig): Agent {
+export function createAgent(config: AgentConfig, toolSettings: AgentToolSettings = {}): Agent {
   const timeoutMs = config.timeout_seconds === undefined ? undefined : config.timeout_seconds * 1000;
   switch (config.backend) {
     case 'echo':
@@ -76,8 +86,13 @@ export function createAgent(config: AgentConfig): Agent {
       const tools: Tool[] = [];
       if (config.terminal?.enabled ?? true) {
         const terminalSeconds = config.terminal?.timeout_seconds;
+        const background = new BackgroundProcesses({ mode: toolSettings.backgroundNotifications ?? 'all' });
         tools.push(
-          createTerminalTool(terminalSeconds === undefined ? {} : { timeoutMs: terminalSeconds * 1000 }),
+          createTerminalTool({
+            ...(terminalSeconds === undefined ? {} : { timeoutMs: terminalSeconds * 1000 }),
+            background,
+          }),
+          createProcessTool(background),
         );
       }
       return createOpenAIAgent({

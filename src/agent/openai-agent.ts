@@ -206,6 +206,7 @@ export function createOpenAIAgent(options: OpenAIAgentOptions): Agent {
             signal: request.signal,
             sessionKey: request.sessionKey,
             ...(request.requestApproval ? { requestApproval: request.requestApproval } : {}),
+            ...(request.notify ? { notify: request.notify } : {}),
           };
           const outcome = await runToolCall(call, toolsOf(request).tools, ctx, request.onEvent);
           if (request.signal.aborted) throw cancelled(index + 1);
@@ -214,6 +215,9 @@ export function createOpenAIAgent(options: OpenAIAgentOptions): Agent {
         // Steering: messages the user sent meanwhile reach the model after this batch of tool calls.
         for (const text of request.takeSteered?.() ?? []) add({ role: 'user', content: text });
       }
+    },
+    async close() {
+      await Promise.all([...baseTools.values()].map((tool) => tool.close?.()));
     },
   };
 }

@@ -10,6 +10,7 @@ import { platformCommand } from './builtin/platform.ts';
 import { reasoningCommand } from './builtin/reasoning.ts';
 import { SESSION_COMMANDS } from './builtin/session-commands.ts';
 import { sethomeCommand } from './builtin/sethome.ts';
+import { verboseCommand } from './builtin/verbose.ts';
 import { whoamiCommand } from './builtin/whoami.ts';
 import { type CommandDefinition, CommandRegistry, type SkillSource } from './registry.ts';
 
@@ -32,6 +33,7 @@ export const SETTINGS_COMMANDS: readonly CommandDefinition[] = [
   insightsCommand,
   platformCommand,
   backgroundCommand,
+  verboseCommand,
 ];
 
 /**

@@ -7,6 +7,7 @@ import type { GatewayConfig } from '../config/schema.ts';
 import type { BreakerView } from '../machines/breaker.ts';
 import type { BusyMode, SessionEvent } from '../machines/session.ts';
 import type { TranscriptEntry, TranscriptSummary } from '../persistence/store.ts';
+import type { ToolProgressControl } from '../runtime/tool-progress.ts';
 import type { HomeChannel } from './home-channel.ts';
 
 /** One conversation of a session, for `/resume`. */
@@ -64,6 +65,8 @@ export interface CommandServices {
   setHome(home: HomeChannel): Promise<void>;
   /** Usage analytics of the whole gateway since `sinceMs` (`/insights`): `store.transcript.summary`. */
   insights(sinceMs: number): Promise<TranscriptSummary>;
+  /** Tool progress of the platforms (`/verbose`); absent where the runtime shows none. */
+  readonly toolProgress?: ToolProgressControl;
   /** The platforms' breakers (`/platform list|pause|resume`). */
   readonly platforms: PlatformControl;
   /**

@@ -31,6 +31,27 @@ const STEPS: Record<number, (snapshot: PersistedSnapshot) => PersistedSnapshot> 
       titles: {},
     },
   }),
+  // v3 records the chat type in the input of the agent run (tools bound to the chat need it)
+  2: (snapshot) => {
+    const children = snapshot.children as
+      | { agentRun?: { snapshot?: { input?: Record<string, unknown> } } }
+      | undefined;
+    const input = children?.agentRun?.snapshot?.input;
+    if (!children?.agentRun?.snapshot || !input) return snapshot;
+    return {
+      ...snapshot,
+      children: {
+        ...children,
+        agentRun: {
+          ...children.agentRun,
+          snapshot: {
+            ...children.agentRun.snapshot,
+            input: { ...input, chatType: snapshot.context.chatType },
+          },
+        },
+      },
+    };
+  },
 };
 
 /** Whether a snapshot of `version` can be upgraded to the current session machine. */

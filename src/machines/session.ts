@@ -30,7 +30,7 @@ import { assign, enqueueActions, fromCallback, sendTo, setup } from 'xstate';
 import type { ChatType } from '../adapters/contract.ts';
 
 /** Version of the session machine; bump on any change to states or context shape. */
-export const SESSION_MACHINE_VERSION = 2;
+export const SESSION_MACHINE_VERSION = 3;
 
 /** What a message that arrives during a run does. */
 export type BusyMode = 'interrupt' | 'queue' | 'steer';

@@ -18,6 +18,7 @@ import type { GatewayConfig } from '../config/schema.ts';
 import { IN_FLIGHT_STATES } from '../machines/session.ts';
 import type { InboxRow, Store } from '../persistence/store.ts';
 import type { RuntimeLogger } from './logger.ts';
+import type { ToolProgressControl } from './tool-progress.ts';
 
 /** What the command runner needs from the runtime. */
 export interface CommandRunnerDeps {
@@ -34,6 +35,8 @@ export interface CommandRunnerDeps {
   now: () => number;
   /** The platforms' breakers. */
   platforms: PlatformControl;
+  /** Tool progress of the platforms (`/verbose`). */
+  toolProgress?: ToolProgressControl;
   /** Starts a background task for the chat of `message`. */
   startBackground: (
     message: InboundMessage,
@@ -102,6 +105,7 @@ export function createCommandRunner(deps: CommandRunnerDeps) {
       setHome: (home) => writeHomeChannel(store.meta, home),
       insights: (sinceMs) => store.transcript.summary(sinceMs),
       platforms: deps.platforms,
+      ...(deps.toolProgress ? { toolProgress: deps.toolProgress } : {}),
       startBackground: (prompt) => deps.startBackground(message, sessionKey, prompt),
     };
     const scope: Scope = message.chatType === 'dm' ? 'dm' : 'group';

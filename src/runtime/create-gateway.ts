@@ -43,6 +43,7 @@ import type { ResetPolicy } from './reset-policy.ts';
 import { backOnlineNotice, notifyHomeChannels, restartingNotice } from './restart-notices.ts';
 import { DEFAULT_SESSION_KEY_POLICY, type SessionKeyPolicy, sessionKeyOf } from './session-key.ts';
 import { createSessionLogic } from './session-logic.ts';
+import { ToolProgress } from './tool-progress.ts';
 import { TypingIndicator } from './typing-indicator.ts';
 import { validateGatewayOptions } from './validate-options.ts';
 
@@ -227,6 +228,7 @@ export function createGateway(options: GatewayOptions): Gateway {
   let scheduler: DurableScheduler | undefined;
   let outbox: OutboxSender | undefined;
 
+  const toolProgress = new ToolProgress({ adapters, meta: store.meta, config, log });
   const sessionLogic = createSessionLogic({
     run: {
       agent,
@@ -252,6 +254,25 @@ export function createGateway(options: GatewayOptions): Gateway {
               }),
         }),
       ],
+      // a background process reports to the chat that started it; the API server has no chat to tell
+      notifyChat: (input, text, key) => {
+        if (adapters.get(input.platform)?.capabilities.headless) return;
+        store.outbox
+          .enqueue(input.platform, {
+            chatId: input.chatId,
+            chatType: input.chatType ?? 'dm',
+            ...(input.threadId ? { threadId: input.threadId } : {}),
+            text,
+            inReplyTo: [],
+            idempotencyKey: `bgproc:${key ?? `${input.run.runId}:${now()}`}`,
+            sessionKey: input.sessionKey,
+          })
+          .then(
+            () => outbox?.notify(input.platform),
+            (error) =>
+              log.warn({ sessionKey: input.sessionKey, err: errorText(error) }, 'A notification was lost'),
+          );
+      },
     },
     effects: {
       store,
@@ -267,6 +288,7 @@ export function createGateway(options: GatewayOptions): Gateway {
       now,
       approvalTimeoutMs: settings.approvalTimeoutMs,
       resetPolicy: (platform, chatType) => settings.resetPolicy(platform, chatType),
+      toolProgress,
     },
   });
 
@@ -325,6 +347,7 @@ export function createGateway(options: GatewayOptions): Gateway {
     config,
     now,
     tierPolicy: (message, scope) => tierPolicy(config, message.platform, scope, message.userId),
+    toolProgress,
     platforms: {
       list: () => breakers.list(),
       pause: (name) => breakers.pause(name),
@@ -592,7 +615,10 @@ export function createGateway(options: GatewayOptions): Gateway {
           isUp: (name) => up.has(name),
           log,
           onSendError: (platform, error) => breakers.report(platform, error),
-          onSettled: (row) => emit({ type: 'outbox', row }),
+          onSettled: (row) => {
+            toolProgress.replySettled(row);
+            emit({ type: 'outbox', row });
+          },
         });
         return outbox;
       }, now),
@@ -687,7 +713,9 @@ export function createGateway(options: GatewayOptions): Gateway {
           await waitFor(() => gateway.getSnapshot().status !== 'active');
         }
         backgroundTasks.stop();
+        toolProgress.stop();
         typing.stop();
+        await agent.close?.();
         await cron.settle();
         await breakers.settle();
         await Promise.all([directory?.stop(), scheduler?.stop(), outbox?.stop(0)]);

@@ -89,7 +89,9 @@ export async function startFromConfig(opts: {
   for (const warning of accessWarnings(process.env, config.gateway.platforms)) logger.warn({}, warning);
   const gateway = createGateway({
     store,
-    agent: createAgent(config.agent),
+    agent: createAgent(config.agent, {
+      backgroundNotifications: config.display.background_process_notifications,
+    }),
     adapters,
     settings: settingsFromConfig(config, loadGatewayJson(home)),
     logger,

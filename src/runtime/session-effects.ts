@@ -18,6 +18,7 @@ import {
 import type { Store, TimerRow } from '../persistence/store.ts';
 import { errorText, type RuntimeLogger } from './logger.ts';
 import { nextReset, type ResetPolicy } from './reset-policy.ts';
+import type { ToolProgress } from './tool-progress.ts';
 
 /** Sent to a chat whose run a shutdown interrupts. */
 export const RESTART_NOTICE =
@@ -57,6 +58,8 @@ export interface SessionEffectDeps {
   approvalTimeoutMs?: number;
   /** The reset policy of a chat (default: none). */
   resetPolicy?: (platform: string, chatType: ChatType) => ResetPolicy | undefined;
+  /** Tool progress bubbles (`display.tool_progress`); none when absent. */
+  toolProgress?: Pick<ToolProgress, 'tool' | 'finish'>;
 }
 
 /** The durable timer key of a session's automatic reset. */
@@ -162,6 +165,11 @@ export function createSessionEffects(deps: SessionEffectDeps) {
     reportTool: ({ context, event }: ActionArgs) => {
       if (event.type !== 'AGENT.TOOL') return;
       log.debug({ sessionKey: context.sessionKey, tool: event.name, phase: event.phase }, 'Tool event');
+      const { sessionKey, platform, chatId, chatType, threadId } = context;
+      deps.toolProgress?.tool(
+        { sessionKey, platform, chatId, chatType, ...(threadId ? { threadId } : {}) },
+        event,
+      );
     },
     commitTurn: ({ context, event }: ActionArgs) => {
       if (event.type !== 'AGENT.DONE' || !context.run) return;
@@ -169,6 +177,7 @@ export function createSessionEffects(deps: SessionEffectDeps) {
       const taken = new Set(event.steeredTaken ?? []);
       const steered = context.steered.filter((m) => taken.has(m.inboxId));
       const messages = [...answered(context), ...steered];
+      deps.toolProgress?.finish(context.sessionKey, { ok: true, replyKey: `${context.run.runId}:reply` });
       finish('turn', [
         ...steered.map((m) => appendUser(context, m)),
         store.transcript.append({
@@ -194,6 +203,7 @@ export function createSessionEffects(deps: SessionEffectDeps) {
       if (!context.run) return;
       const error = errorText((event as { error?: unknown }).error ?? 'unknown error');
       const messages = answered(context);
+      deps.toolProgress?.finish(context.sessionKey, { ok: false });
       finish('failure', [
         reply(context, messages, `${context.run.runId}:failed`, `⚠️ The agent failed: ${error}`, {
           failed: true,
@@ -206,6 +216,7 @@ export function createSessionEffects(deps: SessionEffectDeps) {
     },
     notifyInterrupted: ({ context }: ActionArgs) => {
       if (!context.run) return;
+      deps.toolProgress?.finish(context.sessionKey, { ok: false });
       finish('restart notice', [
         reply(context, answered(context), `${context.run.runId}:interrupted`, RESTART_NOTICE),
       ]);
@@ -244,6 +255,7 @@ export function createSessionEffects(deps: SessionEffectDeps) {
       ]);
     },
     closeStoppedTurn: ({ context }: ActionArgs) => {
+      deps.toolProgress?.finish(context.sessionKey, { ok: false });
       const ids = [...answered(context), ...context.steered].map((m) => m.inboxId);
       if (ids.length) void guard('inbox status', store.inbox.setStatus(ids, 'done'));
     },

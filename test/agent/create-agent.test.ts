@@ -72,7 +72,7 @@ describe('createAgent', () => {
 
     const [sent] = model.requests;
     expect(sent?.model).toBe('m1');
-    expect(sent?.tools?.map((t) => t.function.name)).toEqual(['terminal']);
+    expect(sent?.tools?.map((t) => t.function.name)).toEqual(['terminal', 'process']);
     expect(sent?.messages[0]).toEqual({ role: 'system', content: 'Be brief.' });
     expect(model.requestHeaders[0]?.authorization).toBe('Bearer sk-configured');
   });

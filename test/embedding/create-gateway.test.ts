@@ -67,6 +67,7 @@ describe('createGateway (embedding)', () => {
     expect(gateway.sessions().map((s) => s.sessionKey)).toEqual(['my-chat:dm:room-1']);
     expect(Object.keys(gateway.actor.getSnapshot().children).sort()).toEqual([
       'adapter:my-chat',
+      'cron',
       'directory',
       'outbox',
       'scheduler',

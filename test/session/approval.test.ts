@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createOpenAIAgent } from '../../src/agent/openai-agent.ts';
 import { createTerminalTool } from '../../src/agent/tools/terminal.ts';
+import { validateConfig } from '../../src/config/validate-config.ts';
 import { createMemoryStore } from '../../src/persistence/memory-store.ts';
 import { createGateway, type Gateway, type RuntimeSettings } from '../../src/runtime/create-gateway.ts';
 import { type FakeModelServer, startFakeModelServer } from '../fakes/fake-model-server.ts';
@@ -46,6 +47,8 @@ async function setup(options: { headless?: boolean; settings?: Partial<RuntimeSe
       maxRetries: 0,
     }),
     adapters: [chat],
+    // these tests read the chat's messages one by one: no tool progress lines among them
+    config: validateConfig({ display: { tool_progress: 'off' } }),
     ...(options.settings ? { settings: options.settings } : {}),
   });
   running.push(gateway);

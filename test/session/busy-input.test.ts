@@ -5,6 +5,7 @@
 import { execSync } from 'node:child_process';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createAgent } from '../../src/agent/create-agent.ts';
+import { validateConfig } from '../../src/config/validate-config.ts';
 import { createMemoryStore } from '../../src/persistence/memory-store.ts';
 import { createGateway, type Gateway, type GatewayOptions } from '../../src/runtime/create-gateway.ts';
 import { BUSY_ACKS } from '../../src/runtime/session-effects.ts';
@@ -108,6 +109,8 @@ describe('busy input through the runtime', () => {
       agent: createAgent({ backend: 'openai', base_url: model.url, api_key: 'k', model: 'fake' }),
       adapters: [chat],
       settings: { busyInputMode: 'steer' },
+      // the test reads the chat's messages: no tool progress lines among them
+      config: validateConfig({ display: { tool_progress: 'off' } }),
     });
     running.push(gateway);
     await gateway.start();
