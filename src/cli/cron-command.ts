@@ -1,18 +1,4 @@
-/**
- * `hermes cron`: manage cron jobs in `$HERMES_HOME/state.db` (safe while the
- * gateway runs: WAL and a busy timeout let both write; the gateway reads the
- * jobs at every tick).
- *
- * - `hermes cron list`: id, name, schedule, next run and last status of every job.
- * - `hermes cron create --schedule <s> --prompt <p> --deliver <target> [--name] [--missed]`.
- * - `hermes cron pause|resume|remove <id>`.
- * - `hermes cron run <id>`: makes the job due now; the running gateway runs it at its next tick.
- *
- * A bad schedule or target, or an unknown id, exits 1 with a message that says what is accepted.
- */
-import { join } from 'node:path';
 import type { Command } from 'commander';
-import { ensureHome, resolveHome } from '../config/home.ts';
 import { CronError } from '../cron/cron-error.ts';
 import {
   type CronJobsDeps,
@@ -25,12 +11,10 @@ import {
 } from '../cron/cron-jobs.ts';
 import { DELIVER_FORMS, formatDeliverTarget, parseDeliverTarget } from '../cron/deliver-target.ts';
 import { formatCronTable, formatCronTime } from '../cron/format.ts';
-import { createSqliteStore } from '../persistence/sqlite-store.ts';
 import type { CronJobRow } from '../persistence/store.ts';
-import { reportError } from './report-error.ts';
+import { withStateStore } from './state-store.ts';
 
 /** The database file inside `$HERMES_HOME` (the one the gateway opens). */
-const STATE_DB_FILE = 'state.db';
 
 /** The process around the command. */
 export interface CronCommandDeps {
@@ -111,23 +95,10 @@ async function perform(jobs: CronJobsDeps, action: CronAction, deps: CronCommand
  * Runs one `hermes cron` action against `$HERMES_HOME/state.db` and resolves
  * with the exit code (0 done, 1 refused or failed).
  */
-export async function runCronCommand(action: CronAction, deps: CronCommandDeps): Promise<number> {
-  try {
-    const home = resolveHome(deps.env);
-    ensureHome(home);
-    const store = createSqliteStore({
-      path: join(home, STATE_DB_FILE),
-      ...(deps.now ? { now: deps.now } : {}),
-    });
-    try {
-      await store.migrate();
-      return await perform({ store: store.cron, now: deps.now ?? Date.now }, action, deps);
-    } finally {
-      await store.close();
-    }
-  } catch (error) {
-    return reportError(error, deps.stderr);
-  }
+export function runCronCommand(action: CronAction, deps: CronCommandDeps): Promise<number> {
+  return withStateStore(deps, (store) =>
+    perform({ store: store.cron, now: deps.now ?? Date.now }, action, deps),
+  );
 }
 
 /**

@@ -1,26 +1,10 @@
-/**
- * `hermes pairing`: the owner's side of DM pairing, on `$HERMES_HOME/state.db`
- * (safe while the gateway runs: WAL and a busy timeout let both write).
- *
- * - `hermes pairing approve <platform> <code>`: lets the user behind the code in.
- * - `hermes pairing list`: pending requests with user and age, and approved users.
- * - `hermes pairing revoke <platform> <user>`: removes an approved user.
- * - `hermes pairing clear-pending [platform]`: drops pending requests.
- *
- * Refusals (wrong or expired code, approvals locked, unknown user) exit 1 with a
- * message that says what to do. Approvals and revocations are also written to the
- * gateway log; codes never are.
- */
-import { join } from 'node:path';
 import type { Command } from 'commander';
 import { Pairing, type PairingOverview } from '../access/pairing.ts';
-import { ensureHome, resolveHome } from '../config/home.ts';
 import { createLogger } from '../logger.ts';
-import { createSqliteStore } from '../persistence/sqlite-store.ts';
-import { EXIT_FAILURE, reportError } from './report-error.ts';
+import { EXIT_FAILURE } from './report-error.ts';
+import { withStateStore } from './state-store.ts';
 
 /** The database file inside `$HERMES_HOME` (the one the gateway opens). */
-const STATE_DB_FILE = 'state.db';
 
 /** The process around the command. */
 export interface PairingCommandDeps {
@@ -118,25 +102,12 @@ async function perform(pairing: Pairing, action: PairingAction, deps: PairingCom
  * Runs one `hermes pairing` action against `$HERMES_HOME/state.db` and resolves
  * with the exit code (0 done, 1 refused or failed).
  */
-export async function runPairingCommand(action: PairingAction, deps: PairingCommandDeps): Promise<number> {
-  try {
-    const home = resolveHome(deps.env);
-    ensureHome(home);
-    const store = createSqliteStore({
-      path: join(home, STATE_DB_FILE),
-      ...(deps.now ? { now: deps.now } : {}),
-    });
-    try {
-      await store.migrate();
-      const log = createLogger({ home, stdout: false }).child({ component: 'pairing-cli' });
-      const pairing = new Pairing({ store: store.pairing, log, ...(deps.now ? { now: deps.now } : {}) });
-      return await perform(pairing, action, deps);
-    } finally {
-      await store.close();
-    }
-  } catch (error) {
-    return reportError(error, deps.stderr);
-  }
+export function runPairingCommand(action: PairingAction, deps: PairingCommandDeps): Promise<number> {
+  return withStateStore(deps, (store, home) => {
+    const log = createLogger({ home, stdout: false }).child({ component: 'pairing-cli' });
+    const pairing = new Pairing({ store: store.pairing, log, ...(deps.now ? { now: deps.now } : {}) });
+    return perform(pairing, action, deps);
+  });
 }
 
 /**

@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import type { Command } from 'commander';
 import { BACKGROUND_TASK_KIND } from '../actors/background-tasks.ts';
 import { platformLine } from '../commands/builtin/platform.ts';
-import { resolveHome } from '../config/home.ts';
+import { resolveHome, STATE_DB_FILE } from '../config/home.ts';
 import { type BreakerContext, breakerView } from '../machines/breaker.ts';
 import { createSqliteStore } from '../persistence/sqlite-store.ts';
 import { reportError } from './report-error.ts';
@@ -29,7 +29,7 @@ export interface StatusCommandDeps {
  */
 export async function runStatusCommand(deps: StatusCommandDeps): Promise<number> {
   const home = resolveHome(deps.env);
-  const path = join(home, 'state.db');
+  const path = join(home, STATE_DB_FILE);
   if (!existsSync(path)) {
     deps.stdout(`The gateway has not run in ${home} yet (no ${path}).\n`);
     return 0;

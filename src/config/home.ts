@@ -11,6 +11,9 @@ import { GatewayError } from '../errors.ts';
 /** Folder of the log files inside the home. */
 export const LOGS_DIR_NAME = 'logs';
 
+/** The gateway's database inside `HERMES_HOME`. */
+export const STATE_DB_FILE = 'state.db';
+
 /**
  * The home folder for this environment: `HERMES_HOME` (a leading `~/` is expanded,
  * relative paths are resolved against the working directory) or `~/.hermes`.

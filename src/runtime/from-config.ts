@@ -12,15 +12,13 @@ import type { Adapter } from '../adapters/contract.ts';
 import { platformAdapters } from '../adapters/platforms.ts';
 import { createAgent } from '../agent/create-agent.ts';
 import { type GatewayJson, loadGatewayJson } from '../config/gateway-json.ts';
+import { STATE_DB_FILE } from '../config/home.ts';
 import { createOnboarding } from '../config/onboarding.ts';
 import type { GatewayConfig } from '../config/schema.ts';
 import type { Logger } from '../logger.ts';
 import { createSqliteStore } from '../persistence/sqlite-store.ts';
 import { createGateway, type Gateway, type RuntimeSettings } from './create-gateway.ts';
 import { DEFAULT_RESET_POLICY, mergeResetPolicy } from './reset-policy.ts';
-
-/** File name of the embedded database inside `$HERMES_HOME`. */
-export const STATE_DB_FILE = 'state.db';
 
 /** Runtime settings from the configuration (and the legacy gateway.json). */
 export function settingsFromConfig(
