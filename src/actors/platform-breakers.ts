@@ -16,7 +16,6 @@ import type {
   InboundMessage,
   IngestResult,
 } from '../adapters/contract.ts';
-import { readHomeChannel } from '../commands/home-channel.ts';
 import { AdapterError } from '../errors.ts';
 import {
   BREAKER_MACHINE_VERSION,
@@ -32,6 +31,7 @@ import {
 import type { ChildInput, GatewayEvent } from '../machines/gateway.ts';
 import type { Store } from '../persistence/store.ts';
 import { errorText, type RuntimeLogger } from '../runtime/logger.ts';
+import { queueToHomeChannel } from '../runtime/restart-notices.ts';
 
 /** What the breakers need from the runtime. */
 export interface PlatformBreakerDeps {
@@ -377,17 +377,7 @@ export class PlatformBreakers {
   async #noticeElsewhere(name: string, text: string, key: string): Promise<string | undefined> {
     for (const other of this.#deps.adapters.keys()) {
       if (other === name || this.view(other)?.status !== 'running') continue;
-      const home = await readHomeChannel(this.#deps.store.meta, other);
-      if (!home) continue;
-      await this.#deps.store.outbox.enqueue(other, {
-        chatId: home.chatId,
-        chatType: home.chatType,
-        ...(home.threadId ? { threadId: home.threadId } : {}),
-        text,
-        inReplyTo: [],
-        idempotencyKey: key,
-        sessionKey: `home:${other}`,
-      });
+      if (!(await queueToHomeChannel(this.#deps.store, other, text, key))) continue;
       this.#deps.onOutbox?.(other);
       return other;
     }

@@ -8,7 +8,6 @@ import type { AccessControl } from '../access/access-control.ts';
 import { tierPolicy } from '../access/tiers.ts';
 import { BackgroundTasks } from '../actors/background-tasks.ts';
 import { DurableScheduler } from '../actors/durable-scheduler.ts';
-import { runIsolated } from '../actors/isolated-run.ts';
 import { OutboxSender } from '../actors/outbox-sender.ts';
 import { PlatformBreakers } from '../actors/platform-breakers.ts';
 import { serviceLogic } from '../actors/service-logic.ts';
@@ -16,10 +15,8 @@ import { restorableSnapshot, SessionDirectory, type SessionView } from '../actor
 import type { Adapter, ChatType, InboundMessage, IngestResult } from '../adapters/contract.ts';
 import type { Agent } from '../agent/agent.ts';
 import { createCronjobTool } from '../agent/tools/cronjob.ts';
-import { readHomeChannel } from '../commands/home-channel.ts';
 import { type CommandRegistry, createBuiltinRegistry } from '../commands/index.ts';
 import { DEFAULT_CONFIG, type GatewayConfig } from '../config/schema.ts';
-import { createCronSchedulerLogic } from '../cron/cron-scheduler.ts';
 import { GatewayError } from '../errors.ts';
 import type { BackgroundTaskContext } from '../machines/background-task.ts';
 import type { BreakerSettings, BreakerView } from '../machines/breaker.ts';
@@ -38,6 +35,7 @@ import {
 } from '../machines/session.ts';
 import type { OutboxRow, Store } from '../persistence/store.ts';
 import { createCommandRunner } from './command-runner.ts';
+import { createGatewayCron } from './gateway-cron.ts';
 import { errorText, type RuntimeLogger, silentLogger } from './logger.ts';
 import type { ResetPolicy } from './reset-policy.ts';
 import { backOnlineNotice, notifyHomeChannels, restartingNotice } from './restart-notices.ts';
@@ -370,54 +368,15 @@ export function createGateway(options: GatewayOptions): Gateway {
     },
   });
 
-  const cron = createCronSchedulerLogic({
+  const cron = createGatewayCron({
     store,
-    now,
+    agent,
+    config,
     log,
-    ...(settings.cronTickMs ? { tickMs: settings.cronTickMs } : {}),
-    // a fresh agent: no chat context, and no cronjob tool (a job cannot manage jobs)
-    runJob: (job) =>
-      runIsolated({
-        agent,
-        config,
-        sessionKey: `cron:${job.id}`,
-        prompt: job.prompt,
-        signal: AbortSignal.timeout(settings.cronRunTimeoutMs),
-      }),
-    deliver: async (job, text, ok) => {
-      const target = job.deliverTo;
-      const chat =
-        target.kind === 'origin'
-          ? target
-          : await readHomeChannel(store.meta, target.platform).then((home) =>
-              home
-                ? {
-                    platform: target.platform,
-                    chatId: home.chatId,
-                    chatType: home.chatType,
-                    ...(home.threadId ? { threadId: home.threadId } : {}),
-                  }
-                : undefined,
-            );
-      if (!chat) {
-        log.error(
-          { jobId: job.id, platform: target.platform },
-          `Cron job ${job.name}: ${target.platform} has no home channel (set one with /sethome); result not delivered`,
-        );
-        return;
-      }
-      await store.outbox.enqueue(chat.platform, {
-        chatId: chat.chatId,
-        chatType: chat.chatType,
-        ...(chat.threadId ? { threadId: chat.threadId } : {}),
-        text,
-        inReplyTo: [],
-        idempotencyKey: `cron:${job.id}:${job.runCount}:${job.lastRunAt ?? now()}`,
-        sessionKey: `cron:${job.id}`,
-        ...(ok ? {} : { failed: true }),
-      });
-      outbox?.notify(chat.platform);
-    },
+    now,
+    tickMs: settings.cronTickMs,
+    runTimeoutMs: settings.cronRunTimeoutMs,
+    onOutbox: (platform) => outbox?.notify(platform),
   });
 
   const typing = new TypingIndicator({ adapters, log });

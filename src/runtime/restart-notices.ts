@@ -18,6 +18,32 @@ export function backOnlineNotice(interrupted: number): string {
 }
 
 /**
+ * Queues `text` to a platform's home channel (set with /sethome) through the
+ * outbox; `idempotencyKey` keeps it to one message.
+ *
+ * @returns false when the platform has no home channel.
+ */
+export async function queueToHomeChannel(
+  store: Store,
+  platform: string,
+  text: string,
+  idempotencyKey: string,
+): Promise<boolean> {
+  const home = await readHomeChannel(store.meta, platform);
+  if (!home) return false;
+  await store.outbox.enqueue(platform, {
+    chatId: home.chatId,
+    chatType: home.chatType,
+    ...(home.threadId ? { threadId: home.threadId } : {}),
+    text,
+    inReplyTo: [],
+    idempotencyKey,
+    sessionKey: `home:${platform}`,
+  });
+  return true;
+}
+
+/**
  * Queues one notice per platform that has a home channel and wants restart
  * notices. `key` makes it one per restart: the same key is never sent twice.
  *
@@ -33,18 +59,9 @@ export async function notifyHomeChannels(opts: {
   const notified: string[] = [];
   for (const platform of opts.platforms) {
     if (!opts.wantsNotice(platform)) continue;
-    const home = await readHomeChannel(opts.store.meta, platform);
-    if (!home) continue;
-    await opts.store.outbox.enqueue(platform, {
-      chatId: home.chatId,
-      chatType: home.chatType,
-      ...(home.threadId ? { threadId: home.threadId } : {}),
-      text: opts.text,
-      inReplyTo: [],
-      idempotencyKey: `${opts.key}:${platform}`,
-      sessionKey: `home:${platform}`,
-    });
-    notified.push(platform);
+    if (await queueToHomeChannel(opts.store, platform, opts.text, `${opts.key}:${platform}`)) {
+      notified.push(platform);
+    }
   }
   return notified;
 }
