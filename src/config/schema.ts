@@ -124,6 +124,15 @@ const GatewaySectionSchema = z.strictObject({
     })
     .prefault({}),
   drain_timeout_seconds: z.number().min(0).default(10),
+  /** Each platform's circuit breaker: this many retryable failures within the window trip it. */
+  circuit_breaker: z
+    .strictObject({
+      failure_threshold: z.number().int().min(1).default(5),
+      window_seconds: positiveSeconds(60),
+      /** Longest wait between reconnects of a dropped platform. */
+      max_backoff_seconds: positiveSeconds(60),
+    })
+    .prefault({}),
   /** Platform name → its settings (unknown platform names are allowed, for adapters added by embedders). */
   platforms: z.record(z.string(), PlatformSettingsSchema).prefault({}),
 });

@@ -42,6 +42,11 @@ export function settingsFromConfig(
     busyInputMode: config.display.busy_input_mode,
     busyAckEnabled: config.display.busy_ack_enabled,
     queueCap: config.display.busy_queue_cap,
+    breaker: () => ({
+      threshold: config.gateway.circuit_breaker.failure_threshold,
+      windowMs: config.gateway.circuit_breaker.window_seconds * 1000,
+      backoffMaxMs: config.gateway.circuit_breaker.max_backoff_seconds * 1000,
+    }),
   };
 }
 

@@ -26,6 +26,7 @@ describe('configuration defaults', () => {
       gateway: {
         restart_budget: { max_restarts: 5, window_seconds: 60 },
         drain_timeout_seconds: 10,
+        circuit_breaker: { failure_threshold: 5, window_seconds: 60, max_backoff_seconds: 60 },
         platforms: {},
       },
       logging: { level: 'info' },

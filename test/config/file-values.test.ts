@@ -32,6 +32,10 @@ gateway:
     max_restarts: 2
     window_seconds: 10
   drain_timeout_seconds: 3
+  circuit_breaker:
+    failure_threshold: 3
+    window_seconds: 30
+    max_backoff_seconds: 120
   platforms:
     telegram:
       enabled: true
@@ -69,6 +73,7 @@ display:
     expect(config.gateway).toEqual({
       restart_budget: { max_restarts: 2, window_seconds: 10 },
       drain_timeout_seconds: 3,
+      circuit_breaker: { failure_threshold: 3, window_seconds: 30, max_backoff_seconds: 120 },
       platforms: {
         telegram: {
           enabled: true,

@@ -10,6 +10,7 @@ import { AdapterError } from '../../src/errors.ts';
 import { createMemoryStore } from '../../src/persistence/memory-store.ts';
 import type { Store } from '../../src/persistence/store.ts';
 import { createGateway, type Gateway, type GatewayOptions } from '../../src/runtime/create-gateway.ts';
+import { settingsFromConfig } from '../../src/runtime/from-config.ts';
 import type { RuntimeLogger } from '../../src/runtime/logger.ts';
 import { MemoryAdapter } from '../support/memory-adapter.ts';
 
@@ -284,5 +285,18 @@ describe('circuit breakers', () => {
     second.resumePlatform('discord');
     await secondAdapters[2]!.receive({ chatId: 'u', text: 'hi' });
     await secondAdapters[2]!.waitForSent(1);
+  });
+});
+
+describe('circuit breaker settings', () => {
+  it('come from gateway.circuit_breaker in config.yaml', () => {
+    const config = validateConfig({
+      gateway: { circuit_breaker: { failure_threshold: 2, window_seconds: 30, max_backoff_seconds: 120 } },
+    });
+    expect(settingsFromConfig(config).breaker?.('telegram')).toEqual({
+      threshold: 2,
+      windowMs: 30_000,
+      backoffMaxMs: 120_000,
+    });
   });
 });
