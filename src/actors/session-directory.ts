@@ -363,6 +363,9 @@ export class SessionDirectory {
       'Session actor failed; restarting it from its last row',
     );
     void this.#enqueue(async () => {
+      // The failed actor's last save (its very first row, when it failed on its first
+      // message) and its inbox marks may still wait in the group commit: read them committed.
+      await this.#deps.store.flush();
       const restarted = await this.#activate(sessionKey);
       if (!restarted) return;
       const context = restarted.actor.getSnapshot().context;
