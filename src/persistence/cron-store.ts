@@ -18,7 +18,7 @@ import type {
 } from './store.ts';
 
 /** The error `CronStore.create` gives for an id that is already taken. */
-export function duplicateCronJobError(id: string): GatewayError {
+function duplicateCronJobError(id: string): GatewayError {
   return new GatewayError('GATEWAY_ERR_STORE', `A cron job with id ${id} already exists`, { id });
 }
 

@@ -1,4 +1,4 @@
-/** The persistence API: the store contract, its SQLite and in-memory implementations, and the group commit. */
+/** The persistence API: the store contract, the SQLite store (on a file or in memory) and the group commit. */
 
 export { createKyselyStore, type KyselyStore, type KyselyStoreOptions } from './kysely-store.ts';
 export { createMemoryStore, type MemoryStoreOptions } from './memory-store.ts';

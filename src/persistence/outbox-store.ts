@@ -7,7 +7,7 @@ import { readQuery, type SqlContext } from './sql-context.ts';
 import type { OutboxRow, OutboxStatus, OutboxStore } from './store.ts';
 
 /** `last_error` written by `recoverInFlight()`. */
-export const IN_FLIGHT_AT_STOP = 'The gateway stopped while this reply was being sent; delivery is unknown';
+const IN_FLIGHT_AT_STOP = 'The gateway stopped while this reply was being sent; delivery is unknown';
 
 /** Maps an `outbox` row to an `OutboxRow`. */
 function toOutboxRow(row: Selectable<OutboxTable>): OutboxRow {

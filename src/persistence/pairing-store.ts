@@ -1,7 +1,8 @@
 /**
  * DM pairing on SQL: pending requests (codes only as salted hashes), approved
  * users and per-platform approval lock-outs. The rules that decide a request
- * or a failed approval are pure functions here, shared with the in-memory store.
+ * or a failed approval are pure functions here (the access layer checks a
+ * request early with the same rule).
  */
 import type { Selectable } from 'kysely';
 import type { PairingApprovedTable, PairingFailuresTable, PairingRequestsTable } from './schema.ts';
@@ -42,7 +43,7 @@ export function decidePairingRequest(
  * and failures older than the window are forgotten; reaching the limit locks
  * the platform for `lockMs` and starts a fresh count.
  */
-export function nextPairingFailureState(
+function nextPairingFailureState(
   current: PairingLockRow | undefined,
   at: number,
   policy: PairingFailurePolicy,

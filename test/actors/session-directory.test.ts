@@ -370,22 +370,12 @@ describe('session directory on its own', () => {
 
 /** A store whose transcript append throws synchronously when `fail(sessionKey)` says so. */
 function failingTranscriptStore(base: Store, fail: (sessionKey: string) => boolean): Store {
-  return {
-    ...base,
-    migrate: () => base.migrate(),
-    flush: () => base.flush(),
-    close: () => base.close(),
-    transcript: {
-      ...base.transcript,
-      append: (entry) => {
-        if (fail(entry.sessionKey)) throw new Error('transcript disk unplugged');
-        return base.transcript.append(entry);
-      },
-      list: (id) => base.transcript.list(id),
-      listBySession: (key) => base.transcript.listBySession(key),
-      usage: (id) => base.transcript.usage(id),
-    },
+  const append = base.transcript.append.bind(base.transcript);
+  base.transcript.append = (entry) => {
+    if (fail(entry.sessionKey)) throw new Error('transcript disk unplugged');
+    return append(entry);
   };
+  return base;
 }
 
 /** A logger that records error lines. */
