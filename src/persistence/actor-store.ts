@@ -62,11 +62,4 @@ export class SqlActorStore implements ActorStore {
     });
     return rows.map(toActorRow);
   }
-
-  /** Removes the actor's row (no-op when absent). */
-  async delete(actorId: string): Promise<void> {
-    await this.#ctx.batcher.enqueue(async (trx) => {
-      await trx.deleteFrom('actors').where('actor_id', '=', actorId).execute();
-    });
-  }
 }

@@ -22,6 +22,7 @@ import { WriteBatcher } from './write-batcher.ts';
 export interface KyselyStoreOptions {
   /** The database; `close()` destroys it. */
   db: Kysely<Database>;
+  /** The SQL dialect the migrations are written for. */
   dialect: SqlDialectName;
   /** Where the data lives (file path or server), for error messages. */
   where: string;
@@ -31,7 +32,6 @@ export interface KyselyStoreOptions {
 
 /** A `Store` on kysely, with its database and batcher exposed for multi-table writes, tests and benchmarks. */
 export interface KyselyStore extends Store {
-  readonly dialect: SqlDialectName;
   /** The database (reads; writes belong in `batcher.enqueue`). */
   readonly db: Kysely<Database>;
   /** The group commit every write of this store goes through. */
@@ -50,7 +50,6 @@ export function createKyselyStore(opts: KyselyStoreOptions): KyselyStore {
   const ctx: SqlContext = { db: opts.db, batcher, now: opts.now ?? Date.now, where: opts.where };
   let closing: Promise<void> | undefined;
   return {
-    dialect: opts.dialect,
     db: opts.db,
     batcher,
     migrate: () => migrateToLatest(opts.db as Kysely<unknown>, opts.dialect, opts.where),

@@ -65,14 +65,6 @@ export class SqlOutboxStore implements OutboxStore {
     });
   }
 
-  /** One row, or undefined. */
-  async get(id: number): Promise<OutboxRow | undefined> {
-    const row = await readQuery(this.#ctx, `outbox row ${id}`, () =>
-      this.#ctx.db.selectFrom('outbox').selectAll().where('id', '=', id).executeTakeFirst(),
-    );
-    return row ? toOutboxRow(row) : undefined;
-  }
-
   /** `sending`, one more attempt counted. */
   async markSending(id: number): Promise<void> {
     const now = this.#ctx.now();
@@ -100,13 +92,6 @@ export class SqlOutboxStore implements OutboxStore {
   /** `failed` for good, with the error. */
   async markFailed(id: number, error: string): Promise<void> {
     await this.#update(id, { status: 'failed', last_error: error });
-  }
-
-  /** `unknown_after_send`: never resent blindly. */
-  async markUnknown(id: number, error?: string): Promise<void> {
-    const changes: Updateable<OutboxTable> = { status: 'unknown_after_send' };
-    if (error !== undefined) changes.last_error = error;
-    await this.#update(id, changes);
   }
 
   /** Rows with one of the statuses (optionally of one platform), oldest first. */

@@ -1,17 +1,23 @@
 /**
  * The store seam: everything the gateway persists, behind one small interface
- * (as grammY's StorageAdapter: read, write, delete, plus the few queries we need).
- * `createSqliteStore()` is the embedded default; other dialects implement the
- * same interface and run the same conformance suite.
+ * (as grammY's StorageAdapter: read, write, delete, plus the few queries we need),
+ * grouped per concern: actors, inbox, outbox, transcript, timers, meta, pairing,
+ * cron. It holds only what the runtime, commands, CLI, cron and access control
+ * call. `createSqliteStore()` is the embedded default and `createMemoryStore()`
+ * is the same store on `:memory:`; another dialect implements the same
+ * interface and passes the same conformance suite
+ * (`test/persistence/store-conformance.ts`).
  *
  * Writes are group-committed: every write call made in the same tick lands in
  * one transaction, and its promise resolves only after that transaction
- * committed. A caller that needs durability awaits the write.
+ * committed. A caller that needs durability awaits the write. Reads see
+ * committed writes; `flush()` commits the queued ones now.
  */
 import type { ChatType, InboundMessage, OutboundMessage } from '../adapters/contract.ts';
 
 /** One persisted actor (session, background task, ...): one row each. */
 export interface ActorRow {
+  /** The actor's id, e.g. a session key or `breaker:telegram`. */
   actorId: string;
   /** Machine kind, e.g. `session`. */
   kind: string;
@@ -30,11 +36,17 @@ export type InboxStatus = 'accepted' | 'delivered' | 'done';
 
 /** One accepted inbound message. */
 export interface InboxRow {
+  /** Row id, increasing in the order messages were accepted. */
   id: number;
+  /** The platform the message came from. */
   platform: string;
+  /** The platform's id of the message (the dedup key with `platform`). */
   platformMessageId: string;
+  /** The session the message goes to. */
   sessionKey: string;
+  /** The message as the adapter normalised it. */
   message: InboundMessage;
+  /** Where the message is on its way. */
   status: InboxStatus;
   /** Epoch milliseconds. */
   receivedAt: number;
@@ -45,33 +57,51 @@ export type OutboxStatus = 'pending' | 'sending' | 'sent' | 'unknown_after_send'
 
 /** One reply to deliver. */
 export interface OutboxRow {
+  /** Row id, increasing in the order replies were enqueued. */
   id: number;
+  /** One key per logical reply; enqueueing it again keeps the first row. */
   idempotencyKey: string;
+  /** The platform that sends it. */
   platform: string;
+  /** The session the reply belongs to. */
   sessionKey: string;
+  /** The reply as the session composed it. */
   message: OutboundMessage;
+  /** Where the reply is on its way. */
   status: OutboxStatus;
+  /** Send attempts started (`markSending` calls). */
   attempts: number;
+  /** The platform's id of the sent message, when it gave one. */
   platformMessageId: string | null;
+  /** The error of the last failed attempt, or null. */
   lastError: string | null;
+  /** Epoch milliseconds. */
   createdAt: number;
+  /** Epoch milliseconds of the last status change. */
   updatedAt: number;
 }
 
 /** One transcript entry (a user message, an assistant answer or a tool result). */
 export interface TranscriptEntry {
+  /** Entry id, increasing in the order entries were appended. */
   id: number;
   /** Chat-level session key (routes messages to the session actor). */
   sessionKey: string;
   /** One conversation of that session (a new one starts on reset). */
   conversationId: string;
+  /** Who said it. */
   role: 'system' | 'user' | 'assistant' | 'tool';
+  /** The text (or tool result). */
   content: string;
+  /** Prompt tokens the answer cost (0 for other roles). */
   inputTokens: number;
+  /** Completion tokens the answer cost (0 for other roles). */
   outputTokens: number;
+  /** The model that answered, or null. */
   model: string | null;
   /** The inbox row this entry came from or answers. */
   inboxId: number | null;
+  /** Epoch milliseconds. */
   createdAt: number;
 }
 
@@ -79,42 +109,48 @@ export interface TranscriptEntry {
 export interface TimerRow {
   /** Unique key; setting a timer with an existing key replaces it. */
   key: string;
+  /** The actor that gets the event. */
   actorId: string;
+  /** The event delivered when the timer is due. */
   event: { type: string; [k: string]: unknown };
   /** Epoch milliseconds. */
   dueAt: number;
 }
 
-/** Actor rows. */
+/** Actor rows: one per persisted actor (sessions, breakers, background tasks). */
 export interface ActorStore {
+  /** Inserts or replaces the actor's row; `updatedAt` defaults to the store's clock. */
   save(row: Omit<ActorRow, 'updatedAt'> & { updatedAt?: number }): Promise<void>;
+  /** The actor's row (its snapshot a fresh copy), or undefined. */
   load(actorId: string): Promise<ActorRow | undefined>;
-  /** Rows of a kind, optionally only those whose top-level state is one of `states`. */
+  /** Rows of a kind by actor id, optionally only those whose top-level state is one of `states`. */
   list(kind: string, states?: string[]): Promise<ActorRow[]>;
-  delete(actorId: string): Promise<void>;
 }
 
 /** The durable inbox, deduplicated on (platform, platformMessageId). */
 export interface InboxStore {
   /** Accepts a message; resolves after commit. A repeat of (platform, platformMessageId) gives the first row's id and `duplicate: true`. */
   accept(message: InboundMessage, sessionKey: string): Promise<{ id: number; duplicate: boolean }>;
+  /** Sets the status of the given rows (unknown ids are ignored). */
   setStatus(ids: number[], status: InboxStatus): Promise<void>;
+  /** One row, or undefined. */
   get(id: number): Promise<InboxRow | undefined>;
+  /** Rows with a status, in the order they were accepted. */
   listByStatus(status: InboxStatus): Promise<InboxRow[]>;
 }
 
-/** The durable outbox. */
+/** The durable outbox: `pending → sending → sent | failed`, and `unknown_after_send` after a crash. */
 export interface OutboxStore {
   /** Adds a pending reply. The same idempotency key twice keeps the first row (and returns its id). */
   enqueue(platform: string, message: OutboundMessage): Promise<number>;
-  get(id: number): Promise<OutboxRow | undefined>;
   /** Marks a row `sending` and counts the attempt; resolves after commit, before the send starts. */
   markSending(id: number): Promise<void>;
+  /** Marks a row `sent`, with the platform's message id when it gave one. */
   markSent(id: number, platformMessageId?: string): Promise<void>;
-  /** Back to `pending` after a retryable failure. */
+  /** Back to `pending` after a retryable failure, with its error. */
   markRetry(id: number, error: string): Promise<void>;
+  /** `failed` for good, with the error. */
   markFailed(id: number, error: string): Promise<void>;
-  markUnknown(id: number, error?: string): Promise<void>;
   /** Rows in one of `statuses`, oldest first, optionally of one platform and one session. */
   listByStatus(statuses: OutboxStatus[], platform?: string, sessionKey?: string): Promise<OutboxRow[]>;
   /** At start: every `sending` row becomes `unknown_after_send` (the crash hid the outcome). Returns how many. */
@@ -123,6 +159,7 @@ export interface OutboxStore {
 
 /** The conversation transcript with token usage. */
 export interface TranscriptStore {
+  /** Appends an entry (`createdAt` defaults to the store's clock); resolves with its id after commit. */
   append(entry: Omit<TranscriptEntry, 'id' | 'createdAt'> & { createdAt?: number }): Promise<number>;
   /** Entries of one conversation, oldest first. */
   list(conversationId: string): Promise<TranscriptEntry[]>;
@@ -143,8 +180,11 @@ export interface TranscriptStore {
 export interface UsageTotals {
   /** Distinct session keys with at least one entry. */
   sessions: number;
+  /** Assistant answers. */
   turns: number;
+  /** Prompt tokens. */
   inputTokens: number;
+  /** Completion tokens. */
   outputTokens: number;
 }
 
@@ -156,17 +196,23 @@ export interface TranscriptSummary extends UsageTotals {
   byModel: (UsageTotals & { model: string | null })[];
 }
 
-/** Durable timers. */
+/** Durable timers (the scheduler turns them into events). */
 export interface TimerStore {
+  /** Sets a timer; one already set under its key is replaced. */
   set(timer: TimerRow): Promise<void>;
+  /** Removes a timer (no-op when absent). */
   cancel(key: string): Promise<void>;
+  /** Every timer, soonest first (ties by key). */
   list(): Promise<TimerRow[]>;
 }
 
-/** Small key/value facts about the install (clean-shutdown marker, boot times). */
+/** Small key/value facts about the install (clean-shutdown marker, boot times, home channels, settings). */
 export interface MetaStore {
+  /** The value, or undefined. */
   get(key: string): Promise<string | undefined>;
+  /** Sets (or replaces) a value. */
   set(key: string, value: string): Promise<void>;
+  /** Removes a value (no-op when absent). */
   delete(key: string): Promise<void>;
 }
 
@@ -175,8 +221,11 @@ export interface MetaStore {
  * the code is kept, never the code itself.
  */
 export interface PairingRequestRow {
+  /** The platform the user wrote on. */
   platform: string;
+  /** The platform's user id. */
   userId: string;
+  /** The user's display name, when the platform gave one. */
   userName: string | null;
   /** The DM the request came from. */
   chatId: string;
@@ -192,8 +241,11 @@ export interface PairingRequestRow {
 
 /** A user the owner approved through pairing. */
 export interface ApprovedUserRow {
+  /** The platform the user is approved on. */
   platform: string;
+  /** The platform's user id. */
   userId: string;
+  /** The user's display name from their request, when there was one. */
   userName: string | null;
   /** Epoch milliseconds. */
   approvedAt: number;
@@ -203,6 +255,7 @@ export interface ApprovedUserRow {
 
 /** Failed approvals of one platform and its lock-out. */
 export interface PairingLockRow {
+  /** The platform whose approvals these are. */
   platform: string;
   /** Failed approvals counted since `firstFailedAt`. */
   failures: number;
@@ -220,7 +273,7 @@ export interface PairingRequestLimits {
   minIntervalMs: number;
 }
 
-/** What `PairingStore.addRequest` did. */
+/** What `PairingStore.addRequest` did: added, refused because the user's previous request is too recent, or refused because the platform has too many pending. */
 export type AddPairingRequestResult =
   | { kind: 'added' }
   | { kind: 'rate_limited'; previousAt: number }
@@ -255,6 +308,7 @@ export interface PairingStore {
    * when the request is gone (approved or cleared meanwhile).
    */
   approve(platform: string, userId: string, approvedAt: number): Promise<ApprovedUserRow | undefined>;
+  /** The approved user, or undefined. */
   getApproved(platform: string, userId: string): Promise<ApprovedUserRow | undefined>;
   /** Approved users of every platform, by platform then approval time. */
   listApproved(): Promise<ApprovedUserRow[]>;
@@ -262,6 +316,7 @@ export interface PairingStore {
   revoke(platform: string, userId: string): Promise<boolean>;
   /** Marks the approved user notified; true only for the call that changed it. */
   takeNotice(platform: string, userId: string): Promise<boolean>;
+  /** The platform's failures and lock-out, or undefined when it never failed (or was reset). */
   getLock(platform: string): Promise<PairingLockRow | undefined>;
   /** Counts one failed approval at `at` and locks the platform when the count reaches the limit; returns the new state. */
   recordFailure(platform: string, at: number, policy: PairingFailurePolicy): Promise<PairingLockRow>;
@@ -284,23 +339,31 @@ export type CronJobStatus = 'active' | 'paused' | 'done';
 export interface CronJobRow {
   /** `cron_` and 8 random characters. */
   id: string;
+  /** The job's name as shown in lists. */
   name: string;
   /** The schedule as the user wrote it (`0 9 * * *`, `every 2h`, `30m`, an ISO time). */
   schedule: string;
+  /** What the agent is asked on each run. */
   prompt: string;
+  /** Where the result goes. */
   deliverTo: CronDeliverTarget;
+  /** What happens to a run the gateway missed. */
   missedPolicy: CronMissedPolicy;
+  /** Whether the job runs. */
   status: CronJobStatus;
   /** Epoch milliseconds of the next run, or null when none is scheduled. */
   nextRunAt: number | null;
   /** Epoch milliseconds the last run started, or null before the first. */
   lastRunAt: number | null;
+  /** How the last run ended, or null before the first. */
   lastStatus: 'ok' | 'failed' | null;
+  /** The error of the last run when it failed, else null. */
   lastError: string | null;
   /** Epoch milliseconds. */
   createdAt: number;
   /** Session key of the chat that created it, or `cli`. */
   createdBy: string;
+  /** Runs started so far. */
   runCount: number;
 }
 
@@ -311,6 +374,7 @@ export type CronJobChanges = Partial<Omit<CronJobRow, 'id' | 'createdAt' | 'crea
 export interface CronStore {
   /** Adds a job; a job with the same id already there is refused with `GATEWAY_ERR_STORE`. */
   create(job: CronJobRow): Promise<void>;
+  /** One job, or undefined. */
   get(id: string): Promise<CronJobRow | undefined>;
   /** Every job, oldest first (ties by id). */
   list(): Promise<CronJobRow[]>;
@@ -329,21 +393,28 @@ export interface CronStore {
   claim(id: string, expectedNextRunAt: number, newNextRunAt: number | null): Promise<boolean>;
 }
 
-/** Everything the gateway persists. */
+/** Everything the gateway persists, one part per concern. */
 export interface Store {
-  readonly dialect: 'sqlite' | 'postgres' | 'memory';
-  /** Creates or upgrades the schema. */
+  /** Creates or upgrades the schema; safe on every start. */
   migrate(): Promise<void>;
   /** Commits pending writes now. */
   flush(): Promise<void>;
-  /** Flushes and closes. */
+  /** Flushes and closes; afterwards every call rejects with `GATEWAY_ERR_STORE`. */
   close(): Promise<void>;
+  /** Persisted actors (sessions, breakers, background tasks). */
   actors: ActorStore;
+  /** Accepted inbound messages. */
   inbox: InboxStore;
+  /** Replies to deliver. */
   outbox: OutboxStore;
+  /** Conversations with token usage. */
   transcript: TranscriptStore;
+  /** Durable timers. */
   timers: TimerStore;
+  /** Key/value facts about the install. */
   meta: MetaStore;
+  /** DM pairing. */
   pairing: PairingStore;
+  /** Cron jobs. */
   cron: CronStore;
 }

@@ -14,6 +14,7 @@ import { AdapterError } from '../../src/errors.ts';
 import { createSqliteStore } from '../../src/persistence/sqlite-store.ts';
 import type { OutboxRow, OutboxStatus, Store } from '../../src/persistence/store.ts';
 import { silentLogger } from '../../src/runtime/logger.ts';
+import { outboxRow } from '../persistence/store-conformance.ts';
 import { MemoryAdapter } from '../support/memory-adapter.ts';
 
 let dir: string;
@@ -78,7 +79,7 @@ async function statusOf(
 ): Promise<OutboxRow> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
-    const row = await store.outbox.get(id);
+    const row = await outboxRow(store, id);
     if (row?.status === status) return row;
     if (Date.now() > deadline) {
       throw new Error(`Outbox row ${id} is ${row?.status}, not ${status}, after ${timeoutMs} ms`);
@@ -118,7 +119,7 @@ describe('outbox sender', () => {
     await s.sender.idle();
 
     expect(chat.attempts.map((m) => m.idempotencyKey)).toEqual(['r1', 'r2', 'r3']);
-    const rows = [await store.outbox.get(before[0]!), await store.outbox.get(before[1]!), r3];
+    const rows = [await outboxRow(store, before[0]!), await outboxRow(store, before[1]!), r3];
     expect(rows.map((r) => [r?.status, r?.platformMessageId, r?.attempts])).toEqual([
       ['sent', 'chat-out-1', 1],
       ['sent', 'chat-out-2', 1],
@@ -210,7 +211,7 @@ describe('outbox sender', () => {
     s.sender.notify();
     await s.sender.idle();
 
-    expect((await store.outbox.get(inFlight))?.status).toBe('unknown_after_send');
+    expect((await outboxRow(store, inFlight))?.status).toBe('unknown_after_send');
     expect(chat.attempts.map((m) => m.idempotencyKey)).toEqual(['waiting']);
   });
 
@@ -237,7 +238,7 @@ describe('outbox sender', () => {
     s.sender.notify();
     await s.sender.idle();
 
-    const kept = await store.outbox.get(delivered);
+    const kept = await outboxRow(store, delivered);
     expect(kept?.status).toBe('sent');
     expect(kept?.platformMessageId).toBe('found-on-platform');
     expect(resent.platformMessageId).toBe('chat-out-1');
@@ -266,7 +267,7 @@ describe('outbox sender', () => {
     await s.sender.start();
     await s.sender.idle();
     expect(chat.reconciled).toEqual([]);
-    expect((await store.outbox.get(lost))?.status).toBe('unknown_after_send');
+    expect((await outboxRow(store, lost))?.status).toBe('unknown_after_send');
 
     up.add('chat');
     s.sender.notify('chat');
@@ -274,7 +275,7 @@ describe('outbox sender', () => {
     await s.sender.idle();
     s.sender.notify('chat');
     await s.sender.idle();
-    expect((await store.outbox.get(delivered))?.status).toBe('sent');
+    expect((await outboxRow(store, delivered))?.status).toBe('sent');
     expect(chat.reconciled.map((m) => m.idempotencyKey)).toEqual(['delivered', 'lost']);
     expect(chat.attempts.map((m) => m.idempotencyKey)).toEqual(['lost']);
   });
@@ -296,13 +297,13 @@ describe('outbox sender', () => {
     await s.sender.start();
 
     await statusOf(store, fastRow, 'sent');
-    expect((await store.outbox.get(slowRow))?.status).toBe('sending');
+    expect((await outboxRow(store, slowRow))?.status).toBe('sending');
     expect(slow.sent).toEqual([]);
 
     const later = await store.outbox.enqueue('fast', reply('to-fast-2'));
     s.sender.notify();
     await statusOf(store, later, 'sent');
-    expect((await store.outbox.get(slowRow))?.status).toBe('sending');
+    expect((await outboxRow(store, slowRow))?.status).toBe('sending');
 
     hang.open();
     await statusOf(store, slowRow, 'sent');
@@ -322,12 +323,12 @@ describe('outbox sender', () => {
     s.sender.notify();
     await s.sender.idle();
     expect(chat.attempts).toEqual([]);
-    for (const id of ids) expect((await store.outbox.get(id))?.status).toBe('pending');
+    for (const id of ids) expect((await outboxRow(store, id))?.status).toBe('pending');
 
     up.add('chat');
     s.sender.notify('chat');
     await statusOf(store, ids[1]!, 'sent');
-    expect((await store.outbox.get(ids[0]!))?.status).toBe('sent');
+    expect((await outboxRow(store, ids[0]!))?.status).toBe('sent');
     expect(chat.attempts.map((m) => m.idempotencyKey)).toEqual(['r1', 'r2']);
   });
 });

@@ -5,7 +5,7 @@ import SQLite from 'better-sqlite3';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import type { KyselyStore } from '../../src/persistence/kysely-store.ts';
 import { createSqliteStore } from '../../src/persistence/sqlite-store.ts';
-import { expectCoded, inbound, outbound } from './store-conformance.ts';
+import { expectCoded, inbound, outbound, outboxRow } from './store-conformance.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'hermes-sqlite-'));
 let n = 0;
@@ -57,7 +57,7 @@ describe('SQLite store on a file', () => {
       duplicate: true,
     });
     expect(await reopened.outbox.recoverInFlight()).toBe(1);
-    expect((await reopened.outbox.get(reply))?.status).toBe('unknown_after_send');
+    expect((await outboxRow(reopened, reply))?.status).toBe('unknown_after_send');
     expect((await reopened.actors.load('s'))?.snapshot).toEqual({ q: [1] });
     expect(await reopened.timers.list()).toHaveLength(1);
     expect(await reopened.meta.get('boot')).toBe('1');

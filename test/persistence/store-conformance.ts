@@ -6,7 +6,13 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { InboundMessage, OutboundMessage } from '../../src/adapters/contract.ts';
 import { GatewayError } from '../../src/errors.ts';
-import type { CronJobRow, PairingRequestRow, Store } from '../../src/persistence/store.ts';
+import type {
+  CronJobRow,
+  OutboxRow,
+  OutboxStatus,
+  PairingRequestRow,
+  Store,
+} from '../../src/persistence/store.ts';
 
 /** A clock the suite moves by hand. */
 export interface ManualClock {
@@ -95,6 +101,14 @@ export function cronJob(
     runCount: 0,
     ...overrides,
   };
+}
+
+/** Every outbox status. */
+export const OUTBOX_STATUSES: OutboxStatus[] = ['pending', 'sending', 'sent', 'unknown_after_send', 'failed'];
+
+/** The outbox row `id`, looked up through the store's own listing (the runtime never reads a row by id). */
+export async function outboxRow(store: Store, id: number): Promise<OutboxRow | undefined> {
+  return (await store.outbox.listByStatus(OUTBOX_STATUSES)).find((row) => row.id === id);
 }
 
 /** Expects a promise to reject with a `GatewayError` of `code`; returns the error. */
@@ -205,7 +219,7 @@ export function runStoreConformance(name: string, makeStore: (clock: ManualClock
       it('enqueues a pending reply with no attempts', async () => {
         const message = outbound('r1');
         const id = await store.outbox.enqueue('telegram', message);
-        expect(await store.outbox.get(id)).toEqual({
+        expect(await outboxRow(store, id)).toEqual({
           id,
           idempotencyKey: 'r1',
           platform: 'telegram',
@@ -230,42 +244,34 @@ export function runStoreConformance(name: string, makeStore: (clock: ManualClock
         ]);
         expect(again).toBe(first);
         expect(same).toBe(first);
-        const row = await store.outbox.get(first);
+        const row = await outboxRow(store, first);
         expect(row?.message.text).toBe('first');
         expect(row?.status).toBe('sending');
         expect(await store.outbox.listByStatus(['pending', 'sending'])).toHaveLength(2);
       });
 
-      it('counts attempts on markSending and records errors on retry, failure and unknown outcome', async () => {
+      it('counts attempts on markSending and records errors on retry and failure', async () => {
         const id = await store.outbox.enqueue('telegram', outbound('r1'));
         clock.set(clock.now() + 1000);
         await store.outbox.markSending(id);
-        let row = await store.outbox.get(id);
+        let row = await outboxRow(store, id);
         expect(row).toMatchObject({ status: 'sending', attempts: 1, updatedAt: clock.now() });
 
         await store.outbox.markRetry(id, '429 Too Many Requests');
-        row = await store.outbox.get(id);
+        row = await outboxRow(store, id);
         expect(row).toMatchObject({ status: 'pending', attempts: 1, lastError: '429 Too Many Requests' });
 
         await store.outbox.markSending(id);
         await store.outbox.markSent(id, 'tg-777');
-        row = await store.outbox.get(id);
+        row = await outboxRow(store, id);
         expect(row).toMatchObject({ status: 'sent', attempts: 2, platformMessageId: 'tg-777' });
 
         const failed = await store.outbox.enqueue('telegram', outbound('r2'));
         await store.outbox.markSending(failed);
         await store.outbox.markFailed(failed, '403 bot was blocked');
-        expect(await store.outbox.get(failed)).toMatchObject({
+        expect(await outboxRow(store, failed)).toMatchObject({
           status: 'failed',
           lastError: '403 bot was blocked',
-        });
-
-        const unknown = await store.outbox.enqueue('telegram', outbound('r3'));
-        await store.outbox.markSending(unknown);
-        await store.outbox.markUnknown(unknown, 'socket hang up');
-        expect(await store.outbox.get(unknown)).toMatchObject({
-          status: 'unknown_after_send',
-          lastError: 'socket hang up',
         });
       });
 
@@ -273,7 +279,7 @@ export function runStoreConformance(name: string, makeStore: (clock: ManualClock
         const id = await store.outbox.enqueue('sms', outbound('r1'));
         await store.outbox.markSending(id);
         await store.outbox.markSent(id);
-        expect(await store.outbox.get(id)).toMatchObject({ status: 'sent', platformMessageId: null });
+        expect(await outboxRow(store, id)).toMatchObject({ status: 'sent', platformMessageId: null });
       });
 
       it('recoverInFlight turns every sending row into unknown_after_send and counts them', async () => {
@@ -287,11 +293,11 @@ export function runStoreConformance(name: string, makeStore: (clock: ManualClock
         await store.outbox.markSent(sent, 'x');
 
         expect(await store.outbox.recoverInFlight()).toBe(2);
-        expect((await store.outbox.get(a))?.status).toBe('unknown_after_send');
-        expect((await store.outbox.get(b))?.status).toBe('unknown_after_send');
-        expect((await store.outbox.get(a))?.lastError).toMatch(/unknown/);
-        expect((await store.outbox.get(pending))?.status).toBe('pending');
-        expect((await store.outbox.get(sent))?.status).toBe('sent');
+        expect((await outboxRow(store, a))?.status).toBe('unknown_after_send');
+        expect((await outboxRow(store, b))?.status).toBe('unknown_after_send');
+        expect((await outboxRow(store, a))?.lastError).toMatch(/unknown/);
+        expect((await outboxRow(store, pending))?.status).toBe('pending');
+        expect((await outboxRow(store, sent))?.status).toBe('sent');
         expect(await store.outbox.recoverInFlight()).toBe(0);
       });
 
@@ -537,7 +543,7 @@ export function runStoreConformance(name: string, makeStore: (clock: ManualClock
         ]);
       });
 
-      it('lists by kind and by top-level state, and deletes', async () => {
+      it('lists by kind (by actor id) and by top-level state', async () => {
         await store.actors.save({
           actorId: 's2',
           kind: 'session',
@@ -573,9 +579,6 @@ export function runStoreConformance(name: string, makeStore: (clock: ManualClock
         ]);
         expect(await store.actors.list('session', [])).toEqual([]);
         expect((await store.actors.list('background')).map((r) => r.actorId)).toEqual(['b1']);
-        await store.actors.delete('s1');
-        await store.actors.delete('never-saved');
-        expect((await store.actors.list('session')).map((r) => r.actorId)).toEqual(['s2', 's3']);
       });
 
       it('hands out copies: changing a loaded snapshot does not change the stored one', async () => {
