@@ -34,6 +34,8 @@ export const ERROR_CODES = {
   GATEWAY_ERR_STORE: 500,
   /** A pairing approval was refused: wrong or expired code, or approvals locked after failures. */
   GATEWAY_ERR_PAIRING: 403,
+  /** A lease call got an unusable argument (empty name or owner, a ttl or token that is not a positive whole number). */
+  GATEWAY_ERR_LEASE: 500,
 } as const;
 
 /** One of the documented error codes. */

@@ -1,6 +1,7 @@
-/** The persistence API: the store contract, the SQLite store (on a file or in memory) and the group commit. */
+/** The persistence API: the store contract (with the lease seam), the SQLite store (on a file or in memory) and the group commit. */
 
 export { createKyselyStore, type KyselyStore, type KyselyStoreOptions } from './kysely-store.ts';
+export { type LeaseArgument, LeaseError } from './lease-error.ts';
 export { createMemoryStore, type MemoryStoreOptions } from './memory-store.ts';
 export { gatewayMigrations, migrateToLatest, type SqlDialectName } from './migrations.ts';
 export type { Database } from './schema.ts';

@@ -7,6 +7,7 @@ import type { Kysely } from 'kysely';
 import { SqlActorStore } from './actor-store.ts';
 import { SqlCronStore } from './cron-store.ts';
 import { SqlInboxStore } from './inbox-store.ts';
+import { SqlLeaseStore } from './lease-store.ts';
 import { SqlMetaStore } from './meta-store.ts';
 import { migrateToLatest, type SqlDialectName } from './migrations.ts';
 import { SqlOutboxStore } from './outbox-store.ts';
@@ -72,5 +73,6 @@ export function createKyselyStore(opts: KyselyStoreOptions): KyselyStore {
     meta: new SqlMetaStore(ctx),
     pairing: new SqlPairingStore(ctx),
     cron: new SqlCronStore(ctx),
+    leases: new SqlLeaseStore(ctx),
   };
 }

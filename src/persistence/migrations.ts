@@ -25,7 +25,11 @@ function withIdentity<T extends string>(
 }
 
 /**
- * The migrations of the gateway database, keyed by their ordered names.
+ * The migrations of the gateway database, keyed by their ordered names
+ * (`NNNN_what`, numbered from 0001 without gaps). A released migration is never
+ * edited: a change of the schema is a new migration, and the golden database of
+ * `test/fixtures/databases/` checks that an old database upgrades to the schema
+ * a new one gets.
  *
  * @param dialect - which SQL dialect the migrations are written for
  */
@@ -168,6 +172,17 @@ export function gatewayMigrations(dialect: SqlDialectName): Record<string, Migra
           .createIndex('cron_jobs_status_next_run_idx')
           .on('cron_jobs')
           .columns(['status', 'next_run_at'])
+          .execute();
+      },
+    },
+    '0004_leases': {
+      async up(db: Kysely<unknown>): Promise<void> {
+        await db.schema
+          .createTable('leases')
+          .addColumn('name', 'text', (c) => c.primaryKey())
+          .addColumn('owner', 'text')
+          .addColumn('token', 'bigint', (c) => c.notNull())
+          .addColumn('expires_at', 'bigint', (c) => c.notNull())
           .execute();
       },
     },

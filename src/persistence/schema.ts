@@ -137,6 +137,17 @@ export interface CronJobsTable {
   run_count: number;
 }
 
+/** `leases`: one row per lease name, kept after release so its fencing token never repeats. */
+export interface LeasesTable {
+  name: string;
+  /** The holder, or null once released. */
+  owner: string | null;
+  /** The fencing token of the last grant. */
+  token: number;
+  /** Epoch milliseconds; the lease is free from then on. */
+  expires_at: number;
+}
+
 /** Every table of the gateway database, as kysely sees it. */
 export interface Database {
   actors: ActorsTable;
@@ -149,4 +160,5 @@ export interface Database {
   pairing_approved: PairingApprovedTable;
   pairing_failures: PairingFailuresTable;
   cron_jobs: CronJobsTable;
+  leases: LeasesTable;
 }

@@ -2,8 +2,8 @@
  * The store seam: everything the gateway persists, behind one small interface
  * (as grammY's StorageAdapter: read, write, delete, plus the few queries we need),
  * grouped per concern: actors, inbox, outbox, transcript, timers, meta, pairing,
- * cron. It holds only what the runtime, commands, CLI, cron and access control
- * call. `createSqliteStore()` is the embedded default and `createMemoryStore()`
+ * cron, and leases (the seam for several gateway processes on one database). It
+ * holds only what the runtime, commands, CLI, cron and access control call. `createSqliteStore()` is the embedded default and `createMemoryStore()`
  * is the same store on `:memory:`; another dialect implements the same
  * interface and passes the same conformance suite
  * (`test/persistence/store-conformance.ts`).
@@ -393,6 +393,73 @@ export interface CronStore {
   claim(id: string, expectedNextRunAt: number, newNextRunAt: number | null): Promise<boolean>;
 }
 
+/** What `LeaseStore.acquire` grants. */
+export interface LeaseGrant {
+  /**
+   * The fencing token: per lease name it starts at 1 and grows by one every
+   * time the lease passes to a holder (after being free, expired or released),
+   * and never repeats. A write made on behalf of a lease carries its token, and
+   * is refused once `isCurrent(name, token)` is false.
+   */
+  token: number;
+  /** Epoch milliseconds on the store's clock; from then on the lease is free unless renewed. */
+  expiresAt: number;
+}
+
+/** Who holds a lease now. */
+export interface LeaseHolder extends LeaseGrant {
+  /** The holder's id (one per gateway process, e.g. host, pid and start time). */
+  owner: string;
+}
+
+/**
+ * Leases with fencing tokens: the seam that lets several gateway processes share
+ * one database (PostgreSQL) while each session actor, and each single-consumer
+ * platform connection (Telegram long polling, the Discord gateway, a WhatsApp
+ * socket), has exactly one live owner. The single-process gateway does not take
+ * leases yet; every store implements them and passes the same conformance tests.
+ *
+ * Rules, on the store's clock (every process sharing a database must share that
+ * clock; a PostgreSQL store may take it from the database):
+ * - At most one owner holds a lease at a time: from `acquire` until its
+ *   `expiresAt`, unless renewed before or released.
+ * - A lease that expired, or was released, can be taken by anyone, and the new
+ *   grant has a higher token: the previous holder's token is stale from then on,
+ *   its `renew` and `release` fail and `isCurrent` says false.
+ * - A holder that lets its lease run out has lost it, even if nobody took it:
+ *   it must acquire again and gets a new token.
+ *
+ * Arguments are checked first: an empty name or owner, or a ttl or token that is
+ * not a positive whole number, rejects with `LeaseError` (`GATEWAY_ERR_LEASE`).
+ *
+ * @example
+ * const grant = await store.leases.acquire('session:telegram:dm:42', instanceId, 30_000);
+ * if (grant) {
+ *   // ... work, renewing before grant.expiresAt:
+ *   const stillMine = await store.leases.renew('session:telegram:dm:42', instanceId, grant.token, 30_000);
+ *   await store.leases.release('session:telegram:dm:42', instanceId, grant.token);
+ * }
+ */
+export interface LeaseStore {
+  /**
+   * Takes the lease for `ttlMs`: granted when it is free, expired or released
+   * (with the next token), or already held by `owner` (same token, expiry
+   * extended); undefined while another owner holds it.
+   */
+  acquire(name: string, owner: string, ttlMs: number): Promise<LeaseGrant | undefined>;
+  /** Extends the lease to `ttlMs` from now; true only for its unexpired holder with the current token. */
+  renew(name: string, owner: string, token: number, ttlMs: number): Promise<boolean>;
+  /**
+   * Frees the lease at once (the next `acquire` gets a higher token); true only
+   * for its unexpired holder with the current token. A stale token changes nothing.
+   */
+  release(name: string, owner: string, token: number): Promise<boolean>;
+  /** Whether `token` is the token of the lease's unexpired, unreleased grant: the fencing check. */
+  isCurrent(name: string, token: number): Promise<boolean>;
+  /** The current holder, or undefined when the lease is free, expired or released. */
+  holder(name: string): Promise<LeaseHolder | undefined>;
+}
+
 /** Everything the gateway persists, one part per concern. */
 export interface Store {
   /** Creates or upgrades the schema; safe on every start. */
@@ -417,4 +484,6 @@ export interface Store {
   pairing: PairingStore;
   /** Cron jobs. */
   cron: CronStore;
+  /** Leases with fencing tokens, for several gateway processes on one database. */
+  leases: LeaseStore;
 }

@@ -49,6 +49,7 @@ describe('SQLite store on a file', () => {
     });
     await first.timers.set({ key: 'idle:s', actorId: 's', event: { type: 'IDLE' }, dueAt: 10 });
     await first.meta.set('boot', '1');
+    const lease = await first.leases.acquire('session:telegram:dm:42', 'gw-1', 3_600_000);
     await first.close();
 
     const reopened = await openStore(path);
@@ -61,6 +62,9 @@ describe('SQLite store on a file', () => {
     expect((await reopened.actors.load('s'))?.snapshot).toEqual({ q: [1] });
     expect(await reopened.timers.list()).toHaveLength(1);
     expect(await reopened.meta.get('boot')).toBe('1');
+    expect(await reopened.leases.holder('session:telegram:dm:42')).toMatchObject({ owner: 'gw-1', token: 1 });
+    expect(await reopened.leases.release('session:telegram:dm:42', 'gw-1', lease!.token)).toBe(true);
+    expect((await reopened.leases.acquire('session:telegram:dm:42', 'gw-2', 1000))?.token).toBe(2);
   });
 
   it('puts the file in WAL mode', async () => {

@@ -10,9 +10,13 @@ const dir = mkdtempSync(join(tmpdir(), 'hermes-store-conformance-'));
 let n = 0;
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-runStoreConformance('sqlite (file)', async (clock) => {
-  n += 1;
-  return createSqliteStore({ path: join(dir, `state-${n}.db`), now: clock.now });
-});
+runStoreConformance(
+  'sqlite (file)',
+  async (clock) => {
+    n += 1;
+    return createSqliteStore({ path: join(dir, `state-${n}.db`), now: clock.now });
+  },
+  { connectAgain: async (clock) => createSqliteStore({ path: join(dir, `state-${n}.db`), now: clock.now }) },
+);
 
 runStoreConformance('memory (sqlite :memory:)', async (clock) => createMemoryStore({ now: clock.now }));

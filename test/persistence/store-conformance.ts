@@ -13,6 +13,7 @@ import type {
   PairingRequestRow,
   Store,
 } from '../../src/persistence/store.ts';
+import { describeLeaseConformance } from './lease-conformance.ts';
 
 /** A clock the suite moves by hand. */
 export interface ManualClock {
@@ -122,16 +123,38 @@ export async function expectCoded(promise: Promise<unknown>, code: string): Prom
   return error as GatewayError;
 }
 
+/** Optional abilities of an implementation under test. */
+export interface StoreConformanceOptions {
+  /**
+   * Opens another store on the database the last `makeStore` call created, as a
+   * second gateway process would (a second SQLite connection to the file, a
+   * second PostgreSQL pool). Stores without a shared database leave it out.
+   */
+  connectAgain?: (clock: ManualClock) => Promise<Store>;
+}
+
 /**
- * Runs the store conformance suite.
+ * Runs the store conformance suite: every implementation of `Store` runs the
+ * same tests (SQLite on a file, the in-memory store, and any other dialect).
  *
  * @param name - implementation name shown in the test report
  * @param makeStore - creates a fresh, empty store using `clock.now`; the suite migrates and closes it
+ * @param options - what else the implementation can do
+ *
+ * @example
+ * runStoreConformance('postgres', async (clock) => createPostgresStore({ url, now: clock.now }), {
+ *   connectAgain: async (clock) => createPostgresStore({ url, now: clock.now }),
+ * });
  */
-export function runStoreConformance(name: string, makeStore: (clock: ManualClock) => Promise<Store>): void {
+export function runStoreConformance(
+  name: string,
+  makeStore: (clock: ManualClock) => Promise<Store>,
+  options: StoreConformanceOptions = {},
+): void {
   describe(`Store conformance: ${name}`, () => {
     let store: Store;
     let clock: ManualClock;
+    const others: Store[] = [];
 
     beforeEach(async () => {
       clock = manualClock();
@@ -140,6 +163,7 @@ export function runStoreConformance(name: string, makeStore: (clock: ManualClock
     });
 
     afterEach(async () => {
+      for (const other of others.splice(0)) await other.close();
       await store.close();
     });
 
@@ -905,6 +929,22 @@ export function runStoreConformance(name: string, makeStore: (clock: ManualClock
         expect(await store.cron.claim('cron_missing', t0, t0 + 1)).toBe(false);
         expect((await store.cron.get('cron_paused'))?.nextRunAt).toBe(t0);
       });
+    });
+
+    const { connectAgain } = options;
+    describeLeaseConformance({
+      store: () => store,
+      clock: () => clock,
+      ...(connectAgain
+        ? {
+            connectAgain: async () => {
+              const other = await connectAgain(clock);
+              others.push(other);
+              await other.migrate();
+              return other;
+            },
+          }
+        : {}),
     });
 
     describe('lifecycle', () => {
