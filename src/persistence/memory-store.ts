@@ -255,6 +255,10 @@ function memoryOutbox(t: MemoryTables): OutboxStore {
       t.assertOpen();
       let count = 0;
       for (const row of t.outbox.values()) {
+        if (row.status === 'streaming' && !loadOutbox(row).message.draft) {
+          Object.assign(row, { status: 'pending', updatedAt: t.now() });
+          continue;
+        }
         if (row.status !== 'sending') continue;
         Object.assign(row, {
           status: 'unknown_after_send',
@@ -264,6 +268,50 @@ function memoryOutbox(t: MemoryTables): OutboxStore {
         count += 1;
       }
       return count;
+    },
+    async beginStream(sessionKey, adoptAs) {
+      t.assertOpen();
+      const drafts = [...t.outbox.values()]
+        .filter((r) => r.sessionKey === sessionKey && r.status === 'streaming')
+        .sort(byId)
+        .map(loadOutbox)
+        .filter((r) => r.message.draft);
+      const adopted = adoptAs !== undefined ? drafts.pop() : undefined;
+      for (const row of drafts) update(row.id, { status: 'sent' });
+      if (!adopted || adoptAs === undefined) return undefined;
+      t.outboxByKey.delete(adopted.idempotencyKey);
+      t.outboxByKey.set(adoptAs, adopted.id);
+      const message = { ...adopted.message, idempotencyKey: adoptAs };
+      update(adopted.id, { idempotencyKey: adoptAs, message: toJsonText(message, `reply ${adoptAs}`) });
+      return adopted.message.editsMessage;
+    },
+    async saveStream(platform, message, status) {
+      t.assertOpen();
+      const id = t.outboxByKey.get(message.idempotencyKey);
+      const existing = id === undefined ? undefined : t.outbox.get(id);
+      if (!existing) {
+        const newId = t.nextId('outbox');
+        const now = t.now();
+        t.outbox.set(newId, {
+          id: newId,
+          idempotencyKey: message.idempotencyKey,
+          platform,
+          sessionKey: message.sessionKey,
+          message: toJsonText(message, `reply ${message.idempotencyKey}`),
+          status,
+          attempts: 0,
+          platformMessageId: null,
+          lastError: null,
+          createdAt: now,
+          updatedAt: now,
+        });
+        t.outboxByKey.set(message.idempotencyKey, newId);
+        return;
+      }
+      if (existing.status !== 'streaming') return;
+      const editsMessage = message.editsMessage ?? loadOutbox(existing).message.editsMessage;
+      const merged = { ...message, ...(editsMessage ? { editsMessage } : {}) };
+      update(existing.id, { status, message: toJsonText(merged, `reply ${message.idempotencyKey}`) });
     },
   };
 }
