@@ -83,6 +83,8 @@ export function agentOptionsFor(
  */
 export async function buildRunMessages(store: Store, input: AgentRunInput): Promise<ChatMessage[]> {
   const own = new Set(input.run.messages.map((m) => m.inboxId));
+  // the previous turn may still sit in the group commit (a queued message runs right after it)
+  await store.flush();
   const transcript = await store.transcript.list(input.conversationId);
   const history: ChatMessage[] = transcript
     .filter((e) => !(e.role === 'user' && e.inboxId !== null && own.has(e.inboxId)))

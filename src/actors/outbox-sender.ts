@@ -8,11 +8,26 @@
  * (re)sent at start. When a platform is up, a scan reconciles its unknown
  * rows, then each chat with pending replies gets a lane that sends them in
  * order; lanes run in parallel, so a slow chat or platform never delays another.
+ *
+ * A streamed reply (`editsMessage`) is finished by editing the message the user
+ * already sees; the row stays `pending` while it is edited (an edit can be
+ * redone after a crash), and only parts that did not fit are sent as new
+ * messages under the `sending` mark. Where a platform cannot be asked whether
+ * an unknown send arrived, the chat is told once that a reply may be missing
+ * and that `/retry` asks again; the row is then `failed`.
  */
-import type { Adapter } from '../adapters/contract.ts';
+import type { Adapter, OutboundMessage, SendResult } from '../adapters/contract.ts';
 import { AdapterError } from '../errors.ts';
 import type { OutboxRow, Store } from '../persistence/store.ts';
 import { errorText, type RuntimeLogger } from '../runtime/logger.ts';
+import { textParts } from '../runtime/reply-parts.ts';
+
+/** Told in a chat once when a reply's delivery is unknown and the platform cannot be asked. */
+export const MAYBE_MISSING_NOTICE =
+  '⚠️ A reply here may be missing: the gateway stopped while sending it and cannot tell whether it arrived. Send /retry to ask again.';
+
+/** Idempotency key prefixes of replies whose loss is not worth a notice (acknowledgements, the notices themselves). */
+const NO_NOTICE_PREFIXES = ['unknown:', 'ack:'];
 
 /** What the sender needs from the runtime. */
 export interface OutboxSenderDeps {
@@ -50,8 +65,8 @@ export class OutboxSender {
   readonly #retryTimers = new Set<NodeJS.Timeout>();
   /** Row id → epoch ms before which a retried row is not sent again. */
   readonly #notBefore = new Map<number, number>();
-  /** Unknown rows already reported as unreconcilable. */
-  readonly #warned = new Set<number>();
+  /** Row id → failed attempts of a row retried while still `pending` (a streamed message's edit). */
+  readonly #editAttempts = new Map<number, number>();
   #running = false;
 
   constructor(deps: OutboxSenderDeps) {
@@ -80,13 +95,7 @@ export class OutboxSender {
     const unknown = await this.#deps.store.outbox.listByStatus(['unknown_after_send'], platform);
     for (const row of unknown) {
       if (!adapter.capabilities.reconcile || !adapter.reconcile) {
-        if (!this.#warned.has(row.id)) {
-          this.#warned.add(row.id);
-          this.#deps.log.warn(
-            { outboxId: row.id, platform, idempotencyKey: row.idempotencyKey },
-            'Reply outcome unknown and the platform cannot be checked: not resent',
-          );
-        }
+        await this.#tellMaybeMissing(adapter, row);
         continue;
       }
       try {
@@ -97,6 +106,35 @@ export class OutboxSender {
         this.#deps.log.warn({ outboxId: row.id, err: errorText(error) }, 'Reconciling a reply failed');
       }
     }
+  }
+
+  /**
+   * A reply whose delivery is unknown on a platform that cannot be checked: never resent; the
+   * chat is told once (a headless client has no chat to tell). The row becomes `failed`.
+   */
+  async #tellMaybeMissing(adapter: Adapter, row: OutboxRow): Promise<void> {
+    const { store, log } = this.#deps;
+    const tell =
+      !adapter.capabilities.headless && !NO_NOTICE_PREFIXES.some((p) => row.idempotencyKey.startsWith(p));
+    log.warn(
+      { outboxId: row.id, platform: row.platform, idempotencyKey: row.idempotencyKey, told: tell },
+      'Reply outcome unknown and the platform cannot be checked: not resent',
+    );
+    if (tell) {
+      const m = row.message;
+      await store.outbox.enqueue(row.platform, {
+        chatId: m.chatId,
+        chatType: m.chatType,
+        ...(m.threadId ? { threadId: m.threadId } : {}),
+        text: MAYBE_MISSING_NOTICE,
+        inReplyTo: m.inReplyTo,
+        idempotencyKey: `unknown:${row.idempotencyKey}`,
+        sessionKey: row.sessionKey,
+      });
+    }
+    const error = tell ? 'delivery unknown; the chat was told' : 'delivery unknown';
+    await store.outbox.markFailed(row.id, error);
+    this.#deps.onSettled?.({ ...row, status: 'failed', lastError: error });
   }
 
   /** Wakes the loops: new rows were committed or an adapter came up. */
@@ -188,16 +226,50 @@ export class OutboxSender {
     this.#lanes.set(key, lane);
   }
 
+  /**
+   * Delivers a row: a plain reply is sent under the `sending` mark; a streamed one edits its
+   * message first (still `pending`: an edit can be redone) and sends what did not fit.
+   */
+  async #deliver(adapter: Adapter, row: OutboxRow): Promise<SendResult> {
+    const { store } = this.#deps;
+    const { editsMessage, draft: _draft, ...message } = row.message;
+    if (editsMessage === undefined || !adapter.edit) {
+      await store.outbox.markSending(row.id);
+      return adapter.send(message);
+    }
+    const [first, ...rest] = textParts(adapter, message.text);
+    if (first !== undefined) await adapter.edit({ ...chatOf(message), messageId: editsMessage }, first);
+    const ids = [editsMessage];
+    if (rest.length === 0 && !message.attachments?.length) return { platformMessageId: editsMessage };
+    // what did not fit goes out as new messages, the files with the last one
+    await store.outbox.markSending(row.id);
+    const { attachments, ...text } = message;
+    const sends = rest.length > 0 ? rest : [''];
+    for (const [i, part] of sends.entries()) {
+      const last = i === sends.length - 1;
+      const more = await adapter.send({
+        ...text,
+        text: part,
+        inReplyTo: [],
+        ...(last && attachments ? { attachments } : {}),
+      });
+      ids.push(...(more.platformMessageIds ?? (more.platformMessageId ? [more.platformMessageId] : [])));
+    }
+    return { platformMessageId: ids.at(-1), platformMessageIds: ids };
+  }
+
   async #sendOne(adapter: Adapter, row: OutboxRow): Promise<void> {
     const { store, log } = this.#deps;
-    await store.outbox.markSending(row.id);
     try {
-      const result = await adapter.send(row.message);
+      const result = await this.#deliver(adapter, row);
+      this.#editAttempts.delete(row.id);
       await store.outbox.markSent(row.id, result.platformMessageId);
       this.#deps.onSettled?.({ ...row, status: 'sent', platformMessageId: result.platformMessageId ?? null });
     } catch (error) {
       this.#deps.onSendError?.(row.platform, error);
-      const attempts = row.attempts + 1;
+      // an edit of a streamed message is tried without the `sending` mark: its attempts are counted here
+      const attempts = Math.max(row.attempts, this.#editAttempts.get(row.id) ?? 0) + 1;
+      this.#editAttempts.set(row.id, attempts);
       const retryable = error instanceof AdapterError && error.retryable;
       const max = this.#deps.maxAttempts ?? 5;
       if (retryable && attempts < max) {
@@ -218,6 +290,7 @@ export class OutboxSender {
         timer.unref();
         this.#retryTimers.add(timer);
       } else {
+        this.#editAttempts.delete(row.id);
         await store.outbox.markFailed(row.id, errorText(error));
         log.error(
           { outboxId: row.id, platform: row.platform, attempts, err: errorText(error) },
@@ -227,4 +300,13 @@ export class OutboxSender {
       }
     }
   }
+}
+
+/** The conversation of a reply. */
+function chatOf(message: OutboundMessage) {
+  return {
+    chatId: message.chatId,
+    chatType: message.chatType,
+    ...(message.threadId ? { threadId: message.threadId } : {}),
+  };
 }

@@ -77,6 +77,13 @@ export interface OutboundMessage {
   failed?: boolean;
   /** Tokens the agent used for this answer, when known. */
   usage?: { inputTokens: number; outputTokens: number };
+  /**
+   * Platform id of the streamed message this reply finishes: the gateway edits it
+   * to the reply's first part instead of sending a new message (adapters never see it set).
+   */
+  editsMessage?: string;
+  /** True while a streamed reply is still being written (its text is not final yet). */
+  draft?: boolean;
 }
 
 /** What the platform said about a sent message. */
@@ -115,7 +122,10 @@ export interface AdapterCapabilities {
   threads: boolean;
   reactions: boolean;
   typing: boolean;
-  /** Progressive update of one message by editing it (or a native stream, like SSE). */
+  /**
+   * Answers may be streamed: the gateway edits one message as the answer grows (needs `edit`),
+   * or the adapter streams natively through `streamDelta` (the API server's SSE).
+   */
   streaming: boolean;
   edit: boolean;
   delete: boolean;
@@ -180,8 +190,18 @@ export interface Adapter {
   stop(): Promise<void>;
   /** Delivers one reply. Throw `AdapterError` on failure (retryable or fatal). */
   send(message: OutboundMessage): Promise<SendResult>;
-  /** Streams a piece of an answer as it is produced (only with `capabilities.streaming`). */
+  /**
+   * Streams a piece of an answer natively (server-sent events). Adapters without it that can
+   * `edit` are streamed by the gateway, which edits one message.
+   */
   streamDelta?(target: StreamTarget, text: string): void;
+  /** Fewest milliseconds between two edits of one streamed message (default 1000). */
+  readonly editIntervalMs?: number;
+  /**
+   * The parts `send` splits a text into, as raw text (default: `splitMessage` at
+   * `capabilities.maxMessageLength`). The gateway uses it to finish a streamed message.
+   */
+  textParts?(text: string): string[];
   /** Checks whether a reply whose send outcome is unknown was delivered (only with `capabilities.reconcile`). */
   reconcile?(message: OutboundMessage): Promise<ReconcileResult>;
   /** Registers a callback for failures after start (dropped connection that cannot recover). */

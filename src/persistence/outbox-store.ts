@@ -106,16 +106,115 @@ export class SqlOutboxStore implements OutboxStore {
     return rows.map(toOutboxRow);
   }
 
-  /** Every `sending` row becomes `unknown_after_send`; returns how many. */
+  /**
+   * Every `sending` row becomes `unknown_after_send`; a `streaming` row whose final text was
+   * committed (not a draft) becomes `pending`. Returns how many became unknown.
+   */
   async recoverInFlight(): Promise<number> {
     const now = this.#ctx.now();
     return this.#ctx.batcher.enqueue(async (trx) => {
+      const streamed = await trx
+        .selectFrom('outbox')
+        .select(['id', 'message'])
+        .where('status', '=', 'streaming')
+        .execute();
+      for (const row of streamed) {
+        const message = fromJsonText<OutboundMessage>(row.message, `outbox row ${row.id}`);
+        if (message.draft) continue;
+        await trx
+          .updateTable('outbox')
+          .set({ status: 'pending', updated_at: now })
+          .where('id', '=', row.id)
+          .execute();
+      }
       const result = await trx
         .updateTable('outbox')
         .set({ status: 'unknown_after_send', last_error: IN_FLIGHT_AT_STOP, updated_at: now })
         .where('status', '=', 'sending')
         .executeTakeFirst();
       return Number(result.numUpdatedRows);
+    });
+  }
+
+  /** Adopts the session's newest draft under `adoptAs` (returning its streamed message id) and closes the others. */
+  async beginStream(sessionKey: string, adoptAs?: string): Promise<string | undefined> {
+    const now = this.#ctx.now();
+    return this.#ctx.batcher.enqueue(async (trx) => {
+      const drafts = (
+        await trx
+          .selectFrom('outbox')
+          .select(['id', 'message'])
+          .where('session_key', '=', sessionKey)
+          .where('status', '=', 'streaming')
+          .orderBy('id')
+          .execute()
+      )
+        .map((row) => ({
+          id: row.id,
+          message: fromJsonText<OutboundMessage>(row.message, `outbox row ${row.id}`),
+        }))
+        .filter((row) => row.message.draft);
+      const adopted = adoptAs !== undefined ? drafts.pop() : undefined;
+      for (const row of drafts) {
+        await trx
+          .updateTable('outbox')
+          .set({ status: 'sent', updated_at: now })
+          .where('id', '=', row.id)
+          .execute();
+      }
+      if (!adopted || adoptAs === undefined) return undefined;
+      const message = { ...adopted.message, idempotencyKey: adoptAs };
+      await trx
+        .updateTable('outbox')
+        .set({
+          idempotency_key: adoptAs,
+          message: toJsonText(message, `reply ${adoptAs}`),
+          updated_at: now,
+        })
+        .where('id', '=', adopted.id)
+        .execute();
+      return adopted.message.editsMessage;
+    });
+  }
+
+  /** Inserts or replaces a streamed reply by its key while it is still `streaming`. */
+  async saveStream(
+    platform: string,
+    message: OutboundMessage,
+    status: 'streaming' | 'pending',
+  ): Promise<void> {
+    const now = this.#ctx.now();
+    await this.#ctx.batcher.enqueue(async (trx) => {
+      const existing = await trx
+        .selectFrom('outbox')
+        .select(['id', 'status', 'message'])
+        .where('idempotency_key', '=', message.idempotencyKey)
+        .executeTakeFirst();
+      if (!existing) {
+        await trx
+          .insertInto('outbox')
+          .values({
+            idempotency_key: message.idempotencyKey,
+            platform,
+            session_key: message.sessionKey,
+            message: toJsonText(message, `reply ${message.idempotencyKey}`),
+            status,
+            attempts: 0,
+            created_at: now,
+            updated_at: now,
+          })
+          .execute();
+        return;
+      }
+      if (existing.status !== 'streaming') return;
+      const before = fromJsonText<OutboundMessage>(existing.message, `outbox row ${existing.id}`);
+      const editsMessage = message.editsMessage ?? before.editsMessage;
+      const merged: OutboundMessage = { ...message, ...(editsMessage ? { editsMessage } : {}) };
+      await trx
+        .updateTable('outbox')
+        .set({ message: toJsonText(merged, `reply ${message.idempotencyKey}`), status, updated_at: now })
+        .where('id', '=', existing.id)
+        .execute();
     });
   }
 

@@ -52,8 +52,11 @@ export interface InboxRow {
   receivedAt: number;
 }
 
-/** Outbox row status. `unknown_after_send` is never resent blindly. */
-export type OutboxStatus = 'pending' | 'sending' | 'sent' | 'unknown_after_send' | 'failed';
+/**
+ * Outbox row status. `streaming`: the reply's message is being streamed (edited as the
+ * answer grows), its text not final yet. `unknown_after_send` is never resent blindly.
+ */
+export type OutboxStatus = 'streaming' | 'pending' | 'sending' | 'sent' | 'unknown_after_send' | 'failed';
 
 /** One reply to deliver. */
 export interface OutboxRow {
@@ -153,8 +156,23 @@ export interface OutboxStore {
   markFailed(id: number, error: string): Promise<void>;
   /** Rows in one of `statuses`, oldest first, optionally of one platform and one session. */
   listByStatus(statuses: OutboxStatus[], platform?: string, sessionKey?: string): Promise<OutboxRow[]>;
-  /** At start: every `sending` row becomes `unknown_after_send` (the crash hid the outcome). Returns how many. */
+  /**
+   * At start: every `sending` row becomes `unknown_after_send` (the crash hid the outcome), and a
+   * streamed reply whose final text was committed becomes `pending`. Returns how many were unknown.
+   */
   recoverInFlight(): Promise<number>;
+  /**
+   * A run of the session starts. With `adoptAs`, the session's newest draft stream (left by a run a
+   * restart cut off) is taken over under that idempotency key and its streamed message id returned;
+   * every other draft of the session is closed as `sent` (its partial text is what the user has).
+   */
+  beginStream(sessionKey: string, adoptAs?: string): Promise<string | undefined>;
+  /**
+   * Writes a streamed reply by its idempotency key: inserted when new; when the row is still
+   * `streaming`, its message and status are replaced (a streamed message id already recorded is
+   * kept). A row past `streaming` is left as it is.
+   */
+  saveStream(platform: string, message: OutboundMessage, status: 'streaming' | 'pending'): Promise<void>;
 }
 
 /** The conversation transcript with token usage. */

@@ -37,6 +37,7 @@ import type { OutboxRow, Store } from '../persistence/store.ts';
 import { createCommandRunner } from './command-runner.ts';
 import { createGatewayCron } from './gateway-cron.ts';
 import { errorText, type RuntimeLogger, silentLogger } from './logger.ts';
+import { ReplyStreams } from './reply-streams.ts';
 import type { ResetPolicy } from './reset-policy.ts';
 import { backOnlineNotice, notifyHomeChannels, restartingNotice } from './restart-notices.ts';
 import { DEFAULT_SESSION_KEY_POLICY, type SessionKeyPolicy, sessionKeyOf } from './session-key.ts';
@@ -227,6 +228,7 @@ export function createGateway(options: GatewayOptions): Gateway {
   let outbox: OutboxSender | undefined;
 
   const toolProgress = new ToolProgress({ adapters, meta: store.meta, config, log });
+  const replies = new ReplyStreams({ store, adapters, log, onOutbox: (p) => outbox?.notify(p) });
   const sessionLogic = createSessionLogic({
     run: {
       agent,
@@ -287,6 +289,7 @@ export function createGateway(options: GatewayOptions): Gateway {
       approvalTimeoutMs: settings.approvalTimeoutMs,
       resetPolicy: (platform, chatType) => settings.resetPolicy(platform, chatType),
       toolProgress,
+      replies,
     },
   });
 
@@ -673,6 +676,7 @@ export function createGateway(options: GatewayOptions): Gateway {
         }
         backgroundTasks.stop();
         toolProgress.stop();
+        replies.stop();
         typing.stop();
         await agent.close?.();
         await cron.settle();

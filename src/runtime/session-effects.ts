@@ -17,6 +17,7 @@ import {
 } from '../machines/session.ts';
 import type { Store, TimerRow } from '../persistence/store.ts';
 import { errorText, type RuntimeLogger } from './logger.ts';
+import type { ReplyStreams, StreamRun } from './reply-streams.ts';
 import { nextReset, type ResetPolicy } from './reset-policy.ts';
 import type { ToolProgress } from './tool-progress.ts';
 
@@ -60,6 +61,11 @@ export interface SessionEffectDeps {
   resetPolicy?: (platform: string, chatType: ChatType) => ResetPolicy | undefined;
   /** Tool progress bubbles (`display.tool_progress`); none when absent. */
   toolProgress?: Pick<ToolProgress, 'tool' | 'finish'>;
+  /**
+   * Streamed answers kept in the outbox; without it, answers are streamed only to adapters that
+   * stream natively (`streamDelta`) and every reply is enqueued whole.
+   */
+  replies?: Pick<ReplyStreams, 'begin' | 'delta' | 'finish' | 'close' | 'abandon'>;
 }
 
 /** The durable timer key of a session's automatic reset. */
@@ -116,6 +122,23 @@ export function createSessionEffects(deps: SessionEffectDeps) {
 
   const answered = answeredBy;
 
+  /** The run in flight as the reply streams see it. */
+  const streamRun = (context: SessionContext): StreamRun | undefined =>
+    context.run
+      ? {
+          runId: context.run.runId,
+          resume: context.run.resume,
+          platform: context.platform,
+          sessionKey: context.sessionKey,
+          chat: {
+            chatId: context.chatId,
+            chatType: context.chatType,
+            ...(context.threadId ? { threadId: context.threadId } : {}),
+          },
+          inReplyTo: answered(context).map((m) => m.platformMessageId),
+        }
+      : undefined;
+
   /** Records a user message in the conversation's transcript. */
   const appendUser = (context: SessionContext, m: PendingMessage) =>
     store.transcript.append({
@@ -128,6 +151,20 @@ export function createSessionEffects(deps: SessionEffectDeps) {
       model: null,
       inboxId: m.inboxId,
     });
+
+  /** The answer of the run: through the reply streams (a streamed message is edited to it) or enqueued. */
+  const finalReply = (context: SessionContext, messages: PendingMessage[], result: RunResult) => {
+    const run = streamRun(context) as StreamRun;
+    const message: OutboundMessage = {
+      ...run.chat,
+      text: result.text,
+      inReplyTo: messages.map((m) => m.platformMessageId),
+      idempotencyKey: `${run.runId}:reply`,
+      sessionKey: context.sessionKey,
+      usage: { inputTokens: result.inputTokens, outputTokens: result.outputTokens },
+    };
+    return deps.replies ? deps.replies.finish(run, message) : store.outbox.enqueue(context.platform, message);
+  };
 
   const finish = (what: string, writes: Promise<unknown>[]) =>
     guard(
@@ -142,20 +179,22 @@ export function createSessionEffects(deps: SessionEffectDeps) {
     },
     recordUserTurn: ({ context }: ActionArgs) => {
       for (const m of context.run?.messages ?? []) void guard('user turn', appendUser(context, m));
+      const run = streamRun(context);
+      if (run) deps.replies?.begin(run);
     },
     streamDelta: ({ context, event }: ActionArgs) => {
       if (event.type !== 'AGENT.DELTA') return;
-      const adapter = deps.adapters.get(context.platform);
-      if (!adapter?.capabilities.streaming || !adapter.streamDelta) return;
+      const run = streamRun(context);
+      if (!run) return;
       try {
+        if (deps.replies) {
+          deps.replies.delta(run, event.text);
+          return;
+        }
+        const adapter = deps.adapters.get(context.platform);
+        if (!adapter?.capabilities.streaming || !adapter.streamDelta) return;
         adapter.streamDelta(
-          {
-            chatId: context.chatId,
-            chatType: context.chatType,
-            ...(context.threadId ? { threadId: context.threadId } : {}),
-            sessionKey: context.sessionKey,
-            inReplyTo: answered(context).map((m) => m.platformMessageId),
-          },
+          { ...run.chat, sessionKey: run.sessionKey, inReplyTo: run.inReplyTo },
           event.text,
         );
       } catch (error) {
@@ -190,9 +229,7 @@ export function createSessionEffects(deps: SessionEffectDeps) {
           model: result.model,
           inboxId: messages.at(-1)?.inboxId ?? null,
         }),
-        reply(context, messages, `${context.run.runId}:reply`, result.text, {
-          usage: { inputTokens: result.inputTokens, outputTokens: result.outputTokens },
-        }),
+        finalReply(context, messages, result),
         store.inbox.setStatus(
           messages.map((m) => m.inboxId),
           'done',
@@ -204,6 +241,7 @@ export function createSessionEffects(deps: SessionEffectDeps) {
       const error = errorText((event as { error?: unknown }).error ?? 'unknown error');
       const messages = answered(context);
       deps.toolProgress?.finish(context.sessionKey, { ok: false });
+      deps.replies?.close(context.sessionKey);
       finish('failure', [
         reply(context, messages, `${context.run.runId}:failed`, `⚠️ The agent failed: ${error}`, {
           failed: true,
@@ -217,6 +255,8 @@ export function createSessionEffects(deps: SessionEffectDeps) {
     notifyInterrupted: ({ context }: ActionArgs) => {
       if (!context.run) return;
       deps.toolProgress?.finish(context.sessionKey, { ok: false });
+      // the draft stays: the run that resumes the turn edits the message the user already sees
+      deps.replies?.close(context.sessionKey, true);
       finish('restart notice', [
         reply(context, answered(context), `${context.run.runId}:interrupted`, RESTART_NOTICE),
       ]);
@@ -256,6 +296,7 @@ export function createSessionEffects(deps: SessionEffectDeps) {
     },
     closeStoppedTurn: ({ context }: ActionArgs) => {
       deps.toolProgress?.finish(context.sessionKey, { ok: false });
+      deps.replies?.close(context.sessionKey);
       const ids = [...answered(context), ...context.steered].map((m) => m.inboxId);
       if (ids.length) void guard('inbox status', store.inbox.setStatus(ids, 'done'));
     },
@@ -334,6 +375,7 @@ export function createSessionEffects(deps: SessionEffectDeps) {
       ]);
     },
     abandonInterrupted: ({ context }: ActionArgs) => {
+      if (deps.replies) void guard('streamed reply', deps.replies.abandon(context.sessionKey));
       const ids = (context.interrupted ?? []).map((m) => m.inboxId);
       if (ids.length) void guard('inbox status', store.inbox.setStatus(ids, 'done'));
     },

@@ -8,7 +8,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { OutboxSender, type OutboxSenderDeps } from '../../src/actors/outbox-sender.ts';
+import { MAYBE_MISSING_NOTICE, OutboxSender, type OutboxSenderDeps } from '../../src/actors/outbox-sender.ts';
 import type { Adapter, OutboundMessage, SendResult } from '../../src/adapters/contract.ts';
 import { AdapterError } from '../../src/errors.ts';
 import { createSqliteStore } from '../../src/persistence/sqlite-store.ts';
@@ -195,7 +195,7 @@ describe('outbox sender', () => {
     expect(s.settled.map((r) => [r.idempotencyKey, r.status])).toEqual([['r1', 'failed']]);
   });
 
-  it('a reply a crash left `sending` becomes unknown_after_send and is not resent when the platform cannot check', async () => {
+  it('a reply a crash left `sending` is never resent where the platform cannot check: the chat is told once', async () => {
     const crashed = await openStore();
     const inFlight = await crashed.outbox.enqueue('chat', reply('in-flight'));
     const waiting = await crashed.outbox.enqueue('chat', reply('waiting'));
@@ -211,8 +211,19 @@ describe('outbox sender', () => {
     s.sender.notify();
     await s.sender.idle();
 
-    expect((await outboxRow(store, inFlight))?.status).toBe('unknown_after_send');
-    expect(chat.attempts.map((m) => m.idempotencyKey)).toEqual(['waiting']);
+    const row = await outboxRow(store, inFlight);
+    expect(row?.status).toBe('failed');
+    expect(row?.lastError).toMatch(/unknown/);
+    expect(chat.attempts.map((m) => m.idempotencyKey).sort()).toEqual(['unknown:in-flight', 'waiting']);
+    const notice = chat.attempts.find((m) => m.idempotencyKey === 'unknown:in-flight');
+    expect(notice?.text).toBe(MAYBE_MISSING_NOTICE);
+    expect(notice?.text).toContain('/retry');
+
+    // another restart: neither the reply nor the notice goes out again
+    const again = sender(store, [chat]);
+    await again.sender.start();
+    await again.sender.idle();
+    expect(chat.attempts).toHaveLength(2);
   });
 
   it('with a reconciling platform a delivered reply becomes sent and an undelivered one is sent exactly once', async () => {

@@ -8,6 +8,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
+import { MAYBE_MISSING_NOTICE } from '../../src/actors/outbox-sender.ts';
 import {
   type Adapter,
   type AdapterContext,
@@ -146,7 +147,7 @@ describe('delivery guarantees', () => {
     await storeC.close();
   });
 
-  it('a crash in the middle of a send is never resent blindly; reconciliation settles it', async () => {
+  it('a crash in the middle of a send is never resent blindly where the platform cannot check', async () => {
     const path = dbPath();
     const sent: OutboundMessage[] = [];
 
@@ -161,14 +162,38 @@ describe('delivery guarantees', () => {
     );
     await crash(a, storeA);
 
-    // a platform that cannot check: the reply is left for the operator, not resent
+    // a platform that cannot check: the reply is not resent, and the chat is told once that it may be missing
     const storeB = createSqliteStore({ path });
     const b = await life(storeB, new TestChat(sent));
     await b.settled();
-    expect(sent).toEqual([]);
-    expect((await storeB.outbox.listByStatus(['unknown_after_send'])).length).toBe(1);
+    expect(sent.map((m) => m.text)).toEqual([MAYBE_MISSING_NOTICE]);
+    expect(sent[0]?.chatId).toBe(message('m-1', '').chatId);
+    expect((await storeB.outbox.listByStatus(['failed'])).length).toBe(1);
     await b.stop();
     await storeB.close();
+
+    // the next start says nothing more
+    const storeB2 = createSqliteStore({ path });
+    const b2 = await life(storeB2, new TestChat(sent));
+    await b2.settled();
+    expect(sent).toHaveLength(1);
+    await b2.stop();
+    await storeB2.close();
+  });
+
+  it('a crash in the middle of a send is sent again only when the platform says it never arrived', async () => {
+    const path = dbPath();
+    const sent: OutboundMessage[] = [];
+    const storeA = createSqliteStore({ path });
+    const chatA = new TestChat(sent, { sendHangs: true });
+    const a = await life(storeA, chatA);
+    await chatA.ctx!.ingest(message('m-1', 'in flight'));
+    await eventually(
+      async () => (await storeA.outbox.listByStatus(['sending'])).length === 1,
+      5_000,
+      'the send',
+    );
+    await crash(a, storeA);
 
     // a platform that can check and says it never arrived: sent exactly once, knowingly
     const storeC = createSqliteStore({ path });

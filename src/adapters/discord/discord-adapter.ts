@@ -25,9 +25,7 @@ import {
   NO_CAPABILITIES,
   type OutboundMessage,
   type SendResult,
-  type StreamTarget,
 } from '../contract.ts';
-import { EditStream, type FinishedStream } from '../shared/edit-stream.ts';
 import { splitMessage } from '../shared/split-message.ts';
 import { createDiscordClient } from './discord-client.ts';
 import { closeCodeError, DISCORD_PLATFORM, toAdapterError } from './discord-errors.ts';
@@ -97,7 +95,8 @@ export class DiscordAdapter implements Adapter {
   readonly capabilities = DISCORD_CAPABILITIES;
   readonly #options: DiscordOptions;
   readonly #requireMention: boolean;
-  readonly #stream: EditStream;
+  /** Fewest milliseconds between two edits of one streamed message. */
+  readonly editIntervalMs: number;
   readonly #failureListeners: ((error: Error) => void)[] = [];
   readonly #rateLimits = new RateLimitGate();
   #running: Running | undefined;
@@ -110,18 +109,7 @@ export class DiscordAdapter implements Adapter {
     }
     this.#options = options;
     this.#requireMention = options.requireMention ?? true;
-    this.#stream = new EditStream({
-      minIntervalMs: DISCORD_EDIT_INTERVAL_MS,
-      maxLength: DISCORD_MAX_MESSAGE_LENGTH,
-      send: (chat, text, replyTo) =>
-        this.#call(chat, 'stream a reply', async (channel) => {
-          const sent = await channel.send({ content: text, ...replyOption(replyTo) });
-          return sent.id;
-        }),
-      edit: (ref, text) => this.edit(ref, text),
-      onError: (error) =>
-        this.#running?.ctx.log.warn({ err: error }, 'discord: streaming a reply failed; sending it whole'),
-    });
+    this.editIntervalMs = DISCORD_EDIT_INTERVAL_MS;
   }
 
   /** Connects to the gateway; resolves once the client is ready (guilds received). */
@@ -173,20 +161,10 @@ export class DiscordAdapter implements Adapter {
     this.#failureListeners.push(listener);
   }
 
-  /** Sends a reply, split at 2000 characters, with its files; finishes a streamed bubble instead when there is one. */
+  /** Sends a reply, split at 2000 characters, with its files. */
   async send(message: OutboundMessage): Promise<SendResult> {
-    let streamed: FinishedStream | undefined;
-    try {
-      streamed = await this.#stream.finish(message.sessionKey, message.inReplyTo, message.text);
-    } catch (error) {
-      throw toAdapterError(error, 'finish a streamed message');
-    }
-    const ids: string[] = streamed ? [streamed.messageId] : [];
-    const parts = streamed
-      ? streamed.remaining
-      : message.text.trim() === ''
-        ? []
-        : splitMessage(message.text, DISCORD_MAX_MESSAGE_LENGTH);
+    const ids: string[] = [];
+    const parts = message.text.trim() === '' ? [] : splitMessage(message.text, DISCORD_MAX_MESSAGE_LENGTH);
     const payloads: MessageCreateOptions[] = parts.map((content) => ({ content }));
     for (const [i, files] of toFileGroups(message.attachments).entries()) {
       const last = payloads.at(-1);
@@ -194,7 +172,7 @@ export class DiscordAdapter implements Adapter {
       else payloads.push({ files });
     }
     if (payloads.length === 0) return lastOf(ids);
-    let replyTo = streamed ? undefined : message.inReplyTo.at(-1);
+    let replyTo = message.inReplyTo.at(-1);
     return this.#call(message, 'send a message', async (channel) => {
       for (const payload of payloads) {
         const sent = await channel.send({ ...payload, ...replyOption(replyTo) });
@@ -203,10 +181,6 @@ export class DiscordAdapter implements Adapter {
       }
       return lastOf(ids);
     });
-  }
-
-  streamDelta(target: StreamTarget, text: string): void {
-    this.#stream.delta(target, text);
   }
 
   async edit(ref: MessageRef, text: string): Promise<void> {
@@ -355,7 +329,6 @@ export class DiscordAdapter implements Adapter {
       running.stopping = true;
       running.ctx.signal.removeEventListener('abort', running.onAbort);
       if (this.#running === running) this.#running = undefined;
-      this.#stream.clear();
       running.stopped = running.client.destroy().finally(() => running.client.removeAllListeners());
     }
     return running.stopped;

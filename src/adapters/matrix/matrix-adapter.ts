@@ -32,9 +32,7 @@ import {
   type OutboundMessage,
   type ReconcileResult,
   type SendResult,
-  type StreamTarget,
 } from '../contract.ts';
-import { EditStream } from '../shared/edit-stream.ts';
 import { splitMessage } from '../shared/split-message.ts';
 import { chatKindOf } from './chat-kind.ts';
 import { type MatrixCredentials, resolveCredentials } from './credentials.ts';
@@ -96,7 +94,8 @@ export class MatrixAdapter implements Adapter {
   readonly capabilities = MATRIX_CAPABILITIES;
   readonly #options: MatrixOptions;
   readonly #isAllowedInviter: (userId: string) => boolean;
-  readonly #stream: EditStream;
+  /** Fewest milliseconds between two edits of one streamed message. */
+  readonly editIntervalMs: number;
   readonly #failureListeners: ((error: Error) => void)[] = [];
   readonly #handledInvites = new Set<string>();
   readonly #encryptedWarned = new Set<string>();
@@ -113,20 +112,7 @@ export class MatrixAdapter implements Adapter {
   constructor(options: MatrixOptions) {
     this.#options = options;
     this.#isAllowedInviter = options.isAllowedInviter ?? inviterAllowlistFromEnv();
-    this.#stream = new EditStream({
-      minIntervalMs: MATRIX_EDIT_INTERVAL_MS,
-      maxLength: MATRIX_MAX_MESSAGE_LENGTH,
-      send: (chat, text, replyTo) =>
-        sendRoomEvent(
-          this.#requireClient(),
-          chat.chatId,
-          EventType.RoomMessage,
-          this.#placed(chat, text, replyTo),
-          freshTxnId(),
-        ),
-      edit: (ref, text) => this.edit(ref, text),
-      onError: (error) => this.#ctx?.log.warn({ err: String(error) }, 'streaming a Matrix message failed'),
-    });
+    this.editIntervalMs = MATRIX_EDIT_INTERVAL_MS;
   }
 
   /** The bot's user id (after `start`). */
@@ -286,7 +272,6 @@ export class MatrixAdapter implements Adapter {
 
   /** Stops syncing and aborts requests in flight; leaves no timers behind. */
   async stop(): Promise<void> {
-    this.#stream.clear();
     this.#shutdownClient();
     // requests of answers to invites were aborted with the client; wait for them to settle
     await this.#inviteQueue.catch(() => undefined);
@@ -326,14 +311,7 @@ export class MatrixAdapter implements Adapter {
     const roomId = message.chatId;
     const ids: string[] = [];
     try {
-      const streamed = await this.#stream.finish(message.sessionKey, message.inReplyTo, message.text);
-      let parts: string[];
-      if (streamed) {
-        ids.push(streamed.messageId);
-        parts = streamed.remaining;
-      } else {
-        parts = message.text.trim() ? splitMessage(message.text, MATRIX_MAX_MESSAGE_LENGTH) : [];
-      }
+      const parts = message.text.trim() ? splitMessage(message.text, MATRIX_MAX_MESSAGE_LENGTH) : [];
       const replyTo = message.inReplyTo.at(-1);
       for (const [i, part] of parts.entries()) {
         const first = ids.length === 0;
@@ -387,11 +365,6 @@ export class MatrixAdapter implements Adapter {
       message.threadId ? { threadId: message.threadId } : {},
     );
     return sendRoomEvent(client, message.chatId, EventType.RoomMessage, content, txnId);
-  }
-
-  streamDelta(target: StreamTarget, text: string): void {
-    if (!this.#client) return;
-    this.#stream.delta(target, text);
   }
 
   /** Whether the last part of a reply is in the room (found by its transaction id). */

@@ -19,9 +19,7 @@ import type {
   MessageRef,
   OutboundMessage,
   SendResult,
-  StreamTarget,
 } from '../contract.ts';
-import { EditStream } from '../shared/edit-stream.ts';
 import { downloadSlackFile, outboundBytes, outboundFileName } from './attachment-bytes.ts';
 import { createBoltLogger } from './bolt-logger.ts';
 import { DeliveryDedupe } from './delivery-dedupe.ts';
@@ -36,7 +34,7 @@ import {
 } from './inbound-event.ts';
 import { mentionsBot } from './mention.ts';
 import { parseSlackMessageId, slackMessageId } from './message-id.ts';
-import { SLACK_SPLIT_LENGTH, slackTextParts } from './mrkdwn-text.ts';
+import { slackTextParts, unescapeMrkdwn } from './mrkdwn-text.ts';
 import { SLACK_CAPABILITIES } from './slack-capabilities.ts';
 import { SLACK_PLATFORM, slackErrorCode, toAdapterError } from './slack-errors.ts';
 import {
@@ -98,7 +96,8 @@ export class SlackAdapter implements Adapter {
   readonly capabilities = SLACK_CAPABILITIES;
   readonly #options: ResolvedSlackOptions;
   readonly #failureListeners = new Set<(error: Error) => void>();
-  readonly #stream: EditStream;
+  /** Fewest milliseconds between two edits of one streamed message. */
+  readonly editIntervalMs: number;
   #running: Running | undefined;
 
   constructor(options: SlackOptions) {
@@ -111,17 +110,7 @@ export class SlackAdapter implements Adapter {
       throw optionError('port', `expected an integer from 0 to 65535, got ${resolved.port}`);
     }
     this.#options = resolved;
-    this.#stream = new EditStream({
-      minIntervalMs: resolved.editIntervalMs,
-      maxLength: SLACK_SPLIT_LENGTH,
-      send: (chat, text) => this.#post(chat, slackTextParts(text)[0] ?? ' '),
-      edit: (ref, text) => this.edit(ref, text),
-      onError: (error) =>
-        this.#running?.ctx.log.warn(
-          { err: error },
-          'slack: a streamed update failed; the final reply still goes out',
-        ),
-    });
+    this.editIntervalMs = resolved.editIntervalMs;
   }
 
   /** Socket Mode or the Events API, as the options chose. */
@@ -222,11 +211,7 @@ export class SlackAdapter implements Adapter {
       ...(message.threadId ? { threadId: message.threadId } : {}),
     };
     const ids: string[] = [];
-    const streamed = await this.#stream.finish(message.sessionKey, message.inReplyTo, message.text);
-    // the streamed bubble now holds the first part: the same first part slackTextParts gives
-    const parts = slackTextParts(message.text);
-    if (streamed) ids.push(streamed.messageId);
-    for (const part of streamed ? parts.slice(1) : parts) ids.push(await this.#post(chat, part));
+    for (const part of slackTextParts(message.text)) ids.push(await this.#post(chat, part));
     for (const [index, attachment] of (message.attachments ?? []).entries()) {
       await this.#upload(running, chat, attachment, index);
     }
@@ -234,9 +219,9 @@ export class SlackAdapter implements Adapter {
     return { ...(last ? { platformMessageId: last } : {}), platformMessageIds: ids };
   }
 
-  streamDelta(target: StreamTarget, text: string): void {
-    if (!this.#running) return;
-    this.#stream.delta(target, text);
+  /** The raw text of each part a reply is posted as (split so each stays under Slack's limit once escaped). */
+  textParts(text: string): string[] {
+    return slackTextParts(text).map(unescapeMrkdwn);
   }
 
   async edit(ref: MessageRef, text: string): Promise<void> {
@@ -353,7 +338,6 @@ export class SlackAdapter implements Adapter {
   async #stopRunning(running: Running): Promise<void> {
     if (running.stopped === undefined) {
       running.ctx.signal.removeEventListener('abort', running.onAbort);
-      this.#stream.clear();
       const drain = running.server ? drainConnections(running.server) : undefined;
       running.stopped = Promise.resolve(running.receiver.stop())
         .then(() => undefined)

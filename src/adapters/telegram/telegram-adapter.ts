@@ -21,10 +21,8 @@ import type {
   MessageRef,
   OutboundMessage,
   SendResult,
-  StreamTarget,
 } from '../contract.ts';
 import { NO_CAPABILITIES } from '../contract.ts';
-import { EditStream } from '../shared/edit-stream.ts';
 import { splitMessage } from '../shared/split-message.ts';
 import { toBotCommands } from './command-menu.ts';
 import { resolveAttachments } from './inbound-attachments.ts';
@@ -85,7 +83,8 @@ export class TelegramAdapter implements Adapter {
   readonly capabilities = TELEGRAM_CAPABILITIES;
   readonly #options: TelegramOptions & { apiRoot: string };
   readonly #bot: Bot;
-  readonly #stream: EditStream;
+  /** Fewest milliseconds between two edits of one streamed message. */
+  readonly editIntervalMs: number;
   readonly #failureListeners: ((error: Error) => void)[] = [];
   readonly #webhookSecret: string | undefined;
   #running: Running | undefined;
@@ -114,17 +113,7 @@ export class TelegramAdapter implements Adapter {
     };
     this.#webhookSecret = options.webhook ? (secret ?? randomBytes(32).toString('hex')) : undefined;
     this.#bot = new Bot(options.token, { client: { apiRoot: this.#options.apiRoot } });
-    this.#stream = new EditStream({
-      minIntervalMs: options.editIntervalMs ?? TELEGRAM_DEFAULTS.editIntervalMs,
-      maxLength: TELEGRAM_MAX_MESSAGE_LENGTH,
-      send: (chat, text, replyTo) => this.#sendText(chat, text, replyTo),
-      edit: (ref, text) => this.edit(ref, text),
-      onError: (error) =>
-        this.#running?.ctx.log.warn(
-          { err: String(error) },
-          'telegram: streaming an answer failed; the final reply still goes out',
-        ),
-    });
+    this.editIntervalMs = options.editIntervalMs ?? TELEGRAM_DEFAULTS.editIntervalMs;
   }
 
   /** The bot's id and username (after `start`). */
@@ -199,7 +188,6 @@ export class TelegramAdapter implements Adapter {
 
   async #shutDown(running: Running): Promise<void> {
     running.ctx.signal.removeEventListener('abort', running.onAbort);
-    this.#stream.clear();
     if (running.poller) {
       await running.poller.stop();
       if (running.poller.unconfirmed) {
@@ -223,24 +211,11 @@ export class TelegramAdapter implements Adapter {
     };
     const quote = message.inReplyTo.at(-1);
     const ids: string[] = [];
-    let finished: Awaited<ReturnType<EditStream['finish']>>;
-    try {
-      finished = await this.#stream.finish(message.sessionKey, message.inReplyTo, message.text);
-    } catch (error) {
-      throw toAdapterError(error, 'editMessageText');
-    }
-    let parts: string[];
-    if (finished) {
-      ids.push(finished.messageId);
-      parts = finished.remaining;
-    } else {
-      parts = message.text.trim() ? splitMessage(message.text, TELEGRAM_MAX_MESSAGE_LENGTH) : [];
-    }
+    let parts = message.text.trim() ? splitMessage(message.text, TELEGRAM_MAX_MESSAGE_LENGTH) : [];
     const attachments = message.attachments ?? [];
     let caption: string | undefined;
     const only = parts[0];
     if (
-      !finished &&
       attachments.length === 1 &&
       parts.length === 1 &&
       only &&
@@ -263,10 +238,6 @@ export class TelegramAdapter implements Adapter {
       );
     }
     return ids.length > 0 ? { platformMessageId: ids.at(-1), platformMessageIds: ids } : {};
-  }
-
-  streamDelta(target: StreamTarget, text: string): void {
-    this.#stream.delta(target, text);
   }
 
   async edit(ref: MessageRef, text: string): Promise<void> {

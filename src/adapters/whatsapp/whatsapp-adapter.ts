@@ -21,9 +21,7 @@ import {
   NO_CAPABILITIES,
   type OutboundMessage,
   type SendResult,
-  type StreamTarget,
 } from '../contract.ts';
-import { EditStream } from '../shared/edit-stream.ts';
 import { splitMessage } from '../shared/split-message.ts';
 import type { BackoffOptions } from './backoff.ts';
 import { WhatsAppConnection } from './connection.ts';
@@ -102,7 +100,8 @@ export class WhatsAppAdapter implements Adapter {
   readonly name = WHATSAPP_PLATFORM;
   readonly capabilities = WHATSAPP_CAPABILITIES;
   readonly #options: WhatsAppAdapterOptions;
-  readonly #streamer: EditStream;
+  /** Fewest milliseconds between two edits of one streamed message. */
+  readonly editIntervalMs: number;
   readonly #failureListeners: ((error: Error) => void)[] = [];
   readonly #sentContent = new Map<string, proto.IMessage>();
   readonly #typing = new Set<string>();
@@ -116,17 +115,7 @@ export class WhatsAppAdapter implements Adapter {
 
   constructor(options: WhatsAppAdapterOptions) {
     this.#options = options;
-    this.#streamer = new EditStream({
-      minIntervalMs: options.editIntervalMs ?? WHATSAPP_EDIT_INTERVAL_MS,
-      maxLength: WHATSAPP_MAX_MESSAGE_LENGTH,
-      send: async (chat, text) => {
-        const id = await this.#deliver(this.#requireSocket('stream a reply'), chat.chatId, { text });
-        if (id === undefined) throw notConnectedError('stream a reply');
-        return id;
-      },
-      edit: (ref, text) => this.edit(ref, text),
-      onError: (error) => this.#ctx?.log.warn({ err: String(error) }, 'whatsapp: streaming a reply failed'),
-    });
+    this.editIntervalMs = options.editIntervalMs ?? WHATSAPP_EDIT_INTERVAL_MS;
   }
 
   /** Connects (links first when needed); resolves once the connection is open. */
@@ -168,7 +157,6 @@ export class WhatsAppAdapter implements Adapter {
     this.#started = false;
     if (this.#onAbort) this.#ctx?.signal.removeEventListener('abort', this.#onAbort);
     this.#onAbort = undefined;
-    this.#streamer.clear();
     this.#typing.clear();
     await connection?.stop();
   }
@@ -181,22 +169,10 @@ export class WhatsAppAdapter implements Adapter {
     const socket = this.#requireSocket('send a reply');
     const jid = message.chatId;
     const ids: string[] = [];
-    const finished = await this.#streamer.finish(message.sessionKey, message.inReplyTo, message.text);
-    let texts: string[];
-    if (finished) {
-      ids.push(finished.messageId);
-      texts = finished.remaining;
-    } else {
-      texts = message.text.trim() === '' ? [] : splitMessage(message.text, WHATSAPP_MAX_MESSAGE_LENGTH);
-    }
+    let texts = message.text.trim() === '' ? [] : splitMessage(message.text, WHATSAPP_MAX_MESSAGE_LENGTH);
     const attachments = message.attachments ?? [];
     let caption: string | undefined;
-    if (
-      !finished &&
-      attachments.length > 0 &&
-      texts.length === 1 &&
-      (texts[0] as string).length <= MAX_CAPTION_LENGTH
-    ) {
+    if (attachments.length > 0 && texts.length === 1 && (texts[0] as string).length <= MAX_CAPTION_LENGTH) {
       caption = texts[0];
       texts = [];
     }
@@ -209,10 +185,6 @@ export class WhatsAppAdapter implements Adapter {
     }
     if (this.#typing.delete(jid)) socket.sendPresenceUpdate('paused', jid).catch(() => {});
     return { platformMessageId: ids.at(-1), platformMessageIds: ids };
-  }
-
-  streamDelta(target: StreamTarget, text: string): void {
-    this.#streamer.delta(target, text);
   }
 
   async edit(ref: MessageRef, text: string): Promise<void> {
@@ -261,7 +233,6 @@ export class WhatsAppAdapter implements Adapter {
       },
       onFatal: (error: AdapterError) => {
         this.#relink = error;
-        this.#streamer.clear();
         if (error.details.reason === 'needs_relink') {
           ctx.log.error({ err: error.message, reason: 'needs_relink' }, NEEDS_RELINK_MESSAGE);
         } else {

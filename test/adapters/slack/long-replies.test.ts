@@ -6,7 +6,13 @@
  */
 import { afterEach, describe, expect, it } from 'vitest';
 import { slackTextParts, unescapeMrkdwn } from '../../../src/adapters/slack/mrkdwn-text.ts';
+import { replyPath } from '../../support/reply-path.ts';
 import { DM_CHANNEL, type RunningSlack, startSlack } from './harness.ts';
+
+async function waitFor(check: () => boolean): Promise<void> {
+  for (let i = 0; i < 300 && !check(); i++) await new Promise((r) => setTimeout(r, 10));
+  expect(check()).toBe(true);
+}
 
 /** 39,000 characters of HTML-ish text: escaping doubles its length. */
 const HEAVY = Array.from({ length: 3900 }, (_, i) =>
@@ -31,17 +37,18 @@ describe('slack: long replies', () => {
 
   it('finishes a streamed reply whose escaped text is over the limit without losing any of it', async () => {
     s = await startSlack('socket');
-    const target = {
-      chatId: DM_CHANNEL,
-      chatType: 'dm' as const,
-      sessionKey: 'slack:dm:D0ALICE01',
-      inReplyTo: ['m1'],
-    };
-    s.adapter.streamDelta(target, HEAVY.slice(0, 100));
-    const sent = await s.adapter.send({ ...target, text: HEAVY, idempotencyKey: 'heavy-1' });
+    const path = await replyPath(s.adapter);
+    try {
+      const run = path.begin({ chatId: DM_CHANNEL, chatType: 'dm' }, ['m1']);
+      path.streams.delta(run, HEAVY.slice(0, 100));
+      await path.streams.idle();
+      await waitFor(() => s!.fake.botMessages(DM_CHANNEL).length === 1);
+      await path.finish(run, HEAVY);
+    } finally {
+      await path.close();
+    }
     const posted = s.fake.botMessages(DM_CHANNEL);
     expect(posted.length).toBeGreaterThan(1);
-    expect(sent.platformMessageIds).toEqual(posted.map((m) => `${DM_CHANNEL}:${m.ts}`));
     for (const m of posted) expect(m.text.length).toBeLessThanOrEqual(40_000);
     expect(posted.map((m) => unescapeMrkdwn(m.text)).join('')).toBe(HEAVY);
     // the first part went into the streamed bubble by an edit
