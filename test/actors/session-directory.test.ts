@@ -48,8 +48,16 @@ function sqliteStore(): Store {
   return store;
 }
 
+/**
+ * A gateway whose sessions answer each message as its own turn (queue mode, no acknowledgements):
+ * these tests are about order and isolation, not about what a message does while the agent works.
+ */
 async function startGateway(options: Partial<GatewayOptions> & { store: Store }): Promise<Gateway> {
-  const gateway = createGateway({ agent: createEchoAgent(), ...options });
+  const gateway = createGateway({
+    agent: createEchoAgent(),
+    ...options,
+    settings: { busyInputMode: 'queue', busyAckEnabled: false, ...options.settings },
+  });
   gateways.push(gateway);
   await gateway.start();
   return gateway;

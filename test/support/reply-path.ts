@@ -89,7 +89,7 @@ export async function replyPath(adapter: Adapter, store?: Store): Promise<ReplyP
       }
       const row = settled.find((r) => r.idempotencyKey === key);
       if (row?.status !== 'sent') throw new Error(`the reply ${key} was not delivered: ${row?.lastError}`);
-      const stored = await db.outbox.get(row.id);
+      const [stored] = (await db.outbox.listByStatus(['sent'])).filter((r) => r.id === row.id);
       return { platformMessageId: stored?.platformMessageId ?? undefined };
     },
     async close() {
