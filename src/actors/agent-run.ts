@@ -83,7 +83,9 @@ export function agentOptionsFor(
  */
 export async function buildRunMessages(store: Store, input: AgentRunInput): Promise<ChatMessage[]> {
   const own = new Set(input.run.messages.map((m) => m.inboxId));
-  // the previous turn may still sit in the group commit (a queued message runs right after it)
+  // the previous turn may still sit in the group commit (a queued message runs right after it):
+  // once the transition that started this run has enqueued all its writes, wait for their commit
+  await new Promise((resolve) => setImmediate(resolve));
   await store.flush();
   const transcript = await store.transcript.list(input.conversationId);
   const history: ChatMessage[] = transcript
