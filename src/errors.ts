@@ -34,6 +34,23 @@ export const ERROR_CODES = {
   GATEWAY_ERR_STORE: 500,
   /** A pairing approval was refused: wrong or expired code, or approvals locked after failures. */
   GATEWAY_ERR_PAIRING: 403,
+  /** A webhook request was refused: its signature or secret does not match. */
+  GATEWAY_ERR_FORBIDDEN: 403,
+  /** No route of the HTTP ingress answers this method and path. */
+  GATEWAY_ERR_NOT_FOUND: 404,
+  /** A client sent more requests to one route than its rate limit allows. */
+  GATEWAY_ERR_RATE_LIMITED: 429,
+  /**
+   * An inbound message was not committed to the inbox (the store failed, or the
+   * platform's adapter is not running): the platform should deliver it again.
+   */
+  GATEWAY_ERR_NOT_COMMITTED: 503,
+  /** Two adapters asked the HTTP ingress for the same method and path. */
+  GATEWAY_ERR_HTTP_DUPLICATE_ROUTE: 500,
+  /** A route was mounted on the HTTP ingress after it started listening. */
+  GATEWAY_ERR_HTTP_LATE_ROUTE: 500,
+  /** The HTTP ingress cannot listen on its host and port (in use, not permitted, no such address). */
+  GATEWAY_ERR_HTTP_LISTEN: 500,
 } as const;
 
 /** One of the documented error codes. */

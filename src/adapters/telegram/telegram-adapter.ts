@@ -1,7 +1,7 @@
 /**
  * The Telegram adapter, on grammY. It receives updates by long polling
- * (`deleteWebhook` first) or, with a webhook URL, through its own small HTTP
- * listener; normalises private chats, groups, supergroups and forum topics;
+ * (`deleteWebhook` first) or, with a webhook URL, on a route of the gateway's
+ * HTTP ingress (or an ingress of its own when embedded without one); normalises private chats, groups, supergroups and forum topics;
  * streams answers by editing one message; sends and receives photos,
  * documents and voice notes; and publishes the gateway's commands in
  * Telegram's `/` menu. Every update is acknowledged (polling offset or 200)
@@ -11,6 +11,15 @@ import { randomBytes } from 'node:crypto';
 import { Bot } from 'grammy';
 import type { Message, Update } from 'grammy/types';
 import { AdapterError, GatewayError } from '../../errors.ts';
+import { NotCommittedError } from '../../http/errors.ts';
+import { createIngress, type HttpIngress } from '../../http/ingress.ts';
+import {
+  accepted,
+  ignored,
+  type RouteOutcome,
+  skipped,
+  type WebhookRoute,
+} from '../../http/webhook-route.ts';
 import type {
   Adapter,
   AdapterCapabilities,
@@ -28,7 +37,7 @@ import { EditStream } from '../shared/edit-stream.ts';
 import { splitMessage } from '../shared/split-message.ts';
 import { toBotCommands } from './command-menu.ts';
 import { resolveAttachments } from './inbound-attachments.ts';
-import { classifyMessage, platformMessageId } from './inbound-message.ts';
+import { classifyMessage, platformMessageId, type SkipReason } from './inbound-message.ts';
 import { LongPoller } from './long-polling.ts';
 import { mediaMethod, toInputFile } from './outbound-files.ts';
 import { isMessageGone, isNotModified, TELEGRAM_PLATFORM, toAdapterError } from './telegram-errors.ts';
@@ -39,7 +48,8 @@ import {
   type TelegramOptions,
   WEBHOOK_SECRET_PATTERN,
 } from './telegram-options.ts';
-import { startWebhookServer, type WebhookServer } from './webhook-server.ts';
+import { telegramWebhookRoute } from './telegram-webhook.ts';
+import { parseUpdate, type UnusableUpdate } from './update-schema.ts';
 
 /** What Telegram's adapter can do (FEATURES.md §1): everything but reactions. */
 export const TELEGRAM_CAPABILITIES: AdapterCapabilities = {
@@ -58,14 +68,24 @@ export const TELEGRAM_CAPABILITIES: AdapterCapabilities = {
 /** The update kinds the adapter asks Telegram for. */
 const ALLOWED_UPDATES = ['message', 'channel_post'] as const;
 
+/** Webhook mode while running: the route, and the ingress the adapter runs itself when it has no shared one. */
+interface RunningWebhook {
+  route: WebhookRoute;
+  own?: HttpIngress;
+}
+
 /** Everything that lives from `start` to `stop`. */
 interface Running {
+  /** In webhook mode, the context the route guards (its ingest failures become 503). */
   ctx: AdapterContext;
   bot: { id: number; username: string };
   poller?: LongPoller;
-  webhook?: WebhookServer;
+  webhook?: RunningWebhook;
   onAbort: () => void;
 }
+
+/** What became of one update. */
+type UpdateResult = { kind: 'ingested' } | { kind: 'skipped'; reason: SkipReason } | UnusableUpdate;
 
 type ApiOther = {
   message_thread_id?: number;
@@ -88,6 +108,9 @@ export class TelegramAdapter implements Adapter {
   readonly #stream: EditStream;
   readonly #failureListeners: ((error: Error) => void)[] = [];
   readonly #webhookSecret: string | undefined;
+  /** The route on the gateway's shared ingress (webhook mode with `http`). */
+  readonly #sharedRoute: WebhookRoute | undefined;
+  readonly #http: HttpIngress | undefined;
   #running: Running | undefined;
   /** The stop in progress; a new start waits for it. */
   #stopping: Promise<void> | undefined;
@@ -113,6 +136,9 @@ export class TelegramAdapter implements Adapter {
       apiRoot: (options.apiRoot ?? TELEGRAM_DEFAULTS.apiRoot).replace(/\/+$/, ''),
     };
     this.#webhookSecret = options.webhook ? (secret ?? randomBytes(32).toString('hex')) : undefined;
+    this.#http = options.http;
+    this.#sharedRoute =
+      options.webhook && options.http ? options.http.route(this.#webhookRouteSpec()) : undefined;
     this.#bot = new Bot(options.token, { client: { apiRoot: this.#options.apiRoot } });
     this.#stream = new EditStream({
       minIntervalMs: options.editIntervalMs ?? TELEGRAM_DEFAULTS.editIntervalMs,
@@ -132,9 +158,10 @@ export class TelegramAdapter implements Adapter {
     return this.#running?.bot;
   }
 
-  /** Where the webhook listener listens (webhook mode, after `start`). */
+  /** Where the webhook route listens (webhook mode, after `start`). */
   webhookAddress(): { host: string; port: number } | undefined {
-    return this.#running?.webhook?.address();
+    const webhook = this.#running?.webhook;
+    return webhook?.own ? webhook.own.address() : webhook ? this.#http?.address() : undefined;
   }
 
   /** The secret Telegram must send with webhook requests (webhook mode). */
@@ -164,7 +191,14 @@ export class TelegramAdapter implements Adapter {
       },
     };
     if (this.#options.webhook) {
-      running.webhook = await this.#startWebhook(running);
+      // the route reads the running adapter as soon as it is attached
+      this.#running = running;
+      try {
+        running.webhook = await this.#startWebhook(running);
+      } catch (error) {
+        this.#running = undefined;
+        throw error;
+      }
     } else {
       try {
         await this.#bot.api.deleteWebhook({ drop_pending_updates: false }, grammySignal(ctx.signal));
@@ -212,7 +246,10 @@ export class TelegramAdapter implements Adapter {
           .catch(() => {});
       }
     }
-    await running.webhook?.close();
+    if (running.webhook) {
+      running.webhook.route.detach();
+      await running.webhook.own?.close();
+    }
   }
 
   async send(message: OutboundMessage): Promise<SendResult> {
@@ -322,44 +359,61 @@ export class TelegramAdapter implements Adapter {
     }
   }
 
-  async #startWebhook(running: Running): Promise<WebhookServer> {
+  /** The webhook route: the secret checked, the update checked, then handled. */
+  #webhookRouteSpec() {
     const webhook = this.#options.webhook as NonNullable<TelegramOptions['webhook']>;
-    const secret = this.#webhookSecret as string;
-    const host = webhook.host ?? TELEGRAM_DEFAULTS.webhookHost;
-    const port = webhook.port ?? TELEGRAM_DEFAULTS.webhookPort;
-    let server: WebhookServer;
-    try {
-      server = await startWebhookServer({
-        host,
-        port,
-        path: new URL(webhook.url).pathname || '/',
-        secret,
-        handle: (update) => this.#handleUpdate(update, running),
+    return telegramWebhookRoute({
+      path: new URL(webhook.url).pathname || '/',
+      secret: this.#webhookSecret as string,
+      handle: async (update) => {
+        const running = this.#running;
+        if (!running) throw new NotCommittedError('not_running', 'telegram: the adapter is not running');
+        return outcomeOf(await this.#handleUpdate(update, running));
+      },
+    });
+  }
+
+  /** Attaches the route (on the shared ingress, or on one of its own) and registers it with Telegram. */
+  async #startWebhook(running: Running): Promise<RunningWebhook> {
+    const webhook = this.#options.webhook as NonNullable<TelegramOptions['webhook']>;
+    let own: HttpIngress | undefined;
+    let route = this.#sharedRoute;
+    if (!route) {
+      own = createIngress({
+        name: TELEGRAM_PLATFORM,
+        host: webhook.host ?? TELEGRAM_DEFAULTS.webhookHost,
+        port: webhook.port ?? TELEGRAM_DEFAULTS.webhookPort,
         log: running.ctx.log,
       });
-    } catch (error) {
-      const code = (error as { code?: unknown }).code;
-      throw new AdapterError(
-        TELEGRAM_PLATFORM,
-        `cannot listen on ${host}:${port} for the webhook: ${String(error)}`,
-        {
-          retryable: code === 'EADDRINUSE',
+      route = own.route(this.#webhookRouteSpec());
+    }
+    running.ctx = route.attach(running.ctx);
+    const started: RunningWebhook = { route, ...(own ? { own } : {}) };
+    if (own) {
+      try {
+        await own.listen();
+      } catch (error) {
+        route.detach();
+        const details = (error as GatewayError).details ?? {};
+        throw new AdapterError(TELEGRAM_PLATFORM, `the webhook listener cannot start: ${String(error)}`, {
+          retryable: details.retryable === true,
           cause: error,
-          reason: typeof code === 'string' ? code : 'listen_failed',
-        },
-      );
+          reason: typeof details.reason === 'string' ? details.reason : 'listen_failed',
+        });
+      }
     }
     try {
       await this.#bot.api.setWebhook(
         webhook.url,
-        { secret_token: secret, allowed_updates: [...ALLOWED_UPDATES] },
+        { secret_token: this.#webhookSecret as string, allowed_updates: [...ALLOWED_UPDATES] },
         grammySignal(running.ctx.signal),
       );
     } catch (error) {
-      await server.close();
+      route.detach();
+      await own?.close();
       throw toAdapterError(error, 'setWebhook');
     }
-    return server;
+    return started;
   }
 
   #createPoller(running: Running): LongPoller {
@@ -370,7 +424,9 @@ export class TelegramAdapter implements Adapter {
           { offset, timeout, allowed_updates: [...ALLOWED_UPDATES] },
           grammySignal(signal),
         ),
-      handle: (update) => this.#handleUpdate(update, running),
+      handle: async (update) => {
+        await this.#handleUpdate(update, running);
+      },
       onError: (error) => ctx.reportError?.(error),
       onHealthy: () => ctx.reportHealthy?.(),
       onFatal: (error) => {
@@ -383,11 +439,25 @@ export class TelegramAdapter implements Adapter {
     });
   }
 
-  /** Normalises one update and hands it to the gateway; resolves after `ingest` did. */
-  async #handleUpdate(update: Update, running: Running): Promise<void> {
-    const message = update.message ?? update.channel_post;
-    if (!message) return;
-    const classified = classifyMessage(message as Message, {
+  /**
+   * Checks and normalises one update and hands it to the gateway; resolves after `ingest`
+   * did. An update the adapter cannot use is not an error: it is answered as ignored.
+   */
+  async #handleUpdate(update: Update, running: Running): Promise<UpdateResult> {
+    const parsed = parseUpdate(update);
+    if (!parsed.ok) {
+      running.ctx.log.warn(
+        {
+          updateId: (update as { update_id?: unknown }).update_id,
+          reason: parsed.reason,
+          detail: parsed.detail,
+        },
+        `telegram: update ignored (${parsed.reason}: ${parsed.detail})`,
+      );
+      return parsed;
+    }
+    const message = (update.message ?? update.channel_post) as Message;
+    const classified = classifyMessage(message, {
       bot: running.bot,
       requireMention: this.#options.requireMention ?? TELEGRAM_DEFAULTS.requireMention,
       ignoreBots: this.#options.ignoreBots ?? TELEGRAM_DEFAULTS.ignoreBots,
@@ -397,9 +467,9 @@ export class TelegramAdapter implements Adapter {
         { updateId: update.update_id, reason: classified.reason },
         'telegram: message skipped',
       );
-      return;
+      return { kind: 'skipped', reason: classified.reason };
     }
-    const { attachments, transcript } = await resolveAttachments(message as Message, {
+    const { attachments, transcript } = await resolveAttachments(message, {
       filePath: async (fileId) => (await this.#bot.api.getFile(fileId)).file_path,
       download: (path) => this.#download(path),
       ...(this.#options.transcribe ? { transcribe: this.#options.transcribe } : {}),
@@ -412,6 +482,7 @@ export class TelegramAdapter implements Adapter {
       text,
       ...(attachments.length > 0 ? { attachments } : {}),
     });
+    return { kind: 'ingested' };
   }
 
   async #sendText(chat: ChatRef, text: string, quote?: string): Promise<string> {
@@ -483,6 +554,12 @@ export class TelegramAdapter implements Adapter {
     }
     return new Uint8Array(await response.arrayBuffer());
   }
+}
+
+/** The webhook answer of a handled update. */
+function outcomeOf(result: UpdateResult): RouteOutcome {
+  if ('ok' in result) return ignored(result.reason, result.detail);
+  return result.kind === 'ingested' ? accepted() : skipped(result.reason);
 }
 
 /** grammY types its signals with the `abort-controller` polyfill; Node's own signal is what it gets at runtime. */
