@@ -136,7 +136,13 @@ export async function startFromConfig(opts: {
       throw error;
     }
   }
-  await gateway.start();
+  try {
+    await gateway.start();
+  } catch (error) {
+    counts.stop();
+    await http.close();
+    throw error;
+  }
   for (const adapter of adapters) {
     if (adapter.name === API_PLATFORM && 'address' in adapter && typeof adapter.address === 'function') {
       try {
