@@ -165,7 +165,8 @@ function sectionFor(
 
 /**
  * Platform variables that now set the HTTP ingress (`gateway.http`) in this environment,
- * as `hermes gateway --check` explains them.
+ * as `hermes gateway --check` explains them; `overriddenBy` names the ingress's own
+ * variable when that one is set too (and wins).
  *
  * @example
  * legacyIngressVariables({ TELEGRAM_WEBHOOK_URL: 'https://x/tg', TELEGRAM_WEBHOOK_PORT: '8443' })
@@ -173,10 +174,16 @@ function sectionFor(
  */
 export function legacyIngressVariables(
   env: NodeJS.ProcessEnv,
-): { variable: string; key: string; why: string }[] {
-  return ENV_OVERRIDES.filter((o) => o.alias && env[o.variable]?.trim() && o.alias.when(env)).map((o) => ({
-    variable: o.variable,
-    key: o.path.join('.'),
-    why: o.alias?.why ?? '',
-  }));
+): { variable: string; key: string; why: string; overriddenBy?: string }[] {
+  const set = (o: EnvOverride) => Boolean(env[o.variable]) && (!o.alias || o.alias.when(env));
+  return ENV_OVERRIDES.filter((o) => o.alias && set(o)).map((o) => {
+    const key = o.path.join('.');
+    const own = ENV_OVERRIDES.find((other) => !other.alias && other.path.join('.') === key && set(other));
+    return {
+      variable: o.variable,
+      key,
+      why: o.alias?.why ?? '',
+      ...(own ? { overriddenBy: own.variable } : {}),
+    };
+  });
 }

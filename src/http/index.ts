@@ -16,6 +16,8 @@ export {
   type HttpIngress,
   type IngressOptions,
   type MountedRoute,
+  type OpenedRoute,
+  openWebhookRoute,
 } from './ingress.ts';
 export { describeIngress, ingressOptionsFromConfig, legacyIngressVariables } from './ingress-config.ts';
 export {

@@ -42,8 +42,11 @@ export function describeIngress(
     `HTTP ingress (gateway.http): ${http.host}:${http.port}, routes: ${routes.map((r) => r.id).join('; ')}`,
   ];
   for (const legacy of legacyIngressVariables(env)) {
+    const own = `HERMES_HTTP_${legacy.key.split('.').at(-1)?.toUpperCase()}`;
     lines.push(
-      `  ${legacy.variable} sets ${legacy.key}: ${legacy.why} now listens on the shared HTTP ingress (HERMES_HTTP_${legacy.key.split('.').at(-1)?.toUpperCase()} or ${legacy.key} in config.yaml is the same setting)`,
+      legacy.overriddenBy
+        ? `  ${legacy.variable} is not used: ${legacy.overriddenBy} sets ${legacy.key}, the shared HTTP ingress ${legacy.why} listens on`
+        : `  ${legacy.variable} sets ${legacy.key}: ${legacy.why} now listens on the shared HTTP ingress (${own} or ${legacy.key} in config.yaml is the same setting)`,
     );
   }
   return lines;

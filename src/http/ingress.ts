@@ -14,7 +14,7 @@ import { STATUS_CODES } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 import rateLimit from '@fastify/rate-limit';
 import Fastify, { type FastifyInstance, type FastifyPluginAsync, type FastifyReply } from 'fastify';
-import type { AdapterLogger } from '../adapters/contract.ts';
+import type { AdapterContext, AdapterLogger } from '../adapters/contract.ts';
 import { GatewayError } from '../errors.ts';
 import { type HttpProblem, notFoundProblem, problemOf, rateLimitedError } from './errors.ts';
 import { IngressCounters, UNMATCHED_ROUTE } from './ingress-counters.ts';
@@ -57,9 +57,10 @@ export interface IngressOptions {
   render?: (problem: HttpProblem) => unknown;
   /**
    * Maps an error raised outside a webhook handler (Fastify, a plugin, a route of
-   * `mount`) to a problem. Default: `problemOf`.
+   * `mount`) to a problem; `bodyLimitBytes` is the limit of the request's route.
+   * Default: `problemOf`.
    */
-  problemOf?: (error: unknown) => HttpProblem;
+  problemOf?: (error: unknown, bodyLimitBytes: number) => HttpProblem;
 }
 
 /** A mounted route, as `routes()` lists them. */
@@ -153,7 +154,7 @@ export function createIngress(options: IngressOptions): HttpIngress {
   }
   checkRateLimit(defaultRateLimit, `${name}: rateLimit`);
   const render = options.render ?? webhookProblemBody;
-  const classify = options.problemOf ?? ((error: unknown) => problemOf(error, bodyLimit));
+  const classify = options.problemOf ?? problemOf;
   const counters = new IngressCounters();
   const mounted: MountedRoute[] = [];
   const taken = new Map<string, string>();
@@ -238,7 +239,7 @@ export function createIngress(options: IngressOptions): HttpIngress {
   fastify.setErrorHandler((error, request, reply) => {
     const config = request.routeOptions.config as IngressRouteConfig;
     const route = config.routeId ?? UNMATCHED_ROUTE;
-    const problem = classify(error);
+    const problem = classify(error, request.routeOptions.bodyLimit ?? bodyLimit);
     if (problem.status >= 500 && problem.status !== 503 && config.routeId && config.redelivers) {
       // a webhook the platform redelivers: an unexpected error would only come back again
       counters.record(route, 'ignored', 'handler_error');
@@ -334,7 +335,17 @@ export function createIngress(options: IngressOptions): HttpIngress {
 
     mount(owner, plugin) {
       refuseLate(`${owner} routes`);
-      void fastify.register(plugin);
+      void fastify.register(async (scope) => {
+        // errors of these routes are counted under the owner's name
+        scope.addHook('onRoute', (route) => {
+          const methods = Array.isArray(route.method) ? route.method.join(',') : route.method;
+          route.config = {
+            ...route.config,
+            routeId: `${owner} ${methods} ${route.url}`,
+          } as typeof route.config;
+        });
+        await scope.register(plugin);
+      });
     },
 
     routes: () => mounted.map((r) => ({ ...r })),
@@ -403,4 +414,57 @@ function listenError(error: unknown, name: string, host: string, port: number): 
     },
     { cause: error },
   );
+}
+
+/** A webhook route an adapter opened for one run: on the shared ingress, or on one of its own. */
+export interface OpenedRoute {
+  route: WebhookRoute;
+  /** The adapter's context with the guarded `ingest` (use it for everything of this run). */
+  ctx: AdapterContext;
+  /** Where the route listens. */
+  address(): { host: string; port: number } | undefined;
+  /** Detaches the route, and closes the adapter's own ingress when it has one. */
+  close(): Promise<void>;
+}
+
+/**
+ * Opens an adapter's webhook route for one run (call it from `start()`): the route it
+ * mounted on the gateway's ingress when it was created, or, for an adapter embedded
+ * without a shared ingress, a route on an ingress of its own on `standalone`'s host and
+ * port, started here. Throws `GATEWAY_ERR_HTTP_LISTEN` when that one cannot listen.
+ *
+ * @example
+ * const opened = await openWebhookRoute({ shared: this.#route, ingress: options.http, spec: () => spec,
+ *   standalone: { name: 'telegram', host: '0.0.0.0', port: 8443 }, ctx });
+ * // stop(): await opened.close();
+ */
+export async function openWebhookRoute(options: {
+  /** The route mounted on the shared ingress, when there is one. */
+  shared: WebhookRoute | undefined;
+  /** The shared ingress (for the address). */
+  ingress: HttpIngress | undefined;
+  spec: () => WebhookRouteSpec;
+  standalone: { name: string; host: string; port: number };
+  ctx: AdapterContext;
+}): Promise<OpenedRoute> {
+  const own = options.shared ? undefined : createIngress({ ...options.standalone, log: options.ctx.log });
+  const route = options.shared ?? (own as HttpIngress).route(options.spec());
+  const ctx = route.attach(options.ctx);
+  if (own) {
+    try {
+      await own.listen();
+    } catch (error) {
+      route.detach();
+      throw error;
+    }
+  }
+  return {
+    route,
+    ctx,
+    address: () => (own ?? options.ingress)?.address(),
+    async close() {
+      route.detach();
+      await own?.close();
+    },
+  };
 }

@@ -19,7 +19,7 @@ import { createOnboarding } from '../config/onboarding.ts';
 import type { GatewayConfig } from '../config/schema.ts';
 import { createIngress } from '../http/ingress.ts';
 import { ingressOptionsFromConfig } from '../http/ingress-config.ts';
-import { recordIngressCounts } from '../http/ingress-counters.ts';
+import { INGRESS_COUNTS_KEY, recordIngressCounts } from '../http/ingress-counters.ts';
 import type { Logger } from '../logger.ts';
 import { createSqliteStore } from '../persistence/sqlite-store.ts';
 import { createGateway, type Gateway, type RuntimeSettings } from './create-gateway.ts';
@@ -143,6 +143,8 @@ export async function startFromConfig(opts: {
     await http.close();
     throw error;
   }
+  // the counts of an earlier run are not this run's
+  await store.meta.set(INGRESS_COUNTS_KEY, JSON.stringify(http.counters.snapshot()));
   for (const adapter of adapters) {
     if (adapter.name === API_PLATFORM && 'address' in adapter && typeof adapter.address === 'function') {
       try {

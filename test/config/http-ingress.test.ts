@@ -52,6 +52,14 @@ describe('gateway.http', () => {
     expect(
       loadConfig({ home: tempHome(), env: { ...env, HERMES_HTTP_PORT: '8444' } }).gateway.http.port,
     ).toBe(8444);
+    expect(legacyIngressVariables({ ...env, HERMES_HTTP_PORT: '8444' })).toEqual([
+      {
+        variable: 'SLACK_EVENTS_PORT',
+        key: 'gateway.http.port',
+        why: "Slack's Events API",
+        overriddenBy: 'HERMES_HTTP_PORT',
+      },
+    ]);
     const socket = { ...env, SLACK_APP_TOKEN: 'xapp-1' };
     expect(loadConfig({ home: tempHome(), env: socket }).gateway.http.port).toBe(8443);
   });

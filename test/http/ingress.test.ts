@@ -318,6 +318,8 @@ describe('http ingress: mounting', () => {
     expect((await post('/json', '{"a":1}', { 'content-type': 'application/json' })).body).toEqual({
       parsed: { a: 1 },
     });
+    expect((await post('/json', '{"a":', { 'content-type': 'application/json' })).status).toBe(400);
+    expect(h.counters.snapshot()['api POST /json']?.rejected).toEqual({ '400 invalid_json': 1 });
   });
 
   it('names the port and the fix when it cannot listen', async () => {

@@ -24,9 +24,6 @@ import { verifySlackSignature } from './request-signature.ts';
 import { SLACK_PLATFORM } from './slack-errors.ts';
 import { SLACK_EVENTS_PATH } from './slack-options.ts';
 
-/** Largest accepted Events API body. */
-export const EVENTS_BODY_LIMIT_BYTES = 1024 * 1024;
-
 /** The event kinds the adapter listens to. */
 const MESSAGE_EVENTS: ReadonlySet<string> = new Set(['message', 'app_mention']);
 
@@ -196,7 +193,6 @@ export function eventsApiRoute(receiver: () => EventsApiReceiver | undefined): W
     owner: SLACK_PLATFORM,
     method: 'POST',
     path: SLACK_EVENTS_PATH,
-    bodyLimit: EVENTS_BODY_LIMIT_BYTES,
     redelivers: true,
     handler: async (request) => {
       const current = receiver();

@@ -10,7 +10,7 @@
  */
 import { App, type Logger, type Receiver, webApi } from '@slack/bolt';
 import { AdapterError, GatewayError } from '../../errors.ts';
-import { createIngress, type HttpIngress } from '../../http/ingress.ts';
+import { type HttpIngress, type OpenedRoute, openWebhookRoute } from '../../http/ingress.ts';
 import type { WebhookRoute } from '../../http/webhook-route.ts';
 import type {
   Adapter,
@@ -51,12 +51,6 @@ import { AckAfterProcessingReceiver } from './socket-mode-receiver.ts';
 import { ThreadMembership } from './thread-membership.ts';
 import { UserNames } from './user-names.ts';
 
-/** Events API mode while running: the route, and the ingress the adapter runs itself when it has no shared one. */
-interface RunningEventsApi {
-  route: WebhookRoute;
-  own?: HttpIngress;
-}
-
 /** Everything that lives from `start` to `stop`. */
 interface Running {
   /** In Events API mode, the context the route guards (its ingest failures become 503). */
@@ -68,7 +62,7 @@ interface Running {
   threads: ThreadMembership;
   dedupe: DeliveryDedupe;
   receiver: Receiver;
-  eventsApi: RunningEventsApi | undefined;
+  eventsApi: OpenedRoute | undefined;
   onAbort: () => void;
   stopped: Promise<void> | undefined;
 }
@@ -130,8 +124,7 @@ export class SlackAdapter implements Adapter {
 
   /** Where the Events API route listens (the real port when started with port 0). Events API mode only. */
   address(): { host: string; port: number } {
-    const eventsApi = this.#running?.eventsApi;
-    const address = eventsApi ? (eventsApi.own ?? this.#http)?.address() : undefined;
+    const address = this.#running?.eventsApi?.address();
     if (!address) throw new GatewayError('GATEWAY_ERR_STATE', 'slack: the Events API route is not listening');
     return address;
   }
@@ -188,7 +181,14 @@ export class SlackAdapter implements Adapter {
       if (receiver instanceof AckAfterProcessingReceiver) {
         await receiver.start();
       } else {
-        running.eventsApi = await this.#attachEventsApi(running);
+        running.eventsApi = await openWebhookRoute({
+          shared: this.#sharedRoute,
+          ingress: this.#http,
+          spec: () => eventsApiRoute(() => this.#eventsReceiver()),
+          standalone: { name: SLACK_PLATFORM, host: options.host, port: options.port },
+          ctx,
+        });
+        running.ctx = running.eventsApi.ctx;
       }
     } catch (error) {
       this.#running = undefined;
@@ -205,7 +205,7 @@ export class SlackAdapter implements Adapter {
         mode: options.mode,
         botUserId: self.userId,
         team: auth.team,
-        ...(running.eventsApi ? { ...this.address(), path: SLACK_EVENTS_PATH } : {}),
+        ...(running.eventsApi ? { ...running.eventsApi.address(), path: SLACK_EVENTS_PATH } : {}),
       },
       options.mode === 'socket' ? 'slack: connected over Socket Mode' : 'slack: Events API server listening',
     );
@@ -337,34 +337,6 @@ export class SlackAdapter implements Adapter {
     return new EventsApiReceiver({ signingSecret: options.signingSecret as string, logger });
   }
 
-  /**
-   * Attaches the Events API route (on the shared ingress, or on one of its own that
-   * it starts), so Slack's deliveries reach the receiver.
-   */
-  async #attachEventsApi(running: Running): Promise<RunningEventsApi> {
-    let own: HttpIngress | undefined;
-    let route = this.#sharedRoute;
-    if (!route) {
-      own = createIngress({
-        name: SLACK_PLATFORM,
-        host: this.#options.host,
-        port: this.#options.port,
-        log: running.ctx.log,
-      });
-      route = own.route(eventsApiRoute(() => this.#eventsReceiver()));
-    }
-    running.ctx = route.attach(running.ctx);
-    if (own) {
-      try {
-        await own.listen();
-      } catch (error) {
-        route.detach();
-        throw error;
-      }
-    }
-    return { route, ...(own ? { own } : {}) };
-  }
-
   #startError(error: unknown): AdapterError {
     if (error instanceof GatewayError && error.code === 'GATEWAY_ERR_HTTP_LISTEN') {
       const reason = typeof error.details.reason === 'string' ? error.details.reason : 'listen_failed';
@@ -381,9 +353,8 @@ export class SlackAdapter implements Adapter {
     if (running.stopped === undefined) {
       running.ctx.signal.removeEventListener('abort', running.onAbort);
       this.#stream.clear();
-      running.eventsApi?.route.detach();
       running.stopped = Promise.resolve(running.receiver.stop())
-        .then(() => running.eventsApi?.own?.close())
+        .then(() => running.eventsApi?.close())
         .then(() => undefined)
         .catch((error: unknown) =>
           running.ctx.log.warn({ err: error }, 'slack: receiver did not stop cleanly'),

@@ -1,18 +1,19 @@
 /**
  * The Telegram adapter, on grammY. It receives updates by long polling
  * (`deleteWebhook` first) or, with a webhook URL, on a route of the gateway's
- * HTTP ingress (or an ingress of its own when embedded without one); normalises private chats, groups, supergroups and forum topics;
- * streams answers by editing one message; sends and receives photos,
+ * HTTP ingress (or on an ingress of its own when embedded without one);
+ * checks each update's shape and ignores what it cannot use; normalises
+ * private chats, groups, supergroups and forum topics; streams answers by editing one message; sends and receives photos,
  * documents and voice notes; and publishes the gateway's commands in
  * Telegram's `/` menu. Every update is acknowledged (polling offset or 200)
  * only after `ctx.ingest` resolved.
  */
 import { randomBytes } from 'node:crypto';
 import { Bot } from 'grammy';
-import type { Message, Update } from 'grammy/types';
+import type { Message } from 'grammy/types';
 import { AdapterError, GatewayError } from '../../errors.ts';
 import { NotCommittedError } from '../../http/errors.ts';
-import { createIngress, type HttpIngress } from '../../http/ingress.ts';
+import { type HttpIngress, type OpenedRoute, openWebhookRoute } from '../../http/ingress.ts';
 import {
   accepted,
   ignored,
@@ -68,19 +69,13 @@ export const TELEGRAM_CAPABILITIES: AdapterCapabilities = {
 /** The update kinds the adapter asks Telegram for. */
 const ALLOWED_UPDATES = ['message', 'channel_post'] as const;
 
-/** Webhook mode while running: the route, and the ingress the adapter runs itself when it has no shared one. */
-interface RunningWebhook {
-  route: WebhookRoute;
-  own?: HttpIngress;
-}
-
 /** Everything that lives from `start` to `stop`. */
 interface Running {
   /** In webhook mode, the context the route guards (its ingest failures become 503). */
   ctx: AdapterContext;
   bot: { id: number; username: string };
   poller?: LongPoller;
-  webhook?: RunningWebhook;
+  webhook?: OpenedRoute;
   onAbort: () => void;
 }
 
@@ -160,8 +155,7 @@ export class TelegramAdapter implements Adapter {
 
   /** Where the webhook route listens (webhook mode, after `start`). */
   webhookAddress(): { host: string; port: number } | undefined {
-    const webhook = this.#running?.webhook;
-    return webhook?.own ? webhook.own.address() : webhook ? this.#http?.address() : undefined;
+    return this.#running?.webhook?.address();
   }
 
   /** The secret Telegram must send with webhook requests (webhook mode). */
@@ -246,10 +240,7 @@ export class TelegramAdapter implements Adapter {
           .catch(() => {});
       }
     }
-    if (running.webhook) {
-      running.webhook.route.detach();
-      await running.webhook.own?.close();
-    }
+    await running.webhook?.close();
   }
 
   async send(message: OutboundMessage): Promise<SendResult> {
@@ -365,43 +356,39 @@ export class TelegramAdapter implements Adapter {
     return telegramWebhookRoute({
       path: new URL(webhook.url).pathname || '/',
       secret: this.#webhookSecret as string,
-      handle: async (update) => {
+      handle: async (value) => {
         const running = this.#running;
         if (!running) throw new NotCommittedError('not_running', 'telegram: the adapter is not running');
-        return outcomeOf(await this.#handleUpdate(update, running));
+        return outcomeOf(await this.#handleUpdate(value, running));
       },
     });
   }
 
-  /** Attaches the route (on the shared ingress, or on one of its own) and registers it with Telegram. */
-  async #startWebhook(running: Running): Promise<RunningWebhook> {
+  /** Opens the route (on the shared ingress, or on one of its own) and registers it with Telegram. */
+  async #startWebhook(running: Running): Promise<OpenedRoute> {
     const webhook = this.#options.webhook as NonNullable<TelegramOptions['webhook']>;
-    let own: HttpIngress | undefined;
-    let route = this.#sharedRoute;
-    if (!route) {
-      own = createIngress({
-        name: TELEGRAM_PLATFORM,
-        host: webhook.host ?? TELEGRAM_DEFAULTS.webhookHost,
-        port: webhook.port ?? TELEGRAM_DEFAULTS.webhookPort,
-        log: running.ctx.log,
+    let opened: OpenedRoute;
+    try {
+      opened = await openWebhookRoute({
+        shared: this.#sharedRoute,
+        ingress: this.#http,
+        spec: () => this.#webhookRouteSpec(),
+        standalone: {
+          name: TELEGRAM_PLATFORM,
+          host: webhook.host ?? TELEGRAM_DEFAULTS.webhookHost,
+          port: webhook.port ?? TELEGRAM_DEFAULTS.webhookPort,
+        },
+        ctx: running.ctx,
       });
-      route = own.route(this.#webhookRouteSpec());
+    } catch (error) {
+      const details = error instanceof GatewayError ? error.details : {};
+      throw new AdapterError(TELEGRAM_PLATFORM, `the webhook listener cannot start: ${String(error)}`, {
+        retryable: details.retryable === true,
+        cause: error,
+        reason: typeof details.reason === 'string' ? details.reason : 'listen_failed',
+      });
     }
-    running.ctx = route.attach(running.ctx);
-    const started: RunningWebhook = { route, ...(own ? { own } : {}) };
-    if (own) {
-      try {
-        await own.listen();
-      } catch (error) {
-        route.detach();
-        const details = (error as GatewayError).details ?? {};
-        throw new AdapterError(TELEGRAM_PLATFORM, `the webhook listener cannot start: ${String(error)}`, {
-          retryable: details.retryable === true,
-          cause: error,
-          reason: typeof details.reason === 'string' ? details.reason : 'listen_failed',
-        });
-      }
-    }
+    running.ctx = opened.ctx;
     try {
       await this.#bot.api.setWebhook(
         webhook.url,
@@ -409,11 +396,10 @@ export class TelegramAdapter implements Adapter {
         grammySignal(running.ctx.signal),
       );
     } catch (error) {
-      route.detach();
-      await own?.close();
+      await opened.close();
       throw toAdapterError(error, 'setWebhook');
     }
-    return started;
+    return opened;
   }
 
   #createPoller(running: Running): LongPoller {
@@ -425,7 +411,13 @@ export class TelegramAdapter implements Adapter {
           grammySignal(signal),
         ),
       handle: async (update) => {
-        await this.#handleUpdate(update, running);
+        const result = await this.#handleUpdate(update, running);
+        if ('ok' in result) {
+          ctx.log.warn(
+            { updateId: update.update_id, reason: result.reason, detail: result.detail },
+            `telegram: update ignored (${result.reason}: ${result.detail})`,
+          );
+        }
       },
       onError: (error) => ctx.reportError?.(error),
       onHealthy: () => ctx.reportHealthy?.(),
@@ -441,21 +433,12 @@ export class TelegramAdapter implements Adapter {
 
   /**
    * Checks and normalises one update and hands it to the gateway; resolves after `ingest`
-   * did. An update the adapter cannot use is not an error: it is answered as ignored.
+   * did. An update the adapter cannot use is not an error: it comes back as the reason.
    */
-  async #handleUpdate(update: Update, running: Running): Promise<UpdateResult> {
-    const parsed = parseUpdate(update);
-    if (!parsed.ok) {
-      running.ctx.log.warn(
-        {
-          updateId: (update as { update_id?: unknown }).update_id,
-          reason: parsed.reason,
-          detail: parsed.detail,
-        },
-        `telegram: update ignored (${parsed.reason}: ${parsed.detail})`,
-      );
-      return parsed;
-    }
+  async #handleUpdate(value: unknown, running: Running): Promise<UpdateResult> {
+    const parsed = parseUpdate(value);
+    if (!parsed.ok) return parsed;
+    const { update } = parsed;
     const message = (update.message ?? update.channel_post) as Message;
     const classified = classifyMessage(message, {
       bot: running.bot,

@@ -9,17 +9,11 @@
  * message committed to the inbox). The ingress answers 503 when it was not.
  */
 import { timingSafeEqual } from 'node:crypto';
-import type { Update } from 'grammy/types';
-import { ignored, type RouteOutcome, rejected, type WebhookRouteSpec } from '../../http/webhook-route.ts';
-import type { AdapterContext } from '../contract.ts';
+import { type RouteOutcome, rejected, type WebhookRouteSpec } from '../../http/webhook-route.ts';
 import { TELEGRAM_PLATFORM } from './telegram-errors.ts';
-import { parseUpdate } from './update-schema.ts';
 
 /** The header Telegram sends the webhook secret in. */
 export const SECRET_HEADER = 'x-telegram-bot-api-secret-token';
-
-/** Largest accepted update body (Telegram's updates are far smaller). */
-export const WEBHOOK_BODY_LIMIT_BYTES = 1024 * 1024;
 
 /** What the route needs from the adapter. */
 export interface TelegramWebhookDeps {
@@ -27,8 +21,11 @@ export interface TelegramWebhookDeps {
   path: string;
   /** The secret Telegram must send. */
   secret: string;
-  /** Handles a checked update; resolves after it was ingested (or skipped). */
-  handle(update: Update, ctx: AdapterContext): Promise<RouteOutcome>;
+  /**
+   * Checks (`parseUpdate`) and handles the posted JSON; resolves after it was ingested,
+   * or with why it was skipped or ignored.
+   */
+  handle(value: unknown): Promise<RouteOutcome>;
 }
 
 /**
@@ -42,15 +39,12 @@ export function telegramWebhookRoute(deps: TelegramWebhookDeps): WebhookRouteSpe
     owner: TELEGRAM_PLATFORM,
     method: 'POST',
     path: deps.path,
-    bodyLimit: WEBHOOK_BODY_LIMIT_BYTES,
     redelivers: true,
-    handler: async (request, ctx) => {
+    handler: async (request) => {
       if (!secretMatches(request.header(SECRET_HEADER), deps.secret)) {
         return rejected(401, 'bad_secret', 'wrong secret token in X-Telegram-Bot-Api-Secret-Token');
       }
-      const parsed = parseUpdate(request.json());
-      if (!parsed.ok) return ignored(parsed.reason, parsed.detail);
-      return deps.handle(parsed.update, ctx);
+      return deps.handle(request.json());
     },
   };
 }

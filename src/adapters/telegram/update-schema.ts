@@ -2,9 +2,11 @@
  * Checks that an update has the shape the adapter reads before anything reads
  * it: an integer `update_id`, a `message` or `channel_post` (the kinds the
  * adapter asks for), and in it the chat, sender, text, entities, files and
- * reply with the types the Bot API documents. Other fields pass unchecked.
- * Anything else is a payload the adapter cannot use: it is ignored with a
- * reason instead of failing deep inside the normalisation.
+ * reply with the types the Bot API documents. A field the adapter can do
+ * without may be absent (and the chat type may be one Telegram adds later);
+ * other fields pass unchecked. Anything else is a payload the adapter cannot
+ * use: it is ignored with a reason instead of failing deep inside the
+ * normalisation.
  */
 import type { Update } from 'grammy/types';
 import { z } from 'zod';
@@ -13,15 +15,16 @@ const id = z.number().int();
 
 const user = z.looseObject({
   id,
-  is_bot: z.boolean(),
-  first_name: z.string(),
+  is_bot: z.boolean().optional(),
+  first_name: z.string().optional(),
   last_name: z.string().optional(),
   username: z.string().optional(),
 });
 
 const chat = z.looseObject({
   id,
-  type: z.enum(['private', 'group', 'supergroup', 'channel']),
+  /** private, group, supergroup or channel; an unknown type is treated as a group. */
+  type: z.string(),
   title: z.string().optional(),
   username: z.string().optional(),
 });
