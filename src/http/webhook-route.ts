@@ -42,6 +42,8 @@ export interface WebhookRequest {
   readonly method: string;
   /** The path, without the query string. */
   readonly path: string;
+  /** The query string's parameters (some platforms verify a URL with a GET and a challenge there). */
+  readonly query: URLSearchParams;
   readonly headers: IncomingHttpHeaders;
   /** The client address (the proxy's forwarded one with `gateway.http.trust_proxy`). */
   readonly ip: string;
@@ -66,7 +68,7 @@ export type RouteOutcome =
   /** Refused: 4xx (bad signature 401/403, ...). */
   | { kind: 'rejected'; problem: HttpProblem };
 
-/** 200: committed; `body` is the answer (e.g. Slack's URL verification challenge). */
+/** 200: committed; `body` is the answer (e.g. Slack's URL verification challenge; a string goes as text). */
 export function accepted(body?: unknown): RouteOutcome {
   return body === undefined ? { kind: 'accepted' } : { kind: 'accepted', body };
 }
@@ -174,6 +176,9 @@ function toWebhookRequest(request: FastifyRequest): WebhookRequest {
   return {
     method: request.method,
     path: pathOf(request.url),
+    query: new URLSearchParams(
+      request.url.includes('?') ? request.url.slice(request.url.indexOf('?') + 1) : '',
+    ),
     headers: request.headers,
     ip: request.ip,
     rawBody,

@@ -129,6 +129,22 @@ describe('http ingress: one route', () => {
     expect(sizes).toEqual([3, 3, 0]);
   });
 
+  it('answers a GET verification with the challenge from the query string, as text', async () => {
+    ingress()
+      .route({
+        owner: 'p',
+        method: 'GET',
+        path: '/hook',
+        handler: async (request) => accepted(request.query.get('echostr') ?? ''),
+      })
+      .attach(context());
+    await http?.listen();
+    const response = await fetch(`http://127.0.0.1:${http?.address()?.port}/hook?echostr=c-%C3%A9&x=1`);
+    expect(response.status).toBe(200);
+    expect(response.headers.get('content-type')).toMatch(/^text\/plain/);
+    expect(await response.text()).toBe('c-é');
+  });
+
   it('answers 503 with Retry-After while no context is attached, and after detach', async () => {
     const route = ingress().route({ owner: 'p', path: '/hook', handler: async () => accepted() });
     await http?.listen();

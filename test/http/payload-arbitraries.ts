@@ -131,4 +131,10 @@ export const anyJson: fc.Arbitrary<unknown> = fc.oneof(
 );
 
 /** How many runs each property makes (the same for every surface). */
-export const RUNS = { anyJson: 150, mutations: 300, notJson: 100, badCredentials: 100 } as const;
+export const RUNS = {
+  anyJson: 150,
+  mutations: 300,
+  notJson: 100,
+  badCredentials: 100,
+  concurrentBatches: 30,
+} as const;

@@ -143,6 +143,41 @@ describe('telegram webhook: malformed payloads (property)', () => {
     await stillAccepts();
   });
 
+  it('answers concurrent mixed payloads without a 5xx and stores only the valid ones', async () => {
+    await fc.assert(
+      fc.asyncProperty(
+        fc.array(
+          fc.oneof(
+            anyJson.map((v) => ({ valid: false, v })),
+            fc.constant({ valid: true, v: null }),
+          ),
+          {
+            minLength: 2,
+            maxLength: 10,
+          },
+        ),
+        async (batch) => {
+          const before = await world.inbox();
+          const ids: number[] = [];
+          const answers = await Promise.all(
+            batch.map(({ valid, v }) => {
+              if (!valid) return world.postTelegram(toJsonText(v, 0));
+              nextId += 1;
+              ids.push(nextId);
+              return world.postTelegram(JSON.stringify(telegramUpdate(nextId, `batch ${nextId}`)));
+            }),
+          );
+          for (const answer of answers) tally(answer);
+          expect(answers.every((a) => a.status === 200)).toBe(true);
+          const added = (await world.inbox()).filter((id) => !before.includes(id));
+          expect(added.sort()).toEqual(ids.map((id) => `telegram:1001:${id}`).sort());
+        },
+      ),
+      { numRuns: RUNS.concurrentBatches },
+    );
+    await stillAccepts();
+  });
+
   it('answers a body over the limit with 413 and stores nothing', async () => {
     nextId += 1;
     const huge = JSON.stringify(telegramUpdate(nextId, 'x'.repeat(1024 * 1024)));
