@@ -36,6 +36,23 @@ export const ERROR_CODES = {
   GATEWAY_ERR_PAIRING: 403,
   /** A lease call got an unusable argument (empty name or owner, a ttl or token that is not a positive whole number). */
   GATEWAY_ERR_LEASE: 500,
+  /** A webhook request was refused: its signature or secret does not match. */
+  GATEWAY_ERR_FORBIDDEN: 403,
+  /** No route of the HTTP ingress answers this method and path. */
+  GATEWAY_ERR_NOT_FOUND: 404,
+  /** A client sent more requests to one route than its rate limit allows. */
+  GATEWAY_ERR_RATE_LIMITED: 429,
+  /**
+   * An inbound message was not committed to the inbox (the store failed, or the
+   * platform's adapter is not running): the platform should deliver it again.
+   */
+  GATEWAY_ERR_NOT_COMMITTED: 503,
+  /** Two adapters asked the HTTP ingress for the same method and path. */
+  GATEWAY_ERR_HTTP_DUPLICATE_ROUTE: 500,
+  /** A route was mounted on the HTTP ingress after it started listening. */
+  GATEWAY_ERR_HTTP_LATE_ROUTE: 500,
+  /** The HTTP ingress cannot listen on its host and port (in use, not permitted, no such address). */
+  GATEWAY_ERR_HTTP_LISTEN: 500,
 } as const;
 
 /** One of the documented error codes. */

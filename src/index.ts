@@ -19,6 +19,7 @@ export { loadConfig } from './config/load-config.ts';
 export type { GatewayConfig } from './config/schema.ts';
 export { validateConfig } from './config/validate-config.ts';
 export * from './errors.ts';
+export * from './http/index.ts';
 export type { GatewayContext, GatewayEvent } from './machines/gateway.ts';
 export {
   GATEWAY_MACHINE_VERSION,

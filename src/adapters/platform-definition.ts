@@ -6,6 +6,7 @@
  */
 import type { Transcriber } from '../agent/transcribe.ts';
 import type { ConfigIssue } from '../errors.ts';
+import type { HttpIngress } from '../http/ingress.ts';
 import type { Adapter } from './contract.ts';
 
 /** One environment variable a platform reads. */
@@ -29,6 +30,15 @@ export interface PlatformSource {
   home: string;
   /** Turns voice notes into text, when `agent.transcription_model` is configured. */
   transcribe?: Transcriber;
+}
+
+/** What the gateway shares with the adapters it creates. */
+export interface PlatformServices {
+  /**
+   * The HTTP ingress (`gateway.http`): a webhook platform mounts its routes on it when its
+   * adapter is created, and attaches its context in `start()`.
+   */
+  http?: HttpIngress;
 }
 
 /** The result of reading a platform's settings. */
@@ -58,5 +68,6 @@ export interface PlatformDefinition<O = unknown> {
   readonly variables: readonly PlatformVariable[];
   /** Reads the options; `configured: false` when the platform's variables are absent. */
   read(source: PlatformSource): PlatformOptionsResult<O>;
-  create(options: O): Adapter;
+  /** Creates the adapter; a webhook platform mounts its routes on `services.http`. */
+  create(options: O, services?: PlatformServices): Adapter;
 }

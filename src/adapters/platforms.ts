@@ -10,7 +10,7 @@ import type { Adapter } from './contract.ts';
 import { discordPlatform } from './discord/index.ts';
 import { emailPlatform } from './email/index.ts';
 import { matrixPlatform } from './matrix/index.ts';
-import type { PlatformDefinition } from './platform-definition.ts';
+import type { PlatformDefinition, PlatformServices } from './platform-definition.ts';
 import { slackPlatform } from './slack/index.ts';
 import { telegramPlatform } from './telegram/index.ts';
 import { whatsappPlatform } from './whatsapp/index.ts';
@@ -30,12 +30,17 @@ export const PLATFORMS: readonly PlatformDefinition<any>[] = [
  * The adapters of every platform the environment and config.yaml configure
  * (a platform with `gateway.platforms.<name>.enabled: false` is left off).
  * Invalid values of any platform are refused together, each with the variable
- * and the fix.
+ * and the fix. Webhook platforms mount their routes on `services.http`.
  *
  * @example
- * const adapters = platformAdapters(config, process.env, home);
+ * const adapters = platformAdapters(config, process.env, home, { http });
  */
-export function platformAdapters(config: GatewayConfig, env: NodeJS.ProcessEnv, home: string): Adapter[] {
+export function platformAdapters(
+  config: GatewayConfig,
+  env: NodeJS.ProcessEnv,
+  home: string,
+  services: PlatformServices = {},
+): Adapter[] {
   const issues: ConfigIssue[] = [];
   const model = config.agent.transcription_model;
   const transcribe = model
@@ -57,7 +62,7 @@ export function platformAdapters(config: GatewayConfig, env: NodeJS.ProcessEnv, 
     });
     if (!result.configured) continue;
     if ('issues' in result) issues.push(...result.issues);
-    else adapters.push(platform.create(result.options));
+    else adapters.push(platform.create(result.options, services));
   }
   if (issues.length > 0) throw new ConfigError(issues);
   return adapters;

@@ -2,7 +2,8 @@
  * `hermes gateway`: runs the gateway in the foreground until SIGTERM or SIGINT.
  * Resolves and prepares the home, writes a starter config on the first run, loads
  * and validates the configuration, opens the log and starts the runtime.
- * `--check` stops after validation.
+ * `--check` stops after validation and tells where the HTTP ingress would
+ * listen and what mounts on it.
  */
 import { existsSync } from 'node:fs';
 import { ensureHome, resolveHome } from '../config/home.ts';
@@ -142,10 +143,18 @@ export async function runGatewayCommand(
     const config = loadConfig({ home, env: deps.env });
     if (options.check) {
       const { platformAdapters } = await import('../adapters/platforms.ts');
-      const platforms = platformAdapters(config, deps.env, home).map((a) => a.name);
+      const { createIngress, describeIngress, ingressOptionsFromConfig } = await import('../http/index.ts');
+      // the ingress is not started: it only collects the routes the webhook platforms would mount
+      const http = createIngress({
+        ...ingressOptionsFromConfig(config.gateway.http),
+        log: { info() {}, warn() {}, error() {}, debug() {} },
+      });
+      const platforms = platformAdapters(config, deps.env, home, { http }).map((a) => a.name);
       const source = existsSync(path) ? '' : ' (no file yet: defaults and environment variables)';
       deps.stdout(`Configuration OK: ${path}${source}\n`);
       deps.stdout(`Platforms: ${platforms.length ? platforms.join(', ') : 'none besides the API server'}\n`);
+      for (const line of describeIngress(config.gateway.http, http.routes(), deps.env))
+        deps.stdout(`${line}\n`);
       return 0;
     }
     const logger = createLogger({ home, level: config.logging.level, stdout: deps.logToStdout !== false });

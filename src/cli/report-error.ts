@@ -18,7 +18,9 @@ export function isConfigProblem(error: unknown): boolean {
   return (
     error instanceof ConfigError ||
     (error instanceof GatewayError &&
-      (error.code === 'GATEWAY_ERR_CONFIG' || error.code === 'GATEWAY_ERR_API_KEY'))
+      (error.code === 'GATEWAY_ERR_CONFIG' ||
+        error.code === 'GATEWAY_ERR_API_KEY' ||
+        error.code === 'GATEWAY_ERR_HTTP_DUPLICATE_ROUTE'))
   );
 }
 

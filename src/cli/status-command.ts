@@ -2,7 +2,9 @@
  * `hermes gateway status`: what the gateway of this `HERMES_HOME` last recorded
  * in its database: each platform's breaker (running, paused, paused by the
  * breaker, needs relink, with the last reason and since when), background tasks
- * not yet delivered, and cron jobs. It reads the state the running gateway
+ * not yet delivered, cron jobs, and what the HTTP ingress did with the webhook
+ * requests since the gateway started (accepted, skipped, ignored, rejected and
+ * not committed, per route and reason). It reads the state the running gateway
  * commits, so it works from another terminal while the gateway runs.
  */
 import { existsSync } from 'node:fs';
@@ -11,6 +13,7 @@ import type { Command } from 'commander';
 import { BACKGROUND_TASK_KIND } from '../actors/background-tasks.ts';
 import { platformLine } from '../commands/builtin/platform.ts';
 import { resolveHome, STATE_DB_FILE } from '../config/home.ts';
+import { formatIngressCounts, INGRESS_COUNTS_KEY, type IngressCounts } from '../http/ingress-counters.ts';
 import { type BreakerContext, breakerView } from '../machines/breaker.ts';
 import { createSqliteStore } from '../persistence/sqlite-store.ts';
 import { reportError } from './report-error.ts';
@@ -68,12 +71,30 @@ export async function runStatusCommand(deps: StatusCommandDeps): Promise<number>
     const jobs = await store.cron.list();
     const active = jobs.filter((j) => j.status === 'active').length;
     lines.push('', `Cron jobs: ${jobs.length} (${active} active); see "hermes cron list"`);
+    const counts = readCounts(await store.meta.get(INGRESS_COUNTS_KEY));
+    if (counts) {
+      lines.push('', 'HTTP ingress requests since the gateway started (as last recorded):');
+      for (const line of formatIngressCounts(counts)) lines.push(`  ${line}`);
+    }
     deps.stdout(`${lines.join('\n')}\n`);
     return unhealthy > 0 ? 1 : 0;
   } catch (error) {
     return reportError(error, deps.stderr);
   } finally {
     await store.close();
+  }
+}
+
+/** The recorded ingress counts, when there are any. */
+function readCounts(text: string | undefined): IngressCounts | undefined {
+  if (!text) return undefined;
+  try {
+    const counts = JSON.parse(text) as IngressCounts;
+    return typeof counts === 'object' && counts !== null && Object.keys(counts).length > 0
+      ? counts
+      : undefined;
+  } catch {
+    return undefined;
   }
 }
 

@@ -43,6 +43,25 @@ const ApiServerSchema = z.strictObject({
   key: z.string().optional(),
   body_limit_bytes: z.number().int().positive().default(1_048_576),
   model_name: z.string().min(1).default('hermes-agent'),
+  /** Requests a minute one client address may send to one route; 0 (default): no limit. */
+  rate_limit_per_minute: z.number().int().min(0).default(0),
+});
+
+/**
+ * `gateway.http`: the one HTTP ingress every webhook platform mounts its routes on
+ * (Telegram's webhook, Slack's Events API). It listens only when a webhook route is mounted.
+ */
+const HttpIngressSchema = z.strictObject({
+  /** Interface to listen on; loopback by default (put an HTTPS reverse proxy in front). */
+  host: z.string().min(1).default('127.0.0.1'),
+  /** 0 asks the operating system for a free port. */
+  port: z.number().int().min(0).max(65535).default(8443),
+  /** Largest accepted request body. */
+  body_limit_bytes: z.number().int().positive().default(1_048_576),
+  /** Requests a minute one client address may send to one route; 0 turns the limit off. */
+  rate_limit_per_minute: z.number().int().min(0).default(1200),
+  /** Take the client address from X-Forwarded-For (only behind a reverse proxy you run). */
+  trust_proxy: z.boolean().default(false),
 });
 
 const SessionsSchema = z.strictObject({
@@ -133,6 +152,8 @@ const GatewaySectionSchema = z.strictObject({
       max_backoff_seconds: positiveSeconds(60),
     })
     .prefault({}),
+  /** The HTTP ingress of the webhook platforms. */
+  http: HttpIngressSchema.prefault({}),
   /** Platform name → its settings (unknown platform names are allowed, for adapters added by embedders). */
   platforms: z.record(z.string(), PlatformSettingsSchema).prefault({}),
 });

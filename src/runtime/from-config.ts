@@ -1,13 +1,15 @@
 /**
  * Starts a gateway from a validated configuration: the SQLite store in
- * `$HERMES_HOME/state.db`, the configured agent backend and the enabled
- * adapters. Used by `hermes gateway`.
+ * `$HERMES_HOME/state.db`, the configured agent backend, the enabled adapters
+ * and the HTTP ingress (`gateway.http`) the webhook platforms mount their
+ * routes on; it listens when a route was mounted and closes first at stop.
+ * Used by `hermes gateway`.
  */
 import { join } from 'node:path';
 import { AccessControl } from '../access/access-control.ts';
 import { accessWarnings } from '../access/allowlist.ts';
 import { Pairing } from '../access/pairing.ts';
-import { createApiServerAdapter } from '../adapters/api-server/index.ts';
+import { API_PLATFORM, createApiServerAdapter } from '../adapters/api-server/index.ts';
 import type { Adapter } from '../adapters/contract.ts';
 import { platformAdapters } from '../adapters/platforms.ts';
 import { createAgent } from '../agent/create-agent.ts';
@@ -15,6 +17,9 @@ import { type GatewayJson, loadGatewayJson } from '../config/gateway-json.ts';
 import { STATE_DB_FILE } from '../config/home.ts';
 import { createOnboarding } from '../config/onboarding.ts';
 import type { GatewayConfig } from '../config/schema.ts';
+import { createIngress } from '../http/ingress.ts';
+import { ingressOptionsFromConfig } from '../http/ingress-config.ts';
+import { INGRESS_COUNTS_KEY, recordIngressCounts } from '../http/ingress-counters.ts';
 import type { Logger } from '../logger.ts';
 import { createSqliteStore } from '../persistence/sqlite-store.ts';
 import { createGateway, type Gateway, type RuntimeSettings } from './create-gateway.ts';
@@ -61,6 +66,10 @@ export function adaptersFromConfig(config: GatewayConfig): Adapter[] {
         key: config.api_server.key ?? '',
         bodyLimitBytes: config.api_server.body_limit_bytes,
         modelName: config.api_server.model_name,
+        rateLimit:
+          config.api_server.rate_limit_per_minute > 0
+            ? { max: config.api_server.rate_limit_per_minute, windowMs: 60_000 }
+            : false,
       }),
     );
   }
@@ -80,7 +89,8 @@ export async function startFromConfig(opts: {
   logger: Logger;
 }): Promise<{ gateway: Gateway; stop(reason: string): Promise<void> }> {
   const { config, home, logger } = opts;
-  const adapters = [...adaptersFromConfig(config), ...platformAdapters(config, process.env, home)];
+  const http = createIngress({ ...ingressOptionsFromConfig(config.gateway.http), log: logger });
+  const adapters = [...adaptersFromConfig(config), ...platformAdapters(config, process.env, home, { http })];
   const store = createSqliteStore({ path: join(home, STATE_DB_FILE) });
   const pairing = new Pairing({ store: store.pairing, log: logger });
   const access = new AccessControl({
@@ -109,9 +119,34 @@ export async function startFromConfig(opts: {
       'No platform is enabled: set api_server.enabled (API_SERVER_ENABLED=true with API_SERVER_KEY) or configure a platform',
     );
   }
-  await gateway.start();
+  const counts = recordIngressCounts(http.counters, store.meta, (error) =>
+    logger.warn({ err: error }, 'The HTTP ingress counters could not be saved'),
+  );
+  const routes = http.routes().map((r) => r.id);
+  if (routes.length > 0) {
+    try {
+      const { host, port } = await http.listen();
+      logger.info(
+        { host, port, routes },
+        `HTTP ingress listening on http://${host}:${port} (gateway.http): ${routes.join('; ')}`,
+      );
+    } catch (error) {
+      counts.stop();
+      await store.close();
+      throw error;
+    }
+  }
+  try {
+    await gateway.start();
+  } catch (error) {
+    counts.stop();
+    await http.close();
+    throw error;
+  }
+  // the counts of an earlier run are not this run's
+  await store.meta.set(INGRESS_COUNTS_KEY, JSON.stringify(http.counters.snapshot()));
   for (const adapter of adapters) {
-    if ('address' in adapter && typeof adapter.address === 'function') {
+    if (adapter.name === API_PLATFORM && 'address' in adapter && typeof adapter.address === 'function') {
       try {
         const { host, port } = (adapter as ReturnType<typeof createApiServerAdapter>).address();
         logger.info(
@@ -123,5 +158,14 @@ export async function startFromConfig(opts: {
       }
     }
   }
-  return { gateway, stop: (reason: string) => gateway.stop(reason) };
+  return {
+    gateway,
+    async stop(reason: string) {
+      // no new webhook deliveries while draining: the platforms deliver them again after the restart
+      await http.close();
+      await counts.flush();
+      counts.stop();
+      await gateway.stop(reason);
+    },
+  };
 }

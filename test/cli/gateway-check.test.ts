@@ -56,6 +56,39 @@ describe('hermes gateway --check', () => {
     expect(bad.stderr).toContain('EMAIL_IMAP_PORT');
   });
 
+  it('tells where the HTTP ingress listens, what mounts on it, and which platform variable sets its port', async () => {
+    const run = await runHermes(['gateway', '--check'], {
+      HERMES_HOME: tempDir(),
+      TELEGRAM_BOT_TOKEN: '123456789:AAEabcdefghijklmnopqrstuvwxyz012345',
+      TELEGRAM_WEBHOOK_URL: 'https://bot.example.com/telegram',
+      TELEGRAM_WEBHOOK_PORT: '8088',
+      SLACK_BOT_TOKEN: 'xoxb-1',
+      SLACK_SIGNING_SECRET: 'secret',
+    });
+    expect(run.code).toBe(0);
+    expect(run.stdout).toContain('Platforms: telegram, slack');
+    expect(run.stdout).toContain(
+      'HTTP ingress (gateway.http): 127.0.0.1:8088, routes: telegram POST /telegram; slack POST /slack/events',
+    );
+    expect(run.stdout).toContain(
+      "TELEGRAM_WEBHOOK_PORT sets gateway.http.port: Telegram's webhook now listens on the shared HTTP ingress",
+    );
+  });
+
+  it('refuses two platforms on one webhook path with exit code 2, naming both', async () => {
+    const run = await runHermes(['gateway', '--check'], {
+      HERMES_HOME: tempDir(),
+      TELEGRAM_BOT_TOKEN: '123456789:AAEabcdefghijklmnopqrstuvwxyz012345',
+      TELEGRAM_WEBHOOK_URL: 'https://bot.example.com/slack/events',
+      SLACK_BOT_TOKEN: 'xoxb-1',
+      SLACK_SIGNING_SECRET: 'secret',
+    });
+    expect(run.code).toBe(2);
+    expect(run.stderr).toContain(
+      'POST /slack/events is already mounted by telegram; slack cannot mount it too',
+    );
+  });
+
   it('refuses an invalid config with exit code 2, naming each key and its fix', async () => {
     const home = tempDir();
     writeFileSync(join(home, 'config.yaml'), 'api_sever:\n  port: 1\nagent:\n  backend: gpt\n');

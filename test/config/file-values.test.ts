@@ -24,6 +24,7 @@ api_server:
   key: a-very-long-secret-key
   body_limit_bytes: 2048
   model_name: my-agent
+  rate_limit_per_minute: 30
 sessions:
   passivate_after_seconds: 60
   auto_resume_window_hours: 0
@@ -36,6 +37,12 @@ gateway:
     failure_threshold: 3
     window_seconds: 30
     max_backoff_seconds: 120
+  http:
+    host: 0.0.0.0
+    port: 8080
+    body_limit_bytes: 4096
+    rate_limit_per_minute: 60
+    trust_proxy: true
   platforms:
     telegram:
       enabled: true
@@ -68,12 +75,20 @@ display:
       key: 'a-very-long-secret-key',
       body_limit_bytes: 2048,
       model_name: 'my-agent',
+      rate_limit_per_minute: 30,
     });
     expect(config.sessions).toEqual({ passivate_after_seconds: 60, auto_resume_window_hours: 0 });
     expect(config.gateway).toEqual({
       restart_budget: { max_restarts: 2, window_seconds: 10 },
       drain_timeout_seconds: 3,
       circuit_breaker: { failure_threshold: 3, window_seconds: 30, max_backoff_seconds: 120 },
+      http: {
+        host: '0.0.0.0',
+        port: 8080,
+        body_limit_bytes: 4096,
+        rate_limit_per_minute: 60,
+        trust_proxy: true,
+      },
       platforms: {
         telegram: {
           enabled: true,

@@ -5,9 +5,9 @@
  * pending-request map until the gateway delivers the answer through `send`
  * (and streams pieces through `streamDelta`), matched by `inReplyTo`.
  */
-import type { AddressInfo } from 'node:net';
-import type { FastifyInstance } from 'fastify';
 import { AdapterError, GatewayError } from '../../errors.ts';
+import type { HttpIngress } from '../../http/ingress.ts';
+import type { RateLimit } from '../../http/webhook-route.ts';
 import {
   type Adapter,
   type AdapterCapabilities,
@@ -39,6 +39,8 @@ export interface ApiServerOptions {
   modelName?: string;
   /** Milliseconds a request waits for its answer before a 504. Default 10 minutes. */
   replyTimeoutMs?: number;
+  /** Requests per window one client address may send to one route (429 beyond); `false` (default) for none. */
+  rateLimit?: RateLimit | false;
 }
 
 /** The API server adapter: an `Adapter` that also tells where it listens. */
@@ -54,6 +56,7 @@ export const API_SERVER_DEFAULTS = {
   bodyLimitBytes: 1024 * 1024,
   modelName: 'hermes-agent',
   replyTimeoutMs: 10 * 60 * 1000,
+  rateLimit: false,
 } as const;
 
 /** The API server's capabilities: native streaming (SSE), and whole answers in one message. */
@@ -70,7 +73,11 @@ function optionError(name: string, message: string): GatewayError {
 
 function resolveOptions(opts: ApiServerOptions): Required<ApiServerOptions> {
   assertApiKey(opts.key);
-  const resolved = { ...API_SERVER_DEFAULTS, ...withoutUndefined(opts), key: opts.key };
+  const resolved: Required<ApiServerOptions> = {
+    ...API_SERVER_DEFAULTS,
+    ...withoutUndefined(opts),
+    key: opts.key,
+  };
   if (!Number.isInteger(resolved.port) || resolved.port < 0 || resolved.port > 65535) {
     throw optionError('port', `expected an integer from 0 to 65535, got ${resolved.port}`);
   }
@@ -94,7 +101,7 @@ function withoutUndefined<T extends object>(value: T): Partial<T> {
 
 /** One running server: everything that lives from `start` to `stop`. */
 interface Running {
-  app: FastifyInstance;
+  http: HttpIngress;
   ctx: AdapterContext;
   pending: PendingReplies;
   closing: boolean;
@@ -127,7 +134,7 @@ export function createApiServerAdapter(opts: ApiServerOptions): ApiServerAdapter
       if (answered > 0) {
         current.ctx.log.info({ answered }, 'api: answered pending requests with 503 on shutdown');
       }
-      current.stopped = current.app.close().finally(() => {
+      current.stopped = current.http.close().finally(() => {
         if (running === current) running = undefined;
       });
     }
@@ -155,8 +162,11 @@ export function createApiServerAdapter(opts: ApiServerOptions): ApiServerAdapter
           ctx.log.warn({ completionId: id, err: error }, 'api: could not write an answer'),
       });
       const current: Running = {
-        app: createHttpServer({
+        http: createHttpServer({
+          host: options.host,
+          port: options.port,
           bodyLimitBytes: options.bodyLimitBytes,
+          rateLimit: options.rateLimit,
           checkBearer,
           log: ctx.log,
           isClosing: () => current.closing,
@@ -171,26 +181,27 @@ export function createApiServerAdapter(opts: ApiServerOptions): ApiServerAdapter
           );
         },
       };
-      registerRoutes(current.app, {
-        ctx,
-        pending,
-        modelName: options.modelName,
-        isClosing: () => current.closing,
-      });
+      current.http.mount(API_PLATFORM, async (scope) =>
+        registerRoutes(scope, {
+          ctx,
+          pending,
+          modelName: options.modelName,
+          isClosing: () => current.closing,
+        }),
+      );
       running = current;
       try {
-        await current.app.listen({ host: options.host, port: options.port });
+        await current.http.listen();
       } catch (error) {
         running = undefined;
-        await current.app.close().catch(() => {});
-        const code = (error as { code?: unknown }).code;
+        const details = error instanceof GatewayError ? error.details : {};
         throw new AdapterError(
           API_PLATFORM,
-          `cannot listen on ${options.host}:${options.port}: ${String(error)}`,
+          `cannot listen on ${options.host}:${options.port}: ${error instanceof Error ? error.message : String(error)}`,
           {
-            retryable: code === 'EADDRINUSE',
+            retryable: details.retryable === true,
             cause: error,
-            reason: typeof code === 'string' ? code : 'listen_failed',
+            reason: typeof details.reason === 'string' ? details.reason : 'listen_failed',
           },
         );
       }
@@ -199,7 +210,7 @@ export function createApiServerAdapter(opts: ApiServerOptions): ApiServerAdapter
         throw new GatewayError('GATEWAY_ERR_STATE', 'The API server was stopped while it was starting');
       }
       ctx.signal.addEventListener('abort', current.onAbort, { once: true });
-      const { port } = current.app.server.address() as AddressInfo;
+      const port = current.http.address()?.port;
       ctx.log.info(
         { host: options.host, port, model: options.modelName },
         'api: OpenAI-compatible server listening',
@@ -245,12 +256,11 @@ export function createApiServerAdapter(opts: ApiServerOptions): ApiServerAdapter
     },
 
     address() {
-      const current = running;
-      const address = current?.app.server.address();
-      if (current === undefined || address === null || address === undefined || typeof address === 'string') {
+      const address = running?.http.address();
+      if (address === undefined) {
         throw new GatewayError('GATEWAY_ERR_STATE', 'The API server is not listening; call start() first');
       }
-      return { host: options.host, port: address.port };
+      return address;
     },
   };
 }

@@ -1,28 +1,30 @@
 /**
- * The fastify instance of the API server with everything that is not a route:
- * the bearer check on `/v1/*`, the shutdown gate, and the error, not-found and
- * client-error handlers that keep every answer in OpenAI's error shape.
+ * The API server's HTTP ingress, built with the gateway's ingress factory
+ * (same error handling, body limit, rate limit support and client-error
+ * answers as the webhook ingress) on the API server's own port: the bearer
+ * check on `/v1/*`, the shutdown gate, and every refused request in OpenAI's
+ * error shape.
  */
-import { STATUS_CODES } from 'node:http';
-import type { Socket } from 'node:net';
-import Fastify, { type FastifyInstance } from 'fastify';
+
+import { createIngress, type HttpIngress } from '../../http/ingress.ts';
+import type { RateLimit } from '../../http/webhook-route.ts';
 import type { AdapterLogger } from '../contract.ts';
 import type { BearerChecker } from './auth.ts';
 import {
   authenticationFailed,
-  invalidRequest,
-  logProblem,
-  notFound,
-  type OpenAIProblem,
   openAIErrorBody,
-  problemFromError,
+  openAIProblemOf,
   sendProblem,
   shuttingDown,
 } from './openai-errors.ts';
 
 /** Options of `createHttpServer`. */
 export interface HttpServerOptions {
+  host: string;
+  port: number;
   bodyLimitBytes: number;
+  /** Requests per window per client address and route; `false` for none. */
+  rateLimit: RateLimit | false;
   checkBearer: BearerChecker;
   log: AdapterLogger;
   /** True once the adapter is stopping: every new request gets a 503. */
@@ -42,58 +44,26 @@ export function needsBearer(url: string): boolean {
 }
 
 /**
- * Answers HTTP requests that Node could not even parse (bad request line,
- * oversized headers, timeouts) in OpenAI's error shape, then closes the socket.
- */
-function clientErrorAnswer(log: AdapterLogger) {
-  return (error: Error & { code?: string }, socket: Socket): void => {
-    if (error.code === 'ECONNRESET' || socket.destroyed) return;
-    let problem: OpenAIProblem;
-    if (error.code === 'ERR_HTTP_REQUEST_TIMEOUT') {
-      problem = {
-        ...invalidRequest('The request took too long to arrive', null, 'request_timeout'),
-        status: 408,
-      };
-    } else if (error.code === 'HPE_HEADER_OVERFLOW') {
-      problem = {
-        ...invalidRequest('The request headers are too large', null, 'headers_too_large'),
-        status: 431,
-      };
-    } else {
-      problem = invalidRequest('Malformed HTTP request', null, 'malformed_request');
-    }
-    logProblem(log, problem, { method: '-', url: '-' }, error);
-    if (!socket.writable) {
-      socket.destroy();
-      return;
-    }
-    const body = JSON.stringify(openAIErrorBody(problem));
-    socket.end(
-      `HTTP/1.1 ${problem.status} ${STATUS_CODES[problem.status]}\r\n` +
-        'Content-Type: application/json; charset=utf-8\r\n' +
-        `Content-Length: ${Buffer.byteLength(body)}\r\n` +
-        'Connection: close\r\n\r\n' +
-        body,
-    );
-  };
-}
-
-/**
- * Builds the fastify instance (routes are added by the caller).
+ * Builds the ingress (routes are mounted by the caller, then it listens).
  *
  * @example
- * const app = createHttpServer({ bodyLimitBytes: 1 << 20, checkBearer, log, isClosing: () => false });
+ * const http = createHttpServer({ host: '127.0.0.1', port: 8642, bodyLimitBytes: 1 << 20, rateLimit: false, checkBearer, log, isClosing: () => false });
+ * http.mount('api', async (scope) => registerRoutes(scope, deps));
+ * await http.listen();
  */
-export function createHttpServer(options: HttpServerOptions): FastifyInstance {
+export function createHttpServer(options: HttpServerOptions): HttpIngress {
   const { log } = options;
-  const app = Fastify({
-    logger: false,
+  const http = createIngress({
+    name: 'api',
+    host: options.host,
+    port: options.port,
+    log,
     bodyLimit: options.bodyLimitBytes,
-    return503OnClosing: false,
-    clientErrorHandler: clientErrorAnswer(log),
+    rateLimit: options.rateLimit,
+    render: (problem) => openAIErrorBody(openAIProblemOf(problem)),
   });
 
-  app.addHook('onRequest', async (request, reply) => {
+  http.fastify.addHook('onRequest', async (request, reply) => {
     if (options.isClosing()) return sendProblem(reply, log, shuttingDown());
     if (!needsBearer(request.url)) return;
     const check = options.checkBearer(request.headers.authorization);
@@ -111,14 +81,5 @@ export function createHttpServer(options: HttpServerOptions): FastifyInstance {
     }
   });
 
-  app.setErrorHandler((error, _request, reply) => {
-    const problem = problemFromError(error, options.bodyLimitBytes);
-    return sendProblem(reply, log, problem, problem.status >= 500 ? error : undefined);
-  });
-
-  app.setNotFoundHandler((request, reply) =>
-    sendProblem(reply, log, notFound(request.method, pathOf(request.url))),
-  );
-
-  return app;
+  return http;
 }

@@ -5,6 +5,7 @@
  * (`AuthenticationError`, `BadRequestError`, ...).
  */
 import type { FastifyReply } from 'fastify';
+import type { HttpProblem } from '../../http/errors.ts';
 import type { AdapterLogger } from '../contract.ts';
 
 /** The `error.type` values the API server answers with. */
@@ -14,6 +15,7 @@ export type OpenAIErrorType =
   | 'not_found_error'
   | 'agent_error'
   | 'timeout_error'
+  | 'rate_limit_error'
   | 'server_error';
 
 /** The JSON body of an error answer. */
@@ -63,17 +65,6 @@ export function authenticationFailed(message: string): OpenAIProblem {
   return { status: 401, type: 'authentication_error', message, param: null, code: 'invalid_api_key' };
 }
 
-/** 404: no such route. */
-export function notFound(method: string, path: string): OpenAIProblem {
-  return {
-    status: 404,
-    type: 'not_found_error',
-    message: `Unknown request URL: ${method} ${path}`,
-    param: null,
-    code: 'unknown_url',
-  };
-}
-
 /** 409: the idempotency key was already answered and nothing is waiting for it anymore. */
 export function duplicateRequest(id: string): OpenAIProblem {
   return {
@@ -83,17 +74,6 @@ export function duplicateRequest(id: string): OpenAIProblem {
     param: 'Idempotency-Key',
     code: 'duplicate_request',
     retry: false,
-  };
-}
-
-/** 413: the body is over the configured size limit. */
-export function bodyTooLarge(limitBytes: number): OpenAIProblem {
-  return {
-    status: 413,
-    type: 'invalid_request_error',
-    message: `Request body is too large: the limit is ${limitBytes} bytes`,
-    param: null,
-    code: 'request_too_large',
   };
 }
 
@@ -143,61 +123,23 @@ export function replyTimedOut(timeoutMs: number): OpenAIProblem {
   };
 }
 
-/** 500: anything unexpected (details go to the log only). */
-export function internalError(): OpenAIProblem {
-  return {
-    status: 500,
-    type: 'server_error',
-    message: 'Internal server error',
-    param: null,
-    code: 'internal_error',
-  };
-}
-
-/** The fields of an error thrown inside fastify (content parsers, routing) that the mapping reads. */
-interface FastifyLikeError {
-  code?: unknown;
-  statusCode?: unknown;
-  message?: unknown;
-}
-
 /**
- * Maps an error fastify raised (body parsing, size limit, media type) to an
- * OpenAI error answer. Unknown errors become a 500 without internal details.
+ * The OpenAI form of a problem the HTTP ingress found (body too large, bad JSON,
+ * unsupported media type, rate limit, unknown URL, malformed HTTP): the type
+ * follows the status, the code is the ingress's reason word.
  */
-export function problemFromError(error: unknown, bodyLimitBytes: number): OpenAIProblem {
-  const e = (typeof error === 'object' && error !== null ? error : {}) as FastifyLikeError;
-  const status = typeof e.statusCode === 'number' ? e.statusCode : 500;
-  if (e.code === 'FST_ERR_CTP_BODY_TOO_LARGE' || status === 413) return bodyTooLarge(bodyLimitBytes);
-  if (e.code === 'FST_ERR_CTP_INVALID_MEDIA_TYPE' || status === 415) {
-    return {
-      status: 415,
-      type: 'invalid_request_error',
-      message: 'Unsupported Content-Type: send the body as application/json',
-      param: null,
-      code: 'unsupported_media_type',
-    };
-  }
-  if (e.code === 'FST_ERR_CTP_EMPTY_JSON_BODY') {
-    return invalidRequest('The request body is empty: send a JSON object', null, 'invalid_json');
-  }
-  if (e.code === 'FST_ERR_CTP_INVALID_JSON_BODY' || error instanceof SyntaxError) {
-    return invalidRequest(
-      'We could not parse the JSON body of your request: send a valid JSON object',
-      null,
-      'invalid_json',
-    );
-  }
-  if (status >= 400 && status < 500) {
-    return {
-      status,
-      type: 'invalid_request_error',
-      message: typeof e.message === 'string' && e.message !== '' ? e.message : 'Invalid request',
-      param: null,
-      code: typeof e.code === 'string' ? e.code : null,
-    };
-  }
-  return internalError();
+export function openAIProblemOf(problem: HttpProblem): OpenAIProblem {
+  const type: OpenAIErrorType =
+    problem.status === 401
+      ? 'authentication_error'
+      : problem.status === 404
+        ? 'not_found_error'
+        : problem.status === 429
+          ? 'rate_limit_error'
+          : problem.status >= 500
+            ? 'server_error'
+            : 'invalid_request_error';
+  return { status: problem.status, type, message: problem.message, param: null, code: problem.reason };
 }
 
 /** Where a problem happened, for the log line. */

@@ -1,16 +1,17 @@
 /**
  * The Slack adapter, on @slack/bolt. Events arrive over Socket Mode (app-level
- * token) or the Events API (signed HTTP, verified by bolt); each person's
+ * token) or the Events API (signed HTTP on a route of the gateway's HTTP
+ * ingress, or of an ingress of its own when embedded without one); each person's
  * message becomes an `InboundMessage` and is acknowledged to Slack only after
  * `ctx.ingest()` resolved. Replies go out with `chat.postMessage` (split under
  * Slack's 40,000-character limit, in the thread they answer), stream by
  * editing one message with `chat.update`, and carry files through Slack's
  * external upload flow.
  */
-import type { Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
-import { App, HTTPReceiver, type Logger, type Receiver, webApi } from '@slack/bolt';
+import { App, type Logger, type Receiver, webApi } from '@slack/bolt';
 import { AdapterError, GatewayError } from '../../errors.ts';
+import { type HttpIngress, type OpenedRoute, openWebhookRoute } from '../../http/ingress.ts';
+import type { WebhookRoute } from '../../http/webhook-route.ts';
 import type {
   Adapter,
   AdapterContext,
@@ -24,6 +25,7 @@ import { downloadSlackFile, outboundBytes, outboundFileName } from './attachment
 import { createBoltLogger } from './bolt-logger.ts';
 import { DeliveryDedupe } from './delivery-dedupe.ts';
 import { slackReactionName } from './emoji-names.ts';
+import { EventsApiReceiver, eventsApiRoute } from './events-api-receiver.ts';
 import {
   type BotIdentity,
   isDirectMessage,
@@ -49,6 +51,7 @@ import { UserNames } from './user-names.ts';
 
 /** Everything that lives from `start` to `stop`. */
 interface Running {
+  /** In Events API mode, the context the route guards (its ingest failures become 503). */
   ctx: AdapterContext;
   app: App;
   client: webApi.WebClient;
@@ -57,27 +60,9 @@ interface Running {
   threads: ThreadMembership;
   dedupe: DeliveryDedupe;
   receiver: Receiver;
-  server: Server | undefined;
+  eventsApi: OpenedRoute | undefined;
   onAbort: () => void;
   stopped: Promise<void> | undefined;
-}
-
-/** Longest wait for Slack's in-flight requests when the Events API server stops. */
-const DRAIN_DEADLINE_MS = 5000;
-
-/**
- * Lets a closing server finish the requests it is answering, then ends their
- * connections: keep-alive connections that were busy when `close()` was called
- * would otherwise hold it open until the client drops them.
- * Returns a function that stops the sweeping.
- */
-function drainConnections(server: Server): () => void {
-  const sweep = setInterval(() => server.closeIdleConnections(), 25);
-  const deadline = setTimeout(() => server.closeAllConnections(), DRAIN_DEADLINE_MS);
-  return () => {
-    clearInterval(sweep);
-    clearTimeout(deadline);
-  };
 }
 
 function optionError(name: string, message: string): GatewayError {
@@ -98,6 +83,9 @@ export class SlackAdapter implements Adapter {
   readonly #failureListeners = new Set<(error: Error) => void>();
   /** Fewest milliseconds between two edits of one streamed message. */
   readonly editIntervalMs: number;
+  readonly #http: HttpIngress | undefined;
+  /** The Events API route on the gateway's shared ingress. */
+  readonly #sharedRoute: WebhookRoute | undefined;
   #running: Running | undefined;
 
   constructor(options: SlackOptions) {
@@ -111,6 +99,11 @@ export class SlackAdapter implements Adapter {
     }
     this.#options = resolved;
     this.editIntervalMs = resolved.editIntervalMs;
+    this.#http = options.http;
+    this.#sharedRoute =
+      resolved.mode === 'events-api' && options.http
+        ? options.http.route(eventsApiRoute(() => this.#eventsReceiver()))
+        : undefined;
   }
 
   /** Socket Mode or the Events API, as the options chose. */
@@ -118,12 +111,17 @@ export class SlackAdapter implements Adapter {
     return this.#options.mode;
   }
 
-  /** Where the Events API server listens (the real port when started with port 0). Events API mode only. */
+  /** Where the Events API route listens (the real port when started with port 0). Events API mode only. */
   address(): { host: string; port: number } {
-    const server = this.#running?.server;
-    if (!server) throw new GatewayError('GATEWAY_ERR_STATE', 'slack: the Events API server is not listening');
-    const { port } = server.address() as AddressInfo;
-    return { host: this.#options.host, port };
+    const address = this.#running?.eventsApi?.address();
+    if (!address) throw new GatewayError('GATEWAY_ERR_STATE', 'slack: the Events API route is not listening');
+    return address;
+  }
+
+  /** The receiver of the running adapter in Events API mode. */
+  #eventsReceiver(): EventsApiReceiver | undefined {
+    const receiver = this.#running?.receiver;
+    return receiver instanceof EventsApiReceiver ? receiver : undefined;
   }
 
   async start(ctx: AdapterContext): Promise<void> {
@@ -158,7 +156,7 @@ export class SlackAdapter implements Adapter {
       threads: new ThreadMembership(app.client, self),
       dedupe: new DeliveryDedupe(),
       receiver,
-      server: undefined,
+      eventsApi: undefined,
       onAbort: () => {
         this.#stopRunning(running).catch((error: unknown) =>
           ctx.log.error({ err: error }, 'slack: did not stop cleanly'),
@@ -172,7 +170,14 @@ export class SlackAdapter implements Adapter {
       if (receiver instanceof AckAfterProcessingReceiver) {
         await receiver.start();
       } else {
-        running.server = (await app.start({ port: options.port, host: options.host })) as Server;
+        running.eventsApi = await openWebhookRoute({
+          shared: this.#sharedRoute,
+          ingress: this.#http,
+          spec: () => eventsApiRoute(() => this.#eventsReceiver()),
+          standalone: { name: SLACK_PLATFORM, host: options.host, port: options.port },
+          ctx,
+        });
+        running.ctx = running.eventsApi.ctx;
       }
     } catch (error) {
       this.#running = undefined;
@@ -189,7 +194,7 @@ export class SlackAdapter implements Adapter {
         mode: options.mode,
         botUserId: self.userId,
         team: auth.team,
-        ...(running.server ? { port: this.address().port, path: SLACK_EVENTS_PATH } : {}),
+        ...(running.eventsApi ? { ...running.eventsApi.address(), path: SLACK_EVENTS_PATH } : {}),
       },
       options.mode === 'socket' ? 'slack: connected over Socket Mode' : 'slack: Events API server listening',
     );
@@ -314,23 +319,17 @@ export class SlackAdapter implements Adapter {
         },
       });
     }
-    return new HTTPReceiver({
-      signingSecret: options.signingSecret as string,
-      endpoints: SLACK_EVENTS_PATH,
-      processBeforeResponse: true,
-      logger,
-      port: options.port,
-    });
+    return new EventsApiReceiver({ signingSecret: options.signingSecret as string, logger });
   }
 
   #startError(error: unknown): AdapterError {
-    const code = (error as { code?: unknown }).code;
-    if (code === 'EADDRINUSE' || code === 'EACCES') {
-      return new AdapterError(
-        SLACK_PLATFORM,
-        `cannot listen on ${this.#options.host}:${this.#options.port}: ${String(error)}`,
-        { retryable: code === 'EADDRINUSE', reason: code, cause: error },
-      );
+    if (error instanceof GatewayError && error.code === 'GATEWAY_ERR_HTTP_LISTEN') {
+      const reason = typeof error.details.reason === 'string' ? error.details.reason : 'listen_failed';
+      return new AdapterError(SLACK_PLATFORM, error.message, {
+        retryable: error.details.retryable === true,
+        reason,
+        cause: error,
+      });
     }
     return toAdapterError(error, 'start');
   }
@@ -338,14 +337,13 @@ export class SlackAdapter implements Adapter {
   async #stopRunning(running: Running): Promise<void> {
     if (running.stopped === undefined) {
       running.ctx.signal.removeEventListener('abort', running.onAbort);
-      const drain = running.server ? drainConnections(running.server) : undefined;
       running.stopped = Promise.resolve(running.receiver.stop())
+        .then(() => running.eventsApi?.close())
         .then(() => undefined)
         .catch((error: unknown) =>
           running.ctx.log.warn({ err: error }, 'slack: receiver did not stop cleanly'),
         )
         .finally(() => {
-          drain?.();
           if (this.#running === running) this.#running = undefined;
         });
     }
@@ -363,11 +361,11 @@ export class SlackAdapter implements Adapter {
 
   #listen(running: Running): void {
     const { app } = running;
-    app.event('message', async ({ event }) => {
-      await this.#onMessage(running, event as unknown as SlackMessageLike, false);
+    app.event('message', async ({ event, body }) => {
+      await this.#onMessage(running, event as unknown as SlackMessageLike, false, body);
     });
-    app.event('app_mention', async ({ event }) => {
-      await this.#onMessage(running, event as unknown as SlackMessageLike, true);
+    app.event('app_mention', async ({ event, body }) => {
+      await this.#onMessage(running, event as unknown as SlackMessageLike, true, body);
     });
     app.error(async (error) => {
       // rethrown so the receiver leaves the event unacknowledged and Slack delivers it again
@@ -375,9 +373,17 @@ export class SlackAdapter implements Adapter {
     });
   }
 
-  async #onMessage(running: Running, event: SlackMessageLike, mentioned: boolean): Promise<void> {
-    if (!isFromPerson(event, running.self)) return;
-    if (!(await this.#shouldAnswer(running, event, mentioned))) return;
+  async #onMessage(
+    running: Running,
+    event: SlackMessageLike,
+    mentioned: boolean,
+    body: object,
+  ): Promise<void> {
+    const skip = (reason: string) => {
+      if (running.receiver instanceof EventsApiReceiver) running.receiver.skip(body, reason);
+    };
+    if (!isFromPerson(event, running.self)) return skip('not_from_a_person');
+    if (!(await this.#shouldAnswer(running, event, mentioned))) return skip('not_addressed');
     const id = slackMessageId(event.channel, event.ts);
     await running.dedupe.once(id, async () => {
       const userName = event.user ? await running.names.nameOf(event.user) : undefined;

@@ -3,6 +3,7 @@
  * needed; an app-level token selects Socket Mode, otherwise a signing secret
  * selects the Events API over signed HTTP.
  */
+import type { HttpIngress } from '../../http/ingress.ts';
 
 /** How the adapter receives events. */
 export type SlackMode = 'socket' | 'events-api';
@@ -15,10 +16,19 @@ export interface SlackOptions {
   appToken?: string;
   /** Signing secret (`SLACK_SIGNING_SECRET`): turns on the Events API when there is no app token. */
   signingSecret?: string;
-  /** Events API: port to listen on (`SLACK_EVENTS_PORT`, default 3000; 0 picks a free port). */
+  /**
+   * Events API without a shared ingress only: the port of the adapter's own listener
+   * (default 3000; 0 picks a free port). `hermes gateway` uses `gateway.http.port`, which
+   * `SLACK_EVENTS_PORT` sets.
+   */
   port?: number;
-  /** Events API: interface to listen on (`SLACK_EVENTS_HOST`, default 0.0.0.0). */
+  /** Events API without a shared ingress only: the interface of its own listener (default 0.0.0.0). */
   host?: string;
+  /**
+   * The gateway's HTTP ingress: in Events API mode the adapter mounts `POST /slack/events`
+   * there when it is created (before the ingress listens). Without it, it runs its own listener.
+   */
+  http?: HttpIngress;
   /** In channels, answer only when mentioned or in a thread the bot is in (default true). */
   requireMention?: boolean;
   /** Base URL of the Web API (default `https://slack.com/api/`); tests point it at a fake. */
@@ -32,7 +42,8 @@ export interface SlackOptions {
 }
 
 /** Options with every default filled in. */
-export interface ResolvedSlackOptions extends Required<Omit<SlackOptions, 'appToken' | 'signingSecret'>> {
+export interface ResolvedSlackOptions
+  extends Required<Omit<SlackOptions, 'appToken' | 'signingSecret' | 'http'>> {
   appToken: string | undefined;
   signingSecret: string | undefined;
   mode: SlackMode;

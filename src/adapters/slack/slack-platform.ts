@@ -1,15 +1,17 @@
 /**
  * How `hermes gateway` configures Slack: `SLACK_BOT_TOKEN` turns it on,
  * `SLACK_APP_TOKEN` selects Socket Mode (it wins), otherwise
- * `SLACK_SIGNING_SECRET` selects the Events API on `SLACK_EVENTS_HOST`:
- * `SLACK_EVENTS_PORT` at `/slack/events`. `gateway.platforms.slack.extra.require_mention:
- * false` answers every channel message, not only mentions.
+ * `SLACK_SIGNING_SECRET` selects the Events API at `/slack/events` on the
+ * gateway's HTTP ingress (`SLACK_EVENTS_PORT` / `_HOST` set the ingress's
+ * `gateway.http.port` / `host`, see `config/env-overrides.ts`).
+ * `gateway.platforms.slack.extra.require_mention: false` answers every channel
+ * message, not only mentions.
  */
 import type { ConfigIssue } from '../../errors.ts';
 import type { PlatformDefinition, PlatformOptionsResult } from '../platform-definition.ts';
 import { SlackAdapter } from './slack-adapter.ts';
 import { SLACK_PLATFORM } from './slack-errors.ts';
-import { SLACK_DEFAULTS, SLACK_EVENTS_PATH, type SlackOptions } from './slack-options.ts';
+import { SLACK_EVENTS_PATH, type SlackOptions } from './slack-options.ts';
 
 const EXTRA = `gateway.platforms.${SLACK_PLATFORM}.extra`;
 
@@ -65,19 +67,6 @@ export function readSlackOptions(source: {
       fix: 'set SLACK_APP_TOKEN=xapp-… for Socket Mode, or SLACK_SIGNING_SECRET from Basic Information for the Events API',
     });
   }
-  let port: number = SLACK_DEFAULTS.port;
-  const rawPort = env.SLACK_EVENTS_PORT?.trim();
-  if (rawPort) {
-    port = Number(rawPort);
-    if (!/^\d+$/.test(rawPort) || port < 1 || port > 65535) {
-      issues.push({
-        path: 'SLACK_EVENTS_PORT',
-        message: `expected a port from 1 to 65535, got "${rawPort}"`,
-        fix: `set SLACK_EVENTS_PORT to a free port such as ${SLACK_DEFAULTS.port}`,
-      });
-    }
-  }
-  const host = env.SLACK_EVENTS_HOST?.trim() || SLACK_DEFAULTS.host;
   const requireMention = readBoolean(extra.require_mention);
   if (requireMention === 'bad') {
     issues.push({
@@ -93,8 +82,6 @@ export function readSlackOptions(source: {
       botToken,
       ...(appToken ? { appToken } : {}),
       ...(signingSecret ? { signingSecret } : {}),
-      port,
-      host,
       ...(typeof requireMention === 'boolean' ? { requireMention } : {}),
     },
   };
@@ -122,13 +109,22 @@ export const slackPlatform: PlatformDefinition<SlackOptions> = {
       description: `Signing secret from Basic Information: the Events API at ${SLACK_EVENTS_PATH} (when there is no app token)`,
       secret: true,
     },
-    { name: 'SLACK_EVENTS_PORT', description: `Events API port (default ${SLACK_DEFAULTS.port})` },
-    { name: 'SLACK_EVENTS_HOST', description: `Events API interface (default ${SLACK_DEFAULTS.host})` },
+    {
+      name: 'SLACK_EVENTS_PORT',
+      description:
+        'Events API: port of the shared HTTP ingress, the same setting as gateway.http.port (default 8443)',
+    },
+    {
+      name: 'SLACK_EVENTS_HOST',
+      description:
+        'Events API: interface of the shared HTTP ingress, the same setting as gateway.http.host (default 127.0.0.1)',
+    },
     {
       name: 'SLACK_ALLOWED_USERS',
       description: 'Slack member ids (U…) allowed to talk to the agent, comma-separated',
     },
   ],
   read: readSlackOptions,
-  create: (options) => new SlackAdapter(options),
+  create: (options, services) =>
+    new SlackAdapter(services?.http ? { ...options, http: services.http } : options),
 };

@@ -1,5 +1,5 @@
 /**
- * The Telegram adapter (grammY): long polling or webhook, DMs, groups and
+ * The Telegram adapter (grammY): long polling or a webhook on the HTTP ingress, DMs, groups and
  * forum topics, streaming by edits, photos, documents and voice notes.
  */
 export { COMMAND_NAME, toBotCommands } from './command-menu.ts';
@@ -15,4 +15,5 @@ export {
   type Transcriber,
 } from './telegram-options.ts';
 export { readTelegramOptions, telegramPlatform } from './telegram-platform.ts';
-export { SECRET_HEADER } from './webhook-server.ts';
+export { SECRET_HEADER, telegramWebhookRoute } from './telegram-webhook.ts';
+export { parseUpdate } from './update-schema.ts';

@@ -1,16 +1,26 @@
 /**
  * The Telegram adapter, on grammY. It receives updates by long polling
- * (`deleteWebhook` first) or, with a webhook URL, through its own small HTTP
- * listener; normalises private chats, groups, supergroups and forum topics;
- * streams answers by editing one message; sends and receives photos,
+ * (`deleteWebhook` first) or, with a webhook URL, on a route of the gateway's
+ * HTTP ingress (or on an ingress of its own when embedded without one);
+ * checks each update's shape and ignores what it cannot use; normalises
+ * private chats, groups, supergroups and forum topics; streams answers by editing one message; sends and receives photos,
  * documents and voice notes; and publishes the gateway's commands in
  * Telegram's `/` menu. Every update is acknowledged (polling offset or 200)
  * only after `ctx.ingest` resolved.
  */
 import { randomBytes } from 'node:crypto';
 import { Bot } from 'grammy';
-import type { Message, Update } from 'grammy/types';
+import type { Message } from 'grammy/types';
 import { AdapterError, GatewayError } from '../../errors.ts';
+import { NotCommittedError } from '../../http/errors.ts';
+import { type HttpIngress, type OpenedRoute, openWebhookRoute } from '../../http/ingress.ts';
+import {
+  accepted,
+  ignored,
+  type RouteOutcome,
+  skipped,
+  type WebhookRoute,
+} from '../../http/webhook-route.ts';
 import type {
   Adapter,
   AdapterCapabilities,
@@ -26,7 +36,7 @@ import { NO_CAPABILITIES } from '../contract.ts';
 import { splitMessage } from '../shared/split-message.ts';
 import { toBotCommands } from './command-menu.ts';
 import { resolveAttachments } from './inbound-attachments.ts';
-import { classifyMessage, platformMessageId } from './inbound-message.ts';
+import { classifyMessage, platformMessageId, type SkipReason } from './inbound-message.ts';
 import { LongPoller } from './long-polling.ts';
 import { mediaMethod, toInputFile } from './outbound-files.ts';
 import { isMessageGone, isNotModified, TELEGRAM_PLATFORM, toAdapterError } from './telegram-errors.ts';
@@ -37,7 +47,8 @@ import {
   type TelegramOptions,
   WEBHOOK_SECRET_PATTERN,
 } from './telegram-options.ts';
-import { startWebhookServer, type WebhookServer } from './webhook-server.ts';
+import { telegramWebhookRoute } from './telegram-webhook.ts';
+import { parseUpdate, type UnusableUpdate } from './update-schema.ts';
 
 /** What Telegram's adapter can do (FEATURES.md §1): everything but reactions. */
 export const TELEGRAM_CAPABILITIES: AdapterCapabilities = {
@@ -58,12 +69,16 @@ const ALLOWED_UPDATES = ['message', 'channel_post'] as const;
 
 /** Everything that lives from `start` to `stop`. */
 interface Running {
+  /** In webhook mode, the context the route guards (its ingest failures become 503). */
   ctx: AdapterContext;
   bot: { id: number; username: string };
   poller?: LongPoller;
-  webhook?: WebhookServer;
+  webhook?: OpenedRoute;
   onAbort: () => void;
 }
+
+/** What became of one update. */
+type UpdateResult = { kind: 'ingested' } | { kind: 'skipped'; reason: SkipReason } | UnusableUpdate;
 
 type ApiOther = {
   message_thread_id?: number;
@@ -87,6 +102,9 @@ export class TelegramAdapter implements Adapter {
   readonly editIntervalMs: number;
   readonly #failureListeners: ((error: Error) => void)[] = [];
   readonly #webhookSecret: string | undefined;
+  /** The route on the gateway's shared ingress (webhook mode with `http`). */
+  readonly #sharedRoute: WebhookRoute | undefined;
+  readonly #http: HttpIngress | undefined;
   #running: Running | undefined;
   /** The stop in progress; a new start waits for it. */
   #stopping: Promise<void> | undefined;
@@ -112,6 +130,9 @@ export class TelegramAdapter implements Adapter {
       apiRoot: (options.apiRoot ?? TELEGRAM_DEFAULTS.apiRoot).replace(/\/+$/, ''),
     };
     this.#webhookSecret = options.webhook ? (secret ?? randomBytes(32).toString('hex')) : undefined;
+    this.#http = options.http;
+    this.#sharedRoute =
+      options.webhook && options.http ? options.http.route(this.#webhookRouteSpec()) : undefined;
     this.#bot = new Bot(options.token, { client: { apiRoot: this.#options.apiRoot } });
     this.editIntervalMs = options.editIntervalMs ?? TELEGRAM_DEFAULTS.editIntervalMs;
   }
@@ -121,7 +142,7 @@ export class TelegramAdapter implements Adapter {
     return this.#running?.bot;
   }
 
-  /** Where the webhook listener listens (webhook mode, after `start`). */
+  /** Where the webhook route listens (webhook mode, after `start`). */
   webhookAddress(): { host: string; port: number } | undefined {
     return this.#running?.webhook?.address();
   }
@@ -153,7 +174,14 @@ export class TelegramAdapter implements Adapter {
       },
     };
     if (this.#options.webhook) {
-      running.webhook = await this.#startWebhook(running);
+      // the route reads the running adapter as soon as it is attached
+      this.#running = running;
+      try {
+        running.webhook = await this.#startWebhook(running);
+      } catch (error) {
+        this.#running = undefined;
+        throw error;
+      }
     } else {
       try {
         await this.#bot.api.deleteWebhook({ drop_pending_updates: false }, grammySignal(ctx.signal));
@@ -293,44 +321,56 @@ export class TelegramAdapter implements Adapter {
     }
   }
 
-  async #startWebhook(running: Running): Promise<WebhookServer> {
+  /** The webhook route: the secret checked, the update checked, then handled. */
+  #webhookRouteSpec() {
     const webhook = this.#options.webhook as NonNullable<TelegramOptions['webhook']>;
-    const secret = this.#webhookSecret as string;
-    const host = webhook.host ?? TELEGRAM_DEFAULTS.webhookHost;
-    const port = webhook.port ?? TELEGRAM_DEFAULTS.webhookPort;
-    let server: WebhookServer;
+    return telegramWebhookRoute({
+      path: new URL(webhook.url).pathname || '/',
+      secret: this.#webhookSecret as string,
+      handle: async (value) => {
+        const running = this.#running;
+        if (!running) throw new NotCommittedError('not_running', 'telegram: the adapter is not running');
+        return outcomeOf(await this.#handleUpdate(value, running));
+      },
+    });
+  }
+
+  /** Opens the route (on the shared ingress, or on one of its own) and registers it with Telegram. */
+  async #startWebhook(running: Running): Promise<OpenedRoute> {
+    const webhook = this.#options.webhook as NonNullable<TelegramOptions['webhook']>;
+    let opened: OpenedRoute;
     try {
-      server = await startWebhookServer({
-        host,
-        port,
-        path: new URL(webhook.url).pathname || '/',
-        secret,
-        handle: (update) => this.#handleUpdate(update, running),
-        log: running.ctx.log,
+      opened = await openWebhookRoute({
+        shared: this.#sharedRoute,
+        ingress: this.#http,
+        spec: () => this.#webhookRouteSpec(),
+        standalone: {
+          name: TELEGRAM_PLATFORM,
+          host: webhook.host ?? TELEGRAM_DEFAULTS.webhookHost,
+          port: webhook.port ?? TELEGRAM_DEFAULTS.webhookPort,
+        },
+        ctx: running.ctx,
       });
     } catch (error) {
-      const code = (error as { code?: unknown }).code;
-      throw new AdapterError(
-        TELEGRAM_PLATFORM,
-        `cannot listen on ${host}:${port} for the webhook: ${String(error)}`,
-        {
-          retryable: code === 'EADDRINUSE',
-          cause: error,
-          reason: typeof code === 'string' ? code : 'listen_failed',
-        },
-      );
+      const details = error instanceof GatewayError ? error.details : {};
+      throw new AdapterError(TELEGRAM_PLATFORM, `the webhook listener cannot start: ${String(error)}`, {
+        retryable: details.retryable === true,
+        cause: error,
+        reason: typeof details.reason === 'string' ? details.reason : 'listen_failed',
+      });
     }
+    running.ctx = opened.ctx;
     try {
       await this.#bot.api.setWebhook(
         webhook.url,
-        { secret_token: secret, allowed_updates: [...ALLOWED_UPDATES] },
+        { secret_token: this.#webhookSecret as string, allowed_updates: [...ALLOWED_UPDATES] },
         grammySignal(running.ctx.signal),
       );
     } catch (error) {
-      await server.close();
+      await opened.close();
       throw toAdapterError(error, 'setWebhook');
     }
-    return server;
+    return opened;
   }
 
   #createPoller(running: Running): LongPoller {
@@ -341,7 +381,15 @@ export class TelegramAdapter implements Adapter {
           { offset, timeout, allowed_updates: [...ALLOWED_UPDATES] },
           grammySignal(signal),
         ),
-      handle: (update) => this.#handleUpdate(update, running),
+      handle: async (update) => {
+        const result = await this.#handleUpdate(update, running);
+        if ('ok' in result) {
+          ctx.log.warn(
+            { updateId: update.update_id, reason: result.reason, detail: result.detail },
+            `telegram: update ignored (${result.reason}: ${result.detail})`,
+          );
+        }
+      },
       onError: (error) => ctx.reportError?.(error),
       onHealthy: () => ctx.reportHealthy?.(),
       onFatal: (error) => {
@@ -354,11 +402,16 @@ export class TelegramAdapter implements Adapter {
     });
   }
 
-  /** Normalises one update and hands it to the gateway; resolves after `ingest` did. */
-  async #handleUpdate(update: Update, running: Running): Promise<void> {
-    const message = update.message ?? update.channel_post;
-    if (!message) return;
-    const classified = classifyMessage(message as Message, {
+  /**
+   * Checks and normalises one update and hands it to the gateway; resolves after `ingest`
+   * did. An update the adapter cannot use is not an error: it comes back as the reason.
+   */
+  async #handleUpdate(value: unknown, running: Running): Promise<UpdateResult> {
+    const parsed = parseUpdate(value);
+    if (!parsed.ok) return parsed;
+    const { update } = parsed;
+    const message = (update.message ?? update.channel_post) as Message;
+    const classified = classifyMessage(message, {
       bot: running.bot,
       requireMention: this.#options.requireMention ?? TELEGRAM_DEFAULTS.requireMention,
       ignoreBots: this.#options.ignoreBots ?? TELEGRAM_DEFAULTS.ignoreBots,
@@ -368,9 +421,9 @@ export class TelegramAdapter implements Adapter {
         { updateId: update.update_id, reason: classified.reason },
         'telegram: message skipped',
       );
-      return;
+      return { kind: 'skipped', reason: classified.reason };
     }
-    const { attachments, transcript } = await resolveAttachments(message as Message, {
+    const { attachments, transcript } = await resolveAttachments(message, {
       filePath: async (fileId) => (await this.#bot.api.getFile(fileId)).file_path,
       download: (path) => this.#download(path),
       ...(this.#options.transcribe ? { transcribe: this.#options.transcribe } : {}),
@@ -383,6 +436,7 @@ export class TelegramAdapter implements Adapter {
       text,
       ...(attachments.length > 0 ? { attachments } : {}),
     });
+    return { kind: 'ingested' };
   }
 
   async #sendText(chat: ChatRef, text: string, quote?: string): Promise<string> {
@@ -454,6 +508,12 @@ export class TelegramAdapter implements Adapter {
     }
     return new Uint8Array(await response.arrayBuffer());
   }
+}
+
+/** The webhook answer of a handled update. */
+function outcomeOf(result: UpdateResult): RouteOutcome {
+  if ('ok' in result) return ignored(result.reason, result.detail);
+  return result.kind === 'ingested' ? accepted() : skipped(result.reason);
 }
 
 /** grammY types its signals with the `abort-controller` polyfill; Node's own signal is what it gets at runtime. */

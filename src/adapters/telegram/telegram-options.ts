@@ -1,6 +1,7 @@
 /**
  * Options of the Telegram adapter and their defaults.
  */
+import type { HttpIngress } from '../../http/ingress.ts';
 
 /** Transcribes a voice note; the adapter gives it the audio it downloaded. */
 export type Transcriber = (audio: {
@@ -9,13 +10,22 @@ export type Transcriber = (audio: {
   fileName: string;
 }) => Promise<string>;
 
-/** Webhook mode: Telegram pushes updates to a listener the adapter runs. */
+/**
+ * Webhook mode: Telegram pushes updates to a route on the gateway's HTTP ingress
+ * (`http`), or, for an adapter embedded without one, to an ingress of its own.
+ */
 export interface TelegramWebhookOptions {
   /** The public HTTPS URL Telegram posts to (`TELEGRAM_WEBHOOK_URL`); its path is the one served. */
   url: string;
-  /** Interface to listen on (`TELEGRAM_WEBHOOK_HOST`). Default `0.0.0.0`. */
+  /**
+   * Without a shared ingress only: the interface the adapter's own listener binds. Default
+   * `0.0.0.0`. (`hermes gateway` uses `gateway.http.host`, which `TELEGRAM_WEBHOOK_HOST` sets.)
+   */
   host?: string;
-  /** Port to listen on (`TELEGRAM_WEBHOOK_PORT`); 0 picks a free port. Default 8443. */
+  /**
+   * Without a shared ingress only: the port of the adapter's own listener; 0 picks a free
+   * port. Default 8443. (`hermes gateway` uses `gateway.http.port`, which `TELEGRAM_WEBHOOK_PORT` sets.)
+   */
   port?: number;
   /**
    * Secret Telegram sends in `X-Telegram-Bot-Api-Secret-Token` (`TELEGRAM_WEBHOOK_SECRET`,
@@ -32,6 +42,11 @@ export interface TelegramOptions {
   apiRoot?: string;
   /** Webhook mode; without it the adapter uses long polling. */
   webhook?: TelegramWebhookOptions;
+  /**
+   * The gateway's HTTP ingress: in webhook mode the adapter mounts its route there when it is
+   * created (before the ingress listens). Without it, webhook mode runs its own listener.
+   */
+  http?: HttpIngress;
   /**
    * In groups, answer only when mentioned (`@botname`), replied to, or sent a
    * `/command` (`gateway.platforms.telegram.extra.require_mention`). Default true.

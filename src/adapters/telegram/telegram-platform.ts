@@ -1,9 +1,11 @@
 /**
  * How `hermes gateway` configures Telegram: `TELEGRAM_BOT_TOKEN` turns it on;
  * `TELEGRAM_API_ROOT` points at a self-hosted Bot API server;
- * `TELEGRAM_WEBHOOK_URL` (with `_PORT`, `_HOST`, `_SECRET`) switches from long
- * polling to a webhook; `gateway.platforms.telegram.extra.require_mention`
- * decides whether groups must address the bot.
+ * `TELEGRAM_WEBHOOK_URL` (with `_SECRET`) switches from long polling to a
+ * webhook on the gateway's HTTP ingress (`TELEGRAM_WEBHOOK_PORT` / `_HOST` set
+ * the ingress's `gateway.http.port` / `host`, see `config/env-overrides.ts`);
+ * `gateway.platforms.telegram.extra.require_mention` decides whether groups
+ * must address the bot.
  */
 import type { ConfigIssue } from '../../errors.ts';
 import type { PlatformDefinition, PlatformSource } from '../platform-definition.ts';
@@ -56,20 +58,6 @@ export function readTelegramOptions(
         fix: 'set the public HTTPS URL Telegram should post updates to, e.g. https://bot.example.com/telegram',
       });
     }
-    const port = env.TELEGRAM_WEBHOOK_PORT?.trim();
-    if (port) {
-      const n = Number(port);
-      if (Number.isInteger(n) && n >= 0 && n <= 65535) webhook.port = n;
-      else {
-        issues.push({
-          path: 'TELEGRAM_WEBHOOK_PORT',
-          message: `not a port number: ${port}`,
-          fix: `set a port from 1 to 65535 (default ${TELEGRAM_DEFAULTS.webhookPort})`,
-        });
-      }
-    }
-    const host = env.TELEGRAM_WEBHOOK_HOST?.trim();
-    if (host) webhook.host = host;
     const secret = env.TELEGRAM_WEBHOOK_SECRET?.trim();
     if (secret) {
       if (WEBHOOK_SECRET_PATTERN.test(secret)) webhook.secret = secret;
@@ -119,11 +107,12 @@ export const telegramPlatform: PlatformDefinition<TelegramOptions> = {
     { name: 'TELEGRAM_WEBHOOK_URL', description: 'Public HTTPS URL for webhook mode (unset: long polling)' },
     {
       name: 'TELEGRAM_WEBHOOK_PORT',
-      description: `Port of the webhook listener (default ${TELEGRAM_DEFAULTS.webhookPort})`,
+      description: 'Port of the shared HTTP ingress, the same setting as gateway.http.port (default 8443)',
     },
     {
       name: 'TELEGRAM_WEBHOOK_HOST',
-      description: `Interface of the webhook listener (default ${TELEGRAM_DEFAULTS.webhookHost})`,
+      description:
+        'Interface of the shared HTTP ingress, the same setting as gateway.http.host (default 127.0.0.1)',
     },
     {
       name: 'TELEGRAM_WEBHOOK_SECRET',
@@ -132,7 +121,8 @@ export const telegramPlatform: PlatformDefinition<TelegramOptions> = {
     },
   ],
   read: readTelegramOptions,
-  create: (options) => new TelegramAdapter(options),
+  create: (options, services) =>
+    new TelegramAdapter(services?.http ? { ...options, http: services.http } : options),
 };
 
 function isHttpUrl(value: string): boolean {

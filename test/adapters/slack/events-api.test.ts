@@ -1,10 +1,10 @@
 /**
- * The Events API over signed HTTP: bolt checks each request's signature
- * (HMAC-SHA256 of `v0:<timestamp>:<body>` with the signing secret); a bad one
- * gets 401 and a log line. The URL verification challenge is answered. A
- * delivery is answered 200 only after the message was ingested, a failed
- * ingest gets 500 so Slack retries, and a retry (X-Slack-Retry-Num) of a
- * message already taken is not ingested again.
+ * The Events API over signed HTTP on an ingress route: each request's
+ * signature (HMAC-SHA256 of `v0:<timestamp>:<body>` with the signing secret)
+ * is checked; a bad or stale one gets 401 and a log line. The URL verification
+ * challenge is answered. A delivery is answered 200 only after the message was
+ * ingested, a failed ingest gets 503 so Slack retries, and a retry
+ * (X-Slack-Retry-Num) of a message already taken is not ingested again.
  */
 import { afterEach, describe, expect, it } from 'vitest';
 import { signedHeaders } from './fake/signing.ts';
@@ -55,8 +55,11 @@ describe('slack: Events API (signed HTTP)', () => {
     expect(response.status).toBe(401);
     const stale = signedHeaders(WORKSPACE.signingSecret, body, Math.floor(Date.now() / 1000) - 10 * 60);
     expect((await fetch(eventsUrlOf(s.adapter), { method: 'POST', headers: stale, body })).status).toBe(401);
-    const line = s.t.logs.find((l) => l.level === 'warn' && /verify/i.test(l.msg ?? ''));
-    expect(line?.msg).toMatch(/Failed to parse and verify the request data/);
+    const lines = s.t.logs.filter((l) => l.level === 'warn' && /^slack: 401/.test(l.msg ?? ''));
+    expect(lines.map((l) => l.msg)).toEqual([
+      expect.stringMatching(/401 bad_signature: the request signature does not match/),
+      expect.stringMatching(/401 stale_timestamp/),
+    ]);
     expect(s.t.calls).toEqual([]);
   });
 
@@ -76,11 +79,11 @@ describe('slack: Events API (signed HTTP)', () => {
     expect(await response.json()).toEqual({ challenge: 'c-3a1b2c' });
   });
 
-  it('answers 500 when the message could not be taken, and takes Slack’s retry once', async () => {
+  it('answers 503 when the message could not be taken, and takes Slack’s retry once', async () => {
     s = await startSlack('http');
     s.t.failNext();
     const { ts, deliveries } = await s.fake.userPosts({ channel: DM_CHANNEL, text: 'try again later' });
-    await eventually(() => expect(deliveries[0]?.httpStatus).toBe(500));
+    await eventually(() => expect(deliveries[0]?.httpStatus).toBe(503));
     expect(s.t.accepted).toEqual([]);
     const [retry] = s.fake.redeliver(DM_CHANNEL, ts);
     await retry?.acknowledged;

@@ -1,11 +1,15 @@
 /**
  * Reading Slack's settings: SLACK_BOT_TOKEN turns Slack on, SLACK_APP_TOKEN
  * selects Socket Mode and wins over SLACK_SIGNING_SECRET, the Events API
- * listens on SLACK_EVENTS_HOST:SLACK_EVENTS_PORT (0.0.0.0:3000 by default),
- * and wrong values are refused naming the variable and the fix.
+ * mounts on the gateway's HTTP ingress (SLACK_EVENTS_PORT / _HOST set
+ * gateway.http, see test/config/env-overrides.test.ts), and wrong values are
+ * refused naming the variable and the fix.
  */
 import { describe, expect, it } from 'vitest';
 import { type SlackAdapter, slackPlatform } from '../../../src/adapters/slack/index.ts';
+import { createIngress } from '../../../src/http/index.ts';
+
+const silentLog = { info() {}, warn() {}, error() {}, debug() {} };
 
 function read(env: Record<string, string>, extra: Record<string, unknown> = {}) {
   return slackPlatform.read({ env, extra, home: '/tmp/hermes-test' });
@@ -23,22 +27,17 @@ describe('slack: platform definition', () => {
     expect((slackPlatform.create(result.options) as SlackAdapter).mode).toBe('socket');
   });
 
-  it('selects the Events API with a signing secret, on 0.0.0.0:3000 unless told otherwise', () => {
-    const result = read({ SLACK_BOT_TOKEN: 'xoxb-1', SLACK_SIGNING_SECRET: 'secret' });
-    expect(result).toEqual({
-      configured: true,
-      options: { botToken: 'xoxb-1', signingSecret: 'secret', port: 3000, host: '0.0.0.0' },
+  it('selects the Events API with a signing secret and mounts /slack/events on the shared ingress', () => {
+    const result = read({
+      SLACK_BOT_TOKEN: 'xoxb-1',
+      SLACK_SIGNING_SECRET: 'secret',
+      SLACK_EVENTS_PORT: '8080',
     });
+    expect(result).toEqual({ configured: true, options: { botToken: 'xoxb-1', signingSecret: 'secret' } });
     if (!('options' in result)) throw new Error('expected options');
-    expect((slackPlatform.create(result.options) as SlackAdapter).mode).toBe('events-api');
-    expect(
-      read({
-        SLACK_BOT_TOKEN: 'xoxb-1',
-        SLACK_SIGNING_SECRET: 's',
-        SLACK_EVENTS_PORT: '8080',
-        SLACK_EVENTS_HOST: '127.0.0.1',
-      }),
-    ).toMatchObject({ options: { port: 8080, host: '127.0.0.1' } });
+    const http = createIngress({ host: '127.0.0.1', port: 0, log: silentLog });
+    expect((slackPlatform.create(result.options, { http }) as SlackAdapter).mode).toBe('events-api');
+    expect(http.routes().map((r) => r.id)).toEqual(['slack POST /slack/events']);
   });
 
   it('reads require_mention from extra', () => {
@@ -63,9 +62,6 @@ describe('slack: platform definition', () => {
     expect(paths({ SLACK_BOT_TOKEN: 'xoxp-user', SLACK_APP_TOKEN: 'xapp-1' })).toEqual(['SLACK_BOT_TOKEN']);
     expect(paths({ SLACK_BOT_TOKEN: 'xoxb-1', SLACK_APP_TOKEN: 'xoxb-2' })).toEqual(['SLACK_APP_TOKEN']);
     expect(paths({ SLACK_BOT_TOKEN: 'xoxb-1' })).toEqual(['SLACK_APP_TOKEN']);
-    expect(
-      paths({ SLACK_BOT_TOKEN: 'xoxb-1', SLACK_SIGNING_SECRET: 's', SLACK_EVENTS_PORT: 'http' }),
-    ).toEqual(['SLACK_EVENTS_PORT']);
     const result = read({ SLACK_BOT_TOKEN: 'xoxb-1' });
     if (!('issues' in result)) throw new Error('expected issues');
     expect(result.issues[0]?.fix).toMatch(/SLACK_APP_TOKEN=xapp-.*SLACK_SIGNING_SECRET/);

@@ -40,7 +40,7 @@ describe('telegramPlatform', () => {
     });
   });
 
-  it('reads the API root, the webhook variables and require_mention', () => {
+  it('reads the API root, the webhook variables and require_mention (port and host belong to gateway.http)', () => {
     const result = read(
       {
         TELEGRAM_BOT_TOKEN: TOKEN,
@@ -59,8 +59,6 @@ describe('telegramPlatform', () => {
         apiRoot: 'http://127.0.0.1:8081',
         webhook: {
           url: 'https://bot.example.com/telegram',
-          port: 9443,
-          host: '127.0.0.1',
           secret: 's3cret_token-1',
         },
         requireMention: false,
@@ -74,7 +72,6 @@ describe('telegramPlatform', () => {
         TELEGRAM_BOT_TOKEN: 'not-a-token',
         TELEGRAM_API_ROOT: 'api.telegram.org',
         TELEGRAM_WEBHOOK_URL: 'bot.example.com',
-        TELEGRAM_WEBHOOK_PORT: '99999',
         TELEGRAM_WEBHOOK_SECRET: 'has spaces!',
       },
       { require_mention: 'sometimes' },
@@ -84,7 +81,6 @@ describe('telegramPlatform', () => {
       'TELEGRAM_BOT_TOKEN',
       'TELEGRAM_API_ROOT',
       'TELEGRAM_WEBHOOK_URL',
-      'TELEGRAM_WEBHOOK_PORT',
       'TELEGRAM_WEBHOOK_SECRET',
       'gateway.platforms.telegram.extra.require_mention',
     ]);

@@ -1,8 +1,10 @@
 /**
- * Webhook mode: the adapter runs its own listener, registers it with
- * setWebhook and a secret token (generated when none is configured), never
- * polls, refuses requests without the secret (401, logged) and malformed
- * JSON (400), and answers 200 only once the gateway accepted the update.
+ * Webhook mode, with the adapter's own ingress (an adapter embedded without the
+ * gateway's): it registers the route with setWebhook and a secret token
+ * (generated when none is configured), never polls, refuses requests without
+ * the secret (401, logged), answers a payload it cannot use with 200 "ignored"
+ * (Telegram would redeliver anything else for hours), answers 200 only once
+ * the gateway accepted the update, and 503 when it could not.
  */
 import { afterEach, beforeEach, expect, it, vi } from 'vitest';
 import type { InboundMessage } from '../../../src/adapters/contract.ts';
@@ -99,22 +101,31 @@ it('refuses a request with a wrong or missing secret (401) and logs it', async (
   expect(rec.logs.filter((l) => l.level === 'warn' && /wrong secret/.test(l.msg ?? ''))).toHaveLength(2);
 });
 
-it('refuses malformed JSON with 400', async () => {
-  const response = await fetch(hookUrl, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json', [SECRET_HEADER]: adapter.webhookSecret as string },
-    body: '{"update_id": 5, "message": ',
-  });
-  expect(response.status).toBe(400);
+it('answers malformed JSON and an update without a chat with 200 "ignored", logged, nothing ingested', async () => {
+  const post = (body: string) =>
+    fetch(hookUrl, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', [SECRET_HEADER]: adapter.webhookSecret as string },
+      body,
+    });
+  const malformed = await post('{"update_id": 5, "message": ');
+  expect(malformed.status).toBe(200);
+  expect(await malformed.json()).toEqual({ ok: true, ignored: 'not_json' });
+  const noChat = await post(
+    JSON.stringify({ update_id: 6, message: { message_id: 1, date: 1, text: 'hi' } }),
+  );
+  expect(noChat.status).toBe(200);
+  expect(await noChat.json()).toEqual({ ok: true, ignored: 'invalid_message' });
   expect(rec.ingested).toEqual([]);
+  expect(rec.logs.filter((l) => l.level === 'warn' && /payload ignored/.test(l.msg ?? ''))).toHaveLength(2);
 });
 
-it('answers 500 when the gateway could not accept the update, so Telegram retries', async () => {
+it('answers 503 when the gateway could not accept the update, so Telegram retries', async () => {
   const failing = recordingContext(async () => {
     throw new Error('inbox unavailable');
   });
   await adapter.stop();
   await adapter.start(failing.ctx);
   await userPosts(world.api, world.dm, 'try again later');
-  expect(world.api.webhookAnswers.map((a) => a.status)).toEqual([500]);
+  expect(world.api.webhookAnswers.map((a) => a.status)).toEqual([503]);
 });
