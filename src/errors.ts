@@ -34,6 +34,8 @@ export const ERROR_CODES = {
   GATEWAY_ERR_STORE: 500,
   /** A pairing approval was refused: wrong or expired code, or approvals locked after failures. */
   GATEWAY_ERR_PAIRING: 403,
+  /** A file could not be stored or sent: over the size limit, outside the allowed folders, unreadable. */
+  GATEWAY_ERR_MEDIA: 400,
 } as const;
 
 /** One of the documented error codes. */

@@ -28,6 +28,7 @@ export {
   sessionMachine,
 } from './machines/index.ts';
 export type { PendingMessage, SessionContext, SessionEvent } from './machines/session.ts';
+export type { MediaRef } from './media/media-ref.ts';
 export * from './persistence/index.ts';
 export {
   createGateway,
@@ -35,6 +36,7 @@ export {
   type Gateway,
   type GatewayObservation,
   type GatewayOptions,
+  type MediaOptions,
   type RuntimeSettings,
 } from './runtime/create-gateway.ts';
 export { startFromConfig } from './runtime/from-config.ts';

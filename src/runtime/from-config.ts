@@ -11,8 +11,9 @@ import { createApiServerAdapter } from '../adapters/api-server/index.ts';
 import type { Adapter } from '../adapters/contract.ts';
 import { platformAdapters } from '../adapters/platforms.ts';
 import { createAgent } from '../agent/create-agent.ts';
+import { transcriberFromConfig } from '../agent/transcribe.ts';
 import { type GatewayJson, loadGatewayJson } from '../config/gateway-json.ts';
-import { STATE_DB_FILE } from '../config/home.ts';
+import { MEDIA_DIR_NAME, STATE_DB_FILE } from '../config/home.ts';
 import { createOnboarding } from '../config/onboarding.ts';
 import type { GatewayConfig } from '../config/schema.ts';
 import type { Logger } from '../logger.ts';
@@ -61,10 +62,22 @@ export function adaptersFromConfig(config: GatewayConfig): Adapter[] {
         key: config.api_server.key ?? '',
         bodyLimitBytes: config.api_server.body_limit_bytes,
         modelName: config.api_server.model_name,
+        maxImageBytes: config.gateway.media.max_bytes,
       }),
     );
   }
   return adapters;
+}
+
+/** The media folder of a home and the limits config.yaml sets (`gateway.media`). */
+export function mediaFromConfig(config: GatewayConfig, home: string) {
+  const media = config.gateway.media;
+  return {
+    dir: join(home, MEDIA_DIR_NAME),
+    maxBytes: media.max_bytes,
+    retentionDays: media.retention_days,
+    downloadTimeoutMs: media.download_timeout_seconds * 1000,
+  };
 }
 
 /**
@@ -80,7 +93,11 @@ export async function startFromConfig(opts: {
   logger: Logger;
 }): Promise<{ gateway: Gateway; stop(reason: string): Promise<void> }> {
   const { config, home, logger } = opts;
-  const adapters = [...adaptersFromConfig(config), ...platformAdapters(config, process.env, home)];
+  const transcribe = transcriberFromConfig(config.agent);
+  const adapters = [
+    ...adaptersFromConfig(config),
+    ...platformAdapters(config, process.env, home, transcribe),
+  ];
   const store = createSqliteStore({ path: join(home, STATE_DB_FILE) });
   const pairing = new Pairing({ store: store.pairing, log: logger });
   const access = new AccessControl({
@@ -102,6 +119,8 @@ export async function startFromConfig(opts: {
     config,
     access,
     onboarding: createOnboarding(home, config, logger),
+    media: mediaFromConfig(config, home),
+    ...(transcribe ? { transcribe } : {}),
   });
   if (adapters.length === 0) {
     logger.warn(

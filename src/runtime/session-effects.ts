@@ -60,6 +60,8 @@ export interface SessionEffectDeps {
   resetPolicy?: (platform: string, chatType: ChatType) => ResetPolicy | undefined;
   /** Tool progress bubbles (`display.tool_progress`); none when absent. */
   toolProgress?: Pick<ToolProgress, 'tool' | 'finish'>;
+  /** The transcript text of a user message (its files named after the words); the bare text when absent. */
+  userTurnText?: (context: SessionContext, message: PendingMessage) => string;
 }
 
 /** The durable timer key of a session's automatic reset. */
@@ -99,7 +101,7 @@ export function createSessionEffects(deps: SessionEffectDeps) {
     answered: PendingMessage[],
     key: string,
     text: string,
-    extra: Pick<OutboundMessage, 'failed' | 'usage'> = {},
+    extra: Pick<OutboundMessage, 'failed' | 'usage' | 'attachments'> = {},
   ) => {
     const message: OutboundMessage = {
       chatId: context.chatId,
@@ -122,7 +124,7 @@ export function createSessionEffects(deps: SessionEffectDeps) {
       sessionKey: context.sessionKey,
       conversationId: context.conversationId,
       role: 'user',
-      content: m.text,
+      content: deps.userTurnText?.(context, m) ?? m.text,
       inputTokens: 0,
       outputTokens: 0,
       model: null,
@@ -192,6 +194,7 @@ export function createSessionEffects(deps: SessionEffectDeps) {
         }),
         reply(context, messages, `${context.run.runId}:reply`, result.text, {
           usage: { inputTokens: result.inputTokens, outputTokens: result.outputTokens },
+          ...(result.attachments?.length ? { attachments: result.attachments } : {}),
         }),
         store.inbox.setStatus(
           messages.map((m) => m.inboxId),

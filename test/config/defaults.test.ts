@@ -27,6 +27,7 @@ describe('configuration defaults', () => {
         restart_budget: { max_restarts: 5, window_seconds: 60 },
         drain_timeout_seconds: 10,
         circuit_breaker: { failure_threshold: 5, window_seconds: 60, max_backoff_seconds: 60 },
+        media: { max_bytes: 20_971_520, retention_days: 7, download_timeout_seconds: 60 },
         platforms: {},
       },
       logging: { level: 'info' },

@@ -36,6 +36,10 @@ gateway:
     failure_threshold: 3
     window_seconds: 30
     max_backoff_seconds: 120
+  media:
+    max_bytes: 5242880
+    retention_days: 2
+    download_timeout_seconds: 20
   platforms:
     telegram:
       enabled: true
@@ -74,6 +78,7 @@ display:
       restart_budget: { max_restarts: 2, window_seconds: 10 },
       drain_timeout_seconds: 3,
       circuit_breaker: { failure_threshold: 3, window_seconds: 30, max_backoff_seconds: 120 },
+      media: { max_bytes: 5_242_880, retention_days: 2, download_timeout_seconds: 20 },
       platforms: {
         telegram: {
           enabled: true,
