@@ -53,6 +53,8 @@ export const ERROR_CODES = {
   GATEWAY_ERR_HTTP_LATE_ROUTE: 500,
   /** The HTTP ingress cannot listen on its host and port (in use, not permitted, no such address). */
   GATEWAY_ERR_HTTP_LISTEN: 500,
+  /** A file could not be stored or sent: over the size limit, outside the allowed folders, unreadable. */
+  GATEWAY_ERR_MEDIA: 400,
 } as const;
 
 /** One of the documented error codes. */

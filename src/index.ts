@@ -29,6 +29,7 @@ export {
   sessionMachine,
 } from './machines/index.ts';
 export type { PendingMessage, SessionContext, SessionEvent } from './machines/session.ts';
+export type { MediaRef } from './media/media-ref.ts';
 export * from './persistence/index.ts';
 export {
   createGateway,
@@ -36,6 +37,7 @@ export {
   type Gateway,
   type GatewayObservation,
   type GatewayOptions,
+  type MediaOptions,
   type RuntimeSettings,
 } from './runtime/create-gateway.ts';
 export { startFromConfig } from './runtime/from-config.ts';

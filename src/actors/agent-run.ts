@@ -16,6 +16,8 @@ import type {
   SessionEvent,
   SessionSettings,
 } from '../machines/session.ts';
+import { mediaRefsOf } from '../media/media-ref.ts';
+import type { RunMedia } from '../media/run-media.ts';
 import type { Store } from '../persistence/store.ts';
 import { errorText, type RuntimeLogger } from '../runtime/logger.ts';
 
@@ -44,6 +46,11 @@ export interface AgentRunDeps {
    * Tools get it as `ToolContext.notify`.
    */
   notifyChat?: (input: AgentRunInput, text: string, key?: string) => void;
+  /**
+   * Files both ways: the user's attachments reach the agent, files the agent names
+   * with `MEDIA:` lines go out with the reply. Without it the agent sees text only.
+   */
+  media?: RunMedia;
 }
 
 /** What a session's settings ask of the agent: model and endpoint, personality prompt, reasoning. */
@@ -79,26 +86,52 @@ export function agentOptionsFor(
  * Builds the conversation for a run: the committed transcript of the
  * conversation (without this turn's own user messages, which the session records
  * as the turn starts), or the history the client sent when there is none; the
- * resume note; then this turn's user messages.
+ * resume note; then this turn's user messages with their files. User messages
+ * of the transcript that no answer followed yet (a turn an interrupt or a
+ * restart cut off, answered now) get their files again too.
  */
-export async function buildRunMessages(store: Store, input: AgentRunInput): Promise<ChatMessage[]> {
+export async function buildRunMessages(
+  store: Store,
+  input: AgentRunInput,
+  media?: RunMedia,
+): Promise<ChatMessage[]> {
   const own = new Set(input.run.messages.map((m) => m.inboxId));
   // the previous turn may still sit in the group commit (a queued message runs right after it):
   // once the transition that started this run has enqueued all its writes, wait for their commit
   await new Promise((resolve) => setImmediate(resolve));
   await store.flush();
   const transcript = await store.transcript.list(input.conversationId);
-  const history: ChatMessage[] = transcript
+  const entries = transcript
     .filter((e) => !(e.role === 'user' && e.inboxId !== null && own.has(e.inboxId)))
-    .filter((e) => e.role !== 'tool')
-    .map((e) => ({ role: e.role, content: e.content }));
+    .filter((e) => e.role !== 'tool');
+  const history: ChatMessage[] = entries.map((e) => ({ role: e.role, content: e.content }));
+  if (media) {
+    // the user messages after the last answer are answered by this run: their files come along
+    for (let i = entries.length - 1; i >= 0 && entries[i]!.role === 'user'; i--) {
+      const inboxId = entries[i]!.inboxId;
+      const row = inboxId === null ? undefined : await store.inbox.get(inboxId);
+      if (!row?.message.attachments?.length) continue;
+      history[i] = {
+        role: 'user',
+        content: row.message.text,
+        attachments: await media.attachmentsFor(mediaRefsOf(row.message.attachments), input.platform),
+      };
+    }
+  }
   if (history.length === 0 && input.run.messages[0]) {
     const first = await store.inbox.get(input.run.messages[0].inboxId);
     for (const m of first?.message.history ?? []) history.push({ role: m.role, content: m.content });
   }
   const messages = [...history];
   if (input.run.resume) messages.push({ role: 'system', content: RESUME_NOTE });
-  messages.push({ role: 'user', content: input.run.messages.map((m) => m.text).join('\n\n') });
+  // snapshots of older versions hold messages without `attachments`
+  const refs = input.run.messages.flatMap((m) => m.attachments ?? []);
+  const attachments = media && refs.length > 0 ? await media.attachmentsFor(refs, input.platform) : [];
+  messages.push({
+    role: 'user',
+    content: input.run.messages.map((m) => m.text).join('\n\n'),
+    ...(attachments.length > 0 ? { attachments } : {}),
+  });
   return messages;
 }
 
@@ -167,10 +200,13 @@ export function createAgentRunLogic(deps: AgentRunDeps) {
     void (async () => {
       try {
         const options = agentOptionsFor(input.settings, deps.config);
-        const built = await buildRunMessages(deps.store, input);
-        const messages: ChatMessage[] = options.personality
-          ? [{ role: 'system', content: options.personality }, ...built]
-          : built;
+        const built = await buildRunMessages(deps.store, input, deps.media);
+        const sendingNote = deps.media?.sendingNote(input.platform);
+        const messages: ChatMessage[] = [
+          ...(options.personality ? [{ role: 'system' as const, content: options.personality }] : []),
+          ...(sendingNote ? [{ role: 'system' as const, content: sendingNote }] : []),
+          ...built,
+        ];
         if (controller.signal.aborted) throw new AbortedError();
         const model = options.model ?? deps.modelFor?.(input.sessionKey);
         const result = await deps.agent.run({
@@ -184,7 +220,9 @@ export function createAgentRunLogic(deps: AgentRunDeps) {
           ...(deps.notifyChat ? { notify: notifyChat(deps.notifyChat, input) } : {}),
           ...(deps.toolsFor ? { tools: deps.toolsFor(input) } : {}),
           takeSteered: () => {
-            const texts = steers.map((m) => m.text);
+            const texts = steers.map((m) =>
+              deps.media ? deps.media.textWithFiles(m.text, m.attachments ?? [], input.platform) : m.text,
+            );
             taken.push(...steers.map((m) => m.inboxId));
             steers.length = 0;
             return texts;
@@ -199,6 +237,12 @@ export function createAgentRunLogic(deps: AgentRunDeps) {
           },
         });
         if (controller.signal.aborted) throw new AbortedError();
+        // files the agent named with MEDIA: lines (in its answer or a tool's result) go out with the reply
+        const toolOutputs = result.messages.filter((m) => m.role === 'tool').map((m) => m.content);
+        const files = deps.media?.namesFiles(result.text, toolOutputs)
+          ? await deps.media.outbound(result.text, toolOutputs, input.platform)
+          : { text: result.text, attachments: [] };
+        if (controller.signal.aborted) throw new AbortedError();
         report({
           type: 'AGENT.DONE',
           runId,
@@ -207,11 +251,12 @@ export function createAgentRunLogic(deps: AgentRunDeps) {
             // `/reasoning show`: the model's reasoning comes first, quoted
             text:
               input.settings.showReasoning && result.reasoning
-                ? `> 💭 ${result.reasoning.trim().replace(/\n/g, '\n> ')}\n\n${result.text}`
-                : result.text,
+                ? `> 💭 ${result.reasoning.trim().replace(/\n/g, '\n> ')}\n\n${files.text}`
+                : files.text,
             inputTokens: result.usage.inputTokens,
             outputTokens: result.usage.outputTokens,
             model: result.model ?? null,
+            ...(files.attachments.length > 0 ? { attachments: files.attachments } : {}),
           },
         });
       } catch (error) {

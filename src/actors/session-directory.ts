@@ -23,6 +23,7 @@ import {
   sessionMachine,
 } from '../machines/session.ts';
 import { canMigrateSession, migrateSessionSnapshot } from '../machines/session-migrations.ts';
+import { mediaRefsOf } from '../media/media-ref.ts';
 import type { ActorRow, InboxRow, Store } from '../persistence/store.ts';
 import { errorText, type RuntimeLogger } from '../runtime/logger.ts';
 
@@ -65,13 +66,14 @@ interface Entry {
 /** A session restarted after a failure more often than this in one gateway run stays stopped. */
 export const MAX_SESSION_RESTARTS = 3;
 
-/** The small form of an inbox row a session keeps in its snapshot. */
+/** The small form of an inbox row a session keeps in its snapshot: files by reference only. */
 function pendingOf(row: InboxRow): PendingMessage {
   return {
     inboxId: row.id,
     platformMessageId: row.message.platformMessageId,
     userId: row.message.userId,
     text: row.message.text,
+    attachments: mediaRefsOf(row.message.attachments),
   };
 }
 

@@ -19,6 +19,18 @@ export interface Attachment {
   mimeType?: string;
   fileName?: string;
   sizeBytes?: number;
+  /**
+   * Inbound: the id of the copy the gateway stored in its media folder at ingest
+   * (the message then carries no bytes and no url). Set by the gateway only.
+   */
+  mediaId?: string;
+  /** Inbound: why the gateway holds no copy (too large, the download failed). Set by the gateway only. */
+  unavailable?: string;
+  /**
+   * Inbound voice note: its transcript, when the adapter or the gateway made one.
+   * The transcript is also the text of the message (after any caption).
+   */
+  transcript?: string;
 }
 
 /** One message from a user, normalised across platforms. */

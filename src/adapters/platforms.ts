@@ -3,7 +3,7 @@
  * shows them. Adding a platform: give it a folder with a `PlatformDefinition`
  * and list it here.
  */
-import { createTranscriber } from '../agent/transcribe.ts';
+import { type Transcriber, transcriberFromConfig } from '../agent/transcribe.ts';
 import type { GatewayConfig } from '../config/schema.ts';
 import { ConfigError, type ConfigIssue } from '../errors.ts';
 import type { Adapter } from './contract.ts';
@@ -40,16 +40,9 @@ export function platformAdapters(
   env: NodeJS.ProcessEnv,
   home: string,
   services: PlatformServices = {},
+  transcribe: Transcriber | undefined = transcriberFromConfig(config.agent),
 ): Adapter[] {
   const issues: ConfigIssue[] = [];
-  const model = config.agent.transcription_model;
-  const transcribe = model
-    ? createTranscriber({
-        baseURL: config.agent.base_url,
-        model,
-        ...(config.agent.api_key ? { apiKey: config.agent.api_key } : {}),
-      })
-    : undefined;
   const adapters: Adapter[] = [];
   for (const platform of PLATFORMS) {
     const settings = config.gateway.platforms[platform.name];

@@ -14,6 +14,31 @@ export interface ChatMessage {
   toolCallId?: string;
   /** For `tool` messages: the tool's name. */
   name?: string;
+  /** For `user` messages: the files the user sent with it. */
+  attachments?: AgentAttachment[];
+}
+
+/**
+ * A file a user sent, as the agent receives it. The gateway stored it at ingest;
+ * backends read it from `path` (the OpenAI-compatible backend sends images as
+ * `image_url` parts and inlines text files; the others describe it).
+ */
+export interface AgentAttachment {
+  /**
+   * What it is. An image from a platform that does not declare images, or a voice
+   * note from one that does not declare voice, arrives as `file`.
+   */
+  kind: 'image' | 'file' | 'voice' | 'video';
+  mimeType: string;
+  /** The file's name (one is made up from the kind and type when the platform gave none). */
+  fileName: string;
+  sizeBytes?: number;
+  /** Absolute path of the stored copy; absent when the gateway holds none (see `unavailable`). */
+  path?: string;
+  /** Why there is no copy: too large, the download failed, removed after the retention time. */
+  unavailable?: string;
+  /** A voice note whose transcript is the text of the message. */
+  transcribed?: boolean;
 }
 
 /** A tool call requested by the model. */

@@ -1,19 +1,21 @@
 /**
- * The echo backend: answers with the user's own words. It needs no model and
- * is used to try the gateway and in tests.
+ * The echo backend: answers with the user's own words (and names the files the
+ * user attached). It needs no model and is used to try the gateway and in tests.
  */
 
 import { AbortedError } from '../errors.ts';
 import type { Agent, AgentRequest, AgentResult } from './agent.ts';
-import { lastUserText } from './last-user-message.ts';
+import { textWithAttachments } from './attachment-parts.ts';
+import { lastUserMessage } from './last-user-message.ts';
 
 /** The most `text.delta` events one echo reply is split into. */
 const MAX_DELTAS = 4;
 
 /**
  * Creates the echo agent. It replies with exactly the text of the last user
- * message, streamed as a few `text.delta` events. Usage counts words: input is
- * the words of that message, output the words of the reply.
+ * message, streamed as a few `text.delta` events; files attached to it are
+ * named after the text, one line each (`Attached image cat.jpg (image/jpeg, 2 KB)`).
+ * Usage counts words: input is the words of that message, output the words of the reply.
  *
  * @example
  * const agent = createEchoAgent();
@@ -25,7 +27,8 @@ export function createEchoAgent(): Agent {
     name: 'echo',
     async run(request: AgentRequest): Promise<AgentResult> {
       if (request.signal.aborted) throw new AbortedError();
-      const text = lastUserText(request.messages);
+      const last = lastUserMessage(request.messages);
+      const text = last ? textWithAttachments(last, { withPath: false }) : '';
       for (const piece of splitIntoDeltas(text)) request.onEvent({ type: 'text.delta', text: piece });
       const words = countWords(text);
       return {

@@ -6,7 +6,8 @@
 
 import { AbortedError, AgentError } from '../errors.ts';
 import type { Agent, AgentRequest, AgentResult } from './agent.ts';
-import { lastUserText } from './last-user-message.ts';
+import { textWithAttachments } from './attachment-parts.ts';
+import { lastUserMessage } from './last-user-message.ts';
 import { runInProcessGroup } from './process-group.ts';
 
 /** Options of the exec backend. */
@@ -28,9 +29,10 @@ const STDERR_TAIL_CHARS = 8_000;
 
 /**
  * Creates the exec agent. Each run starts the command in its own process
- * group, writes the last user message to its stdin and closes it, and sets
- * `HERMES_SESSION_KEY` in its environment. Standard output is streamed as
- * `text.delta` events and is the answer when the command exits with 0. A
+ * group, writes the last user message to its stdin and closes it (files the
+ * user attached are described after the text, one line each with the path of
+ * the stored copy), and sets `HERMES_SESSION_KEY` in its environment. Standard
+ * output is streamed as `text.delta` events and is the answer when the command exits with 0. A
  * non-zero exit rejects with `AgentError` quoting the end of standard error;
  * an abort or the timeout stops the whole group (SIGTERM, SIGKILL one second
  * later) and rejects with `AbortedError`. Usage is reported as zero: a
@@ -51,7 +53,7 @@ export function createExecAgent(options: ExecAgentOptions): Agent {
         command: options.command,
         cwd: options.cwd,
         env: { ...process.env, ...options.env, HERMES_SESSION_KEY: request.sessionKey },
-        stdin: lastUserText(request.messages),
+        stdin: promptOf(request),
         signal: request.signal,
         timeoutMs: options.timeoutMs,
         onStdout: (text) => {
@@ -98,6 +100,12 @@ export function createExecAgent(options: ExecAgentOptions): Agent {
       };
     },
   };
+}
+
+/** The prompt: the last user message, with its attachments described after it. */
+function promptOf(request: AgentRequest): string {
+  const last = lastUserMessage(request.messages);
+  return last ? textWithAttachments(last) : '';
 }
 
 function lastLines(text: string, count: number): string {

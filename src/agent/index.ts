@@ -5,6 +5,7 @@
 
 export type {
   Agent,
+  AgentAttachment,
   AgentEvent,
   AgentRequest,
   AgentResult,
@@ -14,10 +15,11 @@ export type {
   ToolCall,
   ToolContext,
 } from './agent.ts';
+export { attachmentsText, describeAttachment } from './attachment-parts.ts';
 export { type AgentConfig, createAgent, DEFAULT_OPENAI_BASE_URL } from './create-agent.ts';
 export { createEchoAgent } from './echo-agent.ts';
 export { createExecAgent, type ExecAgentOptions } from './exec-agent.ts';
-export { lastUserText } from './last-user-message.ts';
+export { lastUserMessage, lastUserText } from './last-user-message.ts';
 export { createOpenAIAgent, type OpenAIAgentOptions } from './openai-agent.ts';
 export { toWireMessage, toWireTool } from './openai-wire.ts';
 export {
@@ -31,3 +33,4 @@ export {
 } from './process-group.ts';
 export { runToolCall, type ToolCallOutcome } from './tool-call-runner.ts';
 export { createTerminalTool, type TerminalToolOptions } from './tools/terminal.ts';
+export { type AudioInput, createTranscriber, type Transcriber } from './transcribe.ts';

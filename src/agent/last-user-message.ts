@@ -19,3 +19,17 @@ export function lastUserText(messages: readonly ChatMessage[]): string {
   }
   return '';
 }
+
+/**
+ * Returns the newest `user` message of a conversation, or undefined when it has none.
+ *
+ * @example
+ * lastUserMessage([{ role: 'user', content: 'hi', attachments: [photo] }]); // that message
+ */
+export function lastUserMessage(messages: readonly ChatMessage[]): ChatMessage | undefined {
+  for (let i = messages.length - 1; i >= 0; i--) {
+    const message = messages[i];
+    if (message?.role === 'user') return message;
+  }
+  return undefined;
+}

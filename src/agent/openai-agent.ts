@@ -8,7 +8,7 @@ import OpenAI, { APIError, APIUserAbortError } from 'openai';
 import type { ChatCompletionMessageParam } from 'openai/resources/chat/completions';
 import { AbortedError, AgentError } from '../errors.ts';
 import type { Agent, AgentRequest, AgentResult, ChatMessage, TokenUsage, Tool, ToolCall } from './agent.ts';
-import { toWireMessage, toWireTool } from './openai-wire.ts';
+import { toWireMessage, toWireMessageWithFiles, toWireTool } from './openai-wire.ts';
 import { runToolCall } from './tool-call-runner.ts';
 
 /** Options of the OpenAI-compatible backend. */
@@ -32,6 +32,8 @@ export interface OpenAIAgentOptions {
   timeoutMs?: number;
   /** How often a failed request (connection error, 408, 409, 429, 5xx) is retried (default 2). */
   maxRetries?: number;
+  /** How much of an attached text file is put into the prompt, in bytes (default 100 kB; the rest is cut with a note). */
+  inlineTextBytes?: number;
 }
 
 const DEFAULT_MAX_TOOL_ROUNDS = 8;
@@ -155,9 +157,10 @@ export function createOpenAIAgent(options: OpenAIAgentOptions): Agent {
     async run(request: AgentRequest): Promise<AgentResult> {
       if (request.signal.aborted) throw new AbortedError();
       const model = request.model ?? options.model;
+      const files = { inlineTextBytes: options.inlineTextBytes };
       const wire: ChatCompletionMessageParam[] = [
         ...(options.systemPrompt ? [{ role: 'system' as const, content: options.systemPrompt }] : []),
-        ...request.messages.map(toWireMessage),
+        ...(await Promise.all(request.messages.map((m) => toWireMessageWithFiles(m, files)))),
       ];
       const added: ChatMessage[] = [];
       const usage: TokenUsage = { inputTokens: 0, outputTokens: 0 };

@@ -1,7 +1,8 @@
 /**
  * Voice-note transcription through an OpenAI-compatible audio endpoint
- * (`POST <base_url>/audio/transcriptions`), used by adapters that receive voice
- * notes when `agent.transcription_model` is configured.
+ * (`POST <base_url>/audio/transcriptions`), when `agent.transcription_model` is
+ * configured: the gateway transcribes the voice notes of every adapter that
+ * declares voice at ingest (Telegram's adapter does it itself).
  */
 import OpenAI, { toFile } from 'openai';
 
@@ -39,4 +40,24 @@ export function createTranscriber(opts: {
     const result = await client.audio.transcriptions.create({ file, model: opts.model });
     return result.text.trim();
   };
+}
+
+/**
+ * The transcriber `agent.transcription_model` configures (through the agent's
+ * `base_url` and `api_key`), or undefined when no model is set.
+ *
+ * @example
+ * const transcribe = transcriberFromConfig(config.agent);
+ */
+export function transcriberFromConfig(agent: {
+  base_url: string;
+  api_key?: string;
+  transcription_model?: string;
+}): Transcriber | undefined {
+  if (!agent.transcription_model) return undefined;
+  return createTranscriber({
+    baseURL: agent.base_url,
+    model: agent.transcription_model,
+    ...(agent.api_key ? { apiKey: agent.api_key } : {}),
+  });
 }

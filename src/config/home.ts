@@ -14,6 +14,9 @@ export const LOGS_DIR_NAME = 'logs';
 /** The gateway's database inside `HERMES_HOME`. */
 export const STATE_DB_FILE = 'state.db';
 
+/** The folder of message files (photos, documents, voice notes, files the agent sends) inside `HERMES_HOME`. */
+export const MEDIA_DIR_NAME = 'media';
+
 /**
  * The home folder for this environment: `HERMES_HOME` (a leading `~/` is expanded,
  * relative paths are resolved against the working directory) or `~/.hermes`.

@@ -154,6 +154,21 @@ const GatewaySectionSchema = z.strictObject({
     .prefault({}),
   /** The HTTP ingress of the webhook platforms. */
   http: HttpIngressSchema.prefault({}),
+  /** Files of messages, kept in `$HERMES_HOME/media`. */
+  media: z
+    .strictObject({
+      /** Largest file stored at ingest or sent by the agent; a larger one is described to the agent, not stored. */
+      max_bytes: z
+        .number()
+        .int()
+        .min(1)
+        .default(20 * 1024 * 1024),
+      /** Stored files older than this many days are removed, at start and every hour (storing a file again renews it). */
+      retention_days: z.number().positive().default(7),
+      /** Longest one download may take at ingest; a slower one becomes a note to the agent. */
+      download_timeout_seconds: positiveSeconds(60),
+    })
+    .prefault({}),
   /** Platform name → its settings (unknown platform names are allowed, for adapters added by embedders). */
   platforms: z.record(z.string(), PlatformSettingsSchema).prefault({}),
 });

@@ -60,6 +60,10 @@ gateway:
   #   max_restarts: 5
   #   window_seconds: 60
   # drain_timeout_seconds: 10
+  # Files of messages, kept in $HERMES_HOME/media:
+  # media:
+  #   max_bytes: 20971520            # larger files are described to the agent, not stored
+  #   retention_days: 7
   # Chat platforms to connect, by name.
   platforms: {}
 

@@ -7,6 +7,21 @@ import { DEFAULT_SESSION_SETTINGS, SESSION_MACHINE_VERSION } from './session.ts'
 
 type PersistedSnapshot = { value: unknown; context: Record<string, unknown>; [k: string]: unknown };
 
+type Pending = Record<string, unknown>;
+
+/** A list of pending messages with `attachments: []` added where missing (v3 messages held text only). */
+function withAttachments(messages: unknown): unknown {
+  if (!Array.isArray(messages)) return messages;
+  return messages.map((m: Pending) => (m && !Array.isArray(m.attachments) ? { ...m, attachments: [] } : m));
+}
+
+/** A run (context `run`, or an agent run's input `run`) whose messages have attachments. */
+function runWithAttachments(run: unknown): unknown {
+  if (!run || typeof run !== 'object') return run;
+  const r = run as Record<string, unknown>;
+  return { ...r, messages: withAttachments(r.messages) };
+}
+
 /** Step `n` upgrades a snapshot of version `n` to version `n + 1`. */
 const STEPS: Record<number, (snapshot: PersistedSnapshot) => PersistedSnapshot> = {
   // v2 adds busy-input modes (merging, superseded, steered, acknowledgements), per-session settings
@@ -47,6 +62,38 @@ const STEPS: Record<number, (snapshot: PersistedSnapshot) => PersistedSnapshot> 
           snapshot: {
             ...children.agentRun.snapshot,
             input: { ...input, chatType: snapshot.context.chatType },
+          },
+        },
+      },
+    };
+  },
+  // v4: pending messages carry the references of their files (`attachments`); older ones had none
+  3: (snapshot) => {
+    const c = snapshot.context;
+    const context = {
+      ...c,
+      queue: withAttachments(c.queue),
+      run: runWithAttachments(c.run),
+      interrupted: withAttachments(c.interrupted),
+      merging: withAttachments(c.merging),
+      superseded: withAttachments(c.superseded),
+      steered: withAttachments(c.steered),
+    };
+    const children = snapshot.children as
+      | { agentRun?: { snapshot?: { input?: Record<string, unknown> } } }
+      | undefined;
+    const input = children?.agentRun?.snapshot?.input;
+    if (!children?.agentRun?.snapshot || !input) return { ...snapshot, context };
+    return {
+      ...snapshot,
+      context,
+      children: {
+        ...children,
+        agentRun: {
+          ...children.agentRun,
+          snapshot: {
+            ...children.agentRun.snapshot,
+            input: { ...input, run: runWithAttachments(input.run) },
           },
         },
       },

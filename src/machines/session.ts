@@ -27,10 +27,11 @@
  * Time and ids come in on events; the machine never reads the clock.
  */
 import { assign, enqueueActions, fromCallback, sendTo, setup } from 'xstate';
-import type { ChatType } from '../adapters/contract.ts';
+import type { Attachment, ChatType } from '../adapters/contract.ts';
+import type { MediaRef } from '../media/media-ref.ts';
 
 /** Version of the session machine; bump on any change to states or context shape. */
-export const SESSION_MACHINE_VERSION = 3;
+export const SESSION_MACHINE_VERSION = 4;
 
 /** What a message that arrives during a run does. */
 export type BusyMode = 'interrupt' | 'queue' | 'steer';
@@ -45,6 +46,8 @@ export interface PendingMessage {
   platformMessageId: string;
   userId: string;
   text: string;
+  /** The files sent with it, by reference to the media store (never their bytes). */
+  attachments: MediaRef[];
 }
 
 /** The turn in flight. */
@@ -129,6 +132,8 @@ export interface RunResult {
   inputTokens: number;
   outputTokens: number;
   model: string | null;
+  /** Files the agent produced for the user, ready to send (stored copies). */
+  attachments?: Attachment[];
 }
 
 /** Events a session accepts. */
@@ -431,7 +436,7 @@ function runState(resume: boolean) {
  * const actor = createActor(sessionMachine.provide({ actors: { agentRun }, actions: effects }), {
  *   input: { sessionKey: 'telegram:dm:42', platform: 'telegram', chatType: 'dm', chatId: '42' },
  * }).start();
- * actor.send({ type: 'MESSAGE', message: { inboxId: 1, platformMessageId: '7', userId: '42', text: 'hi' } });
+ * actor.send({ type: 'MESSAGE', message: { inboxId: 1, platformMessageId: '7', userId: '42', text: 'hi', attachments: [] } });
  */
 export const sessionMachine = setup({
   types: {

@@ -15,6 +15,7 @@ import { restorableSnapshot, SessionDirectory, type SessionView } from '../actor
 import type { Adapter, ChatType, InboundMessage, IngestResult } from '../adapters/contract.ts';
 import type { Agent } from '../agent/agent.ts';
 import { createCronjobTool } from '../agent/tools/cronjob.ts';
+import type { Transcriber } from '../agent/transcribe.ts';
 import { type CommandRegistry, createBuiltinRegistry } from '../commands/index.ts';
 import { DEFAULT_CONFIG, type GatewayConfig } from '../config/schema.ts';
 import { GatewayError } from '../errors.ts';
@@ -33,6 +34,9 @@ import {
   IN_FLIGHT_STATES,
   SESSION_MACHINE_VERSION,
 } from '../machines/session.ts';
+import { storeInboundMedia } from '../media/inbound-media.ts';
+import { defaultMediaDir, MediaStore } from '../media/media-store.ts';
+import { RunMedia } from '../media/run-media.ts';
 import type { OutboxRow, Store } from '../persistence/store.ts';
 import { createCommandRunner } from './command-runner.ts';
 import { createGatewayCron } from './gateway-cron.ts';
@@ -114,6 +118,27 @@ export const DEFAULT_RUNTIME_SETTINGS: RuntimeSettings = {
   cronRunTimeoutMs: 600_000,
 };
 
+/** Where the gateway keeps the files of messages (both ways), and their limits. */
+export interface MediaOptions {
+  /**
+   * The media folder. Default: `hermes-media-<uid>` in the system's temp folder
+   * (`hermes gateway` uses `$HERMES_HOME/media`); give a folder that survives
+   * reboots when queued messages with files must too.
+   */
+  dir?: string;
+  /** Largest file stored at ingest or sent by the agent, in bytes (default 20 MB). */
+  maxBytes?: number;
+  /** Stored files older than this many days are removed, at start and every hour (default 7). */
+  retentionDays?: number;
+  /** Longest one download may take at ingest, in ms (default 60 000); a slower one becomes a note to the agent. */
+  downloadTimeoutMs?: number;
+  /**
+   * Folders the agent may send files from (with `MEDIA:/path` lines), besides the
+   * media folder; the first is its working directory. Default: the current directory.
+   */
+  sendFrom?: string[];
+}
+
 /** Options of `createGateway()`. */
 export interface GatewayOptions {
   /** Where everything is persisted (`createSqliteStore()`, `createMemoryStore()` or your own). */
@@ -149,6 +174,13 @@ export interface GatewayOptions {
    * first busy acknowledgement then carries a tip about `display.busy_input_mode`).
    */
   onboarding?: { takeBusyTip(): boolean };
+  /** The media folder and its limits (see `MediaOptions` for the defaults). */
+  media?: MediaOptions;
+  /**
+   * Transcribes voice notes at ingest where the adapter declares voice and did not
+   * transcribe them itself (`createTranscriber()`); the transcript becomes the message text.
+   */
+  transcribe?: Transcriber;
 }
 
 /** What observers of a gateway receive. */
@@ -227,6 +259,18 @@ export function createGateway(options: GatewayOptions): Gateway {
   let scheduler: DurableScheduler | undefined;
   let outbox: OutboxSender | undefined;
 
+  const media = new MediaStore({
+    dir: options.media?.dir ?? defaultMediaDir(),
+    ...(options.media?.maxBytes !== undefined ? { maxBytes: options.media.maxBytes } : {}),
+    ...(options.media?.retentionDays !== undefined ? { retentionDays: options.media.retentionDays } : {}),
+    now,
+  });
+  const runMedia = new RunMedia({
+    media,
+    capabilities: (platform) => adapters.get(platform)?.capabilities,
+    ...(options.media?.sendFrom ? { sendFrom: options.media.sendFrom } : {}),
+  });
+
   const toolProgress = new ToolProgress({ adapters, meta: store.meta, config, log });
   const replies = new ReplyStreams({ store, adapters, log, onOutbox: (p) => outbox?.notify(p) });
   const sessionLogic = createSessionLogic({
@@ -236,6 +280,7 @@ export function createGateway(options: GatewayOptions): Gateway {
       log,
       config,
       canAskApproval: (platform) => adapters.get(platform)?.capabilities.headless !== true,
+      media: runMedia,
       toolsFor: (input) => [
         createCronjobTool({
           store,
@@ -290,10 +335,12 @@ export function createGateway(options: GatewayOptions): Gateway {
       resetPolicy: (platform, chatType) => settings.resetPolicy(platform, chatType),
       toolProgress,
       replies,
+      userTurnText: (context, m) => runMedia.textWithFiles(m.text, m.attachments ?? [], context.platform),
     },
   });
 
-  const ingest = async (message: InboundMessage): Promise<IngestResult> => {
+  const ingest = async (incoming: InboundMessage): Promise<IngestResult> => {
+    let message = incoming;
     if (!gateway.getSnapshot().matches('running') && !gateway.getSnapshot().matches('draining')) {
       throw new GatewayError(
         'GATEWAY_ERR_STATE',
@@ -318,6 +365,14 @@ export function createGateway(options: GatewayOptions): Gateway {
       }
       if (decision.notice) await noticeTo(message, sessionKey, decision.notice);
     }
+    // files are stored before the inbox commit: the row holds references, a failed download a note
+    message = await storeInboundMedia(message, {
+      media,
+      adapter: adapters.get(message.platform),
+      log,
+      ...(options.transcribe ? { transcribe: options.transcribe } : {}),
+      ...(options.media?.downloadTimeoutMs ? { downloadTimeoutMs: options.media.downloadTimeoutMs } : {}),
+    });
     const { id, duplicate } = await store.inbox.accept(message, sessionKey);
     if (duplicate) {
       log.info(
@@ -641,6 +696,13 @@ export function createGateway(options: GatewayOptions): Gateway {
     store,
     start() {
       started ??= (async () => {
+        media.startSweeping(
+          (removed) => {
+            if (removed > 0)
+              log.info({ removed, dir: media.dir }, `Removed ${removed} expired media file(s)`);
+          },
+          (error) => log.warn({ dir: media.dir, err: errorText(error) }, 'The media sweep failed'),
+        );
         gateway.start();
         await waitFor(() => {
           const snap = gateway.getSnapshot();
@@ -675,6 +737,7 @@ export function createGateway(options: GatewayOptions): Gateway {
           await waitFor(() => gateway.getSnapshot().status !== 'active');
         }
         backgroundTasks.stop();
+        media.stopSweeping();
         toolProgress.stop();
         replies.stop();
         typing.stop();

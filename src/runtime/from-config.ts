@@ -13,8 +13,9 @@ import { API_PLATFORM, createApiServerAdapter } from '../adapters/api-server/ind
 import type { Adapter } from '../adapters/contract.ts';
 import { platformAdapters } from '../adapters/platforms.ts';
 import { createAgent } from '../agent/create-agent.ts';
+import { transcriberFromConfig } from '../agent/transcribe.ts';
 import { type GatewayJson, loadGatewayJson } from '../config/gateway-json.ts';
-import { STATE_DB_FILE } from '../config/home.ts';
+import { MEDIA_DIR_NAME, STATE_DB_FILE } from '../config/home.ts';
 import { createOnboarding } from '../config/onboarding.ts';
 import type { GatewayConfig } from '../config/schema.ts';
 import { createIngress } from '../http/ingress.ts';
@@ -70,10 +71,22 @@ export function adaptersFromConfig(config: GatewayConfig): Adapter[] {
           config.api_server.rate_limit_per_minute > 0
             ? { max: config.api_server.rate_limit_per_minute, windowMs: 60_000 }
             : false,
+        maxImageBytes: config.gateway.media.max_bytes,
       }),
     );
   }
   return adapters;
+}
+
+/** The media folder of a home and the limits config.yaml sets (`gateway.media`). */
+export function mediaFromConfig(config: GatewayConfig, home: string) {
+  const media = config.gateway.media;
+  return {
+    dir: join(home, MEDIA_DIR_NAME),
+    maxBytes: media.max_bytes,
+    retentionDays: media.retention_days,
+    downloadTimeoutMs: media.download_timeout_seconds * 1000,
+  };
 }
 
 /**
@@ -90,7 +103,11 @@ export async function startFromConfig(opts: {
 }): Promise<{ gateway: Gateway; stop(reason: string): Promise<void> }> {
   const { config, home, logger } = opts;
   const http = createIngress({ ...ingressOptionsFromConfig(config.gateway.http), log: logger });
-  const adapters = [...adaptersFromConfig(config), ...platformAdapters(config, process.env, home, { http })];
+  const transcribe = transcriberFromConfig(config.agent);
+  const adapters = [
+    ...adaptersFromConfig(config),
+    ...platformAdapters(config, process.env, home, { http }, transcribe),
+  ];
   const store = createSqliteStore({ path: join(home, STATE_DB_FILE) });
   const pairing = new Pairing({ store: store.pairing, log: logger });
   const access = new AccessControl({
@@ -112,6 +129,8 @@ export async function startFromConfig(opts: {
     config,
     access,
     onboarding: createOnboarding(home, config, logger),
+    media: mediaFromConfig(config, home),
+    ...(transcribe ? { transcribe } : {}),
   });
   if (adapters.length === 0) {
     logger.warn(

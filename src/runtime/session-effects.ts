@@ -66,6 +66,8 @@ export interface SessionEffectDeps {
    * stream natively (`streamDelta`) and every reply is enqueued whole.
    */
   replies?: Pick<ReplyStreams, 'begin' | 'delta' | 'finish' | 'close' | 'abandon'>;
+  /** The transcript text of a user message (its files named after the words); the bare text when absent. */
+  userTurnText?: (context: SessionContext, message: PendingMessage) => string;
 }
 
 /** The durable timer key of a session's automatic reset. */
@@ -105,7 +107,7 @@ export function createSessionEffects(deps: SessionEffectDeps) {
     answered: PendingMessage[],
     key: string,
     text: string,
-    extra: Pick<OutboundMessage, 'failed' | 'usage'> = {},
+    extra: Pick<OutboundMessage, 'failed' | 'usage' | 'attachments'> = {},
   ) => {
     const message: OutboundMessage = {
       chatId: context.chatId,
@@ -145,7 +147,7 @@ export function createSessionEffects(deps: SessionEffectDeps) {
       sessionKey: context.sessionKey,
       conversationId: context.conversationId,
       role: 'user',
-      content: m.text,
+      content: deps.userTurnText?.(context, m) ?? m.text,
       inputTokens: 0,
       outputTokens: 0,
       model: null,
@@ -162,6 +164,7 @@ export function createSessionEffects(deps: SessionEffectDeps) {
       idempotencyKey: `${run.runId}:reply`,
       sessionKey: context.sessionKey,
       usage: { inputTokens: result.inputTokens, outputTokens: result.outputTokens },
+      ...(result.attachments?.length ? { attachments: result.attachments } : {}),
     };
     return deps.replies ? deps.replies.finish(run, message) : store.outbox.enqueue(context.platform, message);
   };

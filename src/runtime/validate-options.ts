@@ -41,6 +41,32 @@ export function validateGatewayOptions(options: GatewayOptions): void {
       refuse(`adapters[${i}].name`, `repeats "${a.name}"`, 'Adapter names must be unique.');
     names.add(a.name);
   }
+  const media = options.media;
+  if (media !== undefined) {
+    if (typeof media !== 'object' || media === null)
+      refuse('media', 'is not an object', 'Pass { dir, maxBytes, retentionDays }.');
+    if (media.dir !== undefined && (typeof media.dir !== 'string' || media.dir.trim() === '')) {
+      refuse('media.dir', 'must be a folder path', 'Use e.g. join(stateDir, "media").');
+    }
+    if (media.maxBytes !== undefined && !(Number.isInteger(media.maxBytes) && media.maxBytes > 0)) {
+      refuse('media.maxBytes', 'must be a positive whole number of bytes', 'Use e.g. 20971520 (20 MB).');
+    }
+    if (media.retentionDays !== undefined && !(media.retentionDays > 0)) {
+      refuse('media.retentionDays', 'must be a positive number of days', 'Use e.g. 7.');
+    }
+    if (media.downloadTimeoutMs !== undefined && !(media.downloadTimeoutMs > 0)) {
+      refuse('media.downloadTimeoutMs', 'must be a positive number of milliseconds', 'Use e.g. 60000.');
+    }
+    if (
+      media.sendFrom !== undefined &&
+      !(Array.isArray(media.sendFrom) && media.sendFrom.every((d) => typeof d === 'string' && d !== ''))
+    ) {
+      refuse('media.sendFrom', 'must be a list of folder paths', 'Use e.g. [process.cwd()].');
+    }
+  }
+  if (options.transcribe !== undefined && typeof options.transcribe !== 'function') {
+    refuse('transcribe', 'is not a function', 'Pass createTranscriber({ baseURL, model }) or leave it out.');
+  }
   const s = options.settings;
   if (s?.passivateAfterMs !== undefined && !(s.passivateAfterMs > 0)) {
     refuse('settings.passivateAfterMs', 'must be a positive number of milliseconds', 'Use e.g. 600000.');

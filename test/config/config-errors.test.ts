@@ -36,6 +36,17 @@ describe('configuration problems name the key and the fix', () => {
     expect(issue.fix).toBe('set it to a whole number such as 8');
   });
 
+  it('explains a bad media limit (gateway.media) with its key and the fix', () => {
+    const problems = problemsIn('gateway:\n  media:\n    max_bytes: 0\n    retention_days: week\n');
+    expect(issueAt(problems, 'gateway.media.max_bytes').message).toBe(
+      'must be at least 1 (config.yaml line 3)',
+    );
+    expect(issueAt(problems, 'gateway.media.retention_days').message).toContain(
+      'expected a number but got the text "week"',
+    );
+    expect(issueAt(problems, 'gateway.media.retention_days').fix).toBe('set it to a number such as 7');
+  });
+
   it('explains a non-boolean switch', () => {
     const issue = issueAt(
       problemsIn('agent:\n  terminal:\n    enabled: sometimes\n'),

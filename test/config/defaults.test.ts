@@ -35,6 +35,7 @@ describe('configuration defaults', () => {
           rate_limit_per_minute: 1200,
           trust_proxy: false,
         },
+        media: { max_bytes: 20_971_520, retention_days: 7, download_timeout_seconds: 60 },
         platforms: {},
       },
       logging: { level: 'info' },

@@ -43,6 +43,10 @@ gateway:
     body_limit_bytes: 4096
     rate_limit_per_minute: 60
     trust_proxy: true
+  media:
+    max_bytes: 5242880
+    retention_days: 2
+    download_timeout_seconds: 20
   platforms:
     telegram:
       enabled: true
@@ -89,6 +93,7 @@ display:
         rate_limit_per_minute: 60,
         trust_proxy: true,
       },
+      media: { max_bytes: 5_242_880, retention_days: 2, download_timeout_seconds: 20 },
       platforms: {
         telegram: {
           enabled: true,

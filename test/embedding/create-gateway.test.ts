@@ -96,6 +96,13 @@ describe('createGateway (embedding)', () => {
       expect((error as GatewayError).code).toBe('GATEWAY_ERR_OPTION');
       expect((error as GatewayError).message).toContain('adapters[1].name');
     }
+    const store = createMemoryStore();
+    expect(() => createGateway({ store, agent: shoutingAgent, media: { maxBytes: 0 } })).toThrow(
+      /option "media.maxBytes" must be a positive whole number of bytes/,
+    );
+    expect(() => createGateway({ store, agent: shoutingAgent, media: { dir: '' } })).toThrow(
+      /option "media.dir"/,
+    );
   });
 
   it('refuses to ingest before start, and stops cleanly', async () => {

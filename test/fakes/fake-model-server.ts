@@ -68,7 +68,10 @@ export type FakeResponder = FakeResponse | ((request: RecordedChatRequest) => Fa
 /** A message as the agent sent it (Chat Completions wire format). */
 export interface RecordedMessage {
   role: string;
-  content: string | null | Array<{ type: string; text?: string }>;
+  content:
+    | string
+    | null
+    | Array<{ type: string; text?: string; image_url?: { url: string; detail?: string } }>;
   tool_calls?: Array<{ id: string; type: string; function: { name: string; arguments: string } }>;
   tool_call_id?: string;
   [key: string]: unknown;

@@ -33,7 +33,7 @@ export interface Driver {
 }
 
 export function pending(n: number, text = `message ${n}`): PendingMessage {
-  return { inboxId: n, platformMessageId: `p${n}`, userId: 'u1', text };
+  return { inboxId: n, platformMessageId: `p${n}`, userId: 'u1', text, attachments: [] };
 }
 
 /** The names of the session machine's effects, from the runtime's own implementation of them. */

@@ -15,6 +15,7 @@ import { createActor } from 'xstate';
 import { restorableSnapshot } from '../../src/actors/session-directory.ts';
 import { GatewayError } from '../../src/errors.ts';
 import { SESSION_MACHINE_VERSION, type SessionContext, sessionMachine } from '../../src/machines/session.ts';
+import { migrateSessionSnapshot } from '../../src/machines/session-migrations.ts';
 import type { ActorRow } from '../../src/persistence/store.ts';
 import {
   currentFixtureFile,
@@ -252,6 +253,17 @@ describe(`golden session snapshots (${fixtureFileName(SESSION_MACHINE_VERSION)})
 });
 
 describe('snapshots of another machine version', () => {
+  it('v3 pending messages, in the context and in the input of a run in flight, get empty attachments', () => {
+    const v3 = readFixtureFile(3)!.fixtures['running-with-queue']!.snapshot;
+    const upgraded = migrateSessionSnapshot(3, structuredClone(v3)) as {
+      context: SessionContext;
+      children: { agentRun: { snapshot: { input: { run: { messages: { attachments: unknown }[] } } } } };
+    };
+    expect(upgraded.context.queue.map((m) => m.attachments)).toEqual([[], []]);
+    expect(upgraded.context.run?.messages.map((m) => m.attachments)).toEqual([[]]);
+    expect(upgraded.children.agentRun.snapshot.input.run.messages.map((m) => m.attachments)).toEqual([[]]);
+  });
+
   it.each([0, SESSION_MACHINE_VERSION + 1])(
     'a row saved by session machine v%i (unknown here) is refused with GATEWAY_ERR_SNAPSHOT',
     (version) => {
@@ -292,6 +304,8 @@ describe('snapshots of another machine version', () => {
         // the upgraded context has every field the current machine reads
         expect(actor.getSnapshot().context.settings).toBeDefined();
         expect(actor.getSnapshot().context.merging).toEqual([]);
+        const { queue, interrupted } = actor.getSnapshot().context;
+        for (const m of [...queue, ...(interrupted ?? [])]) expect(Array.isArray(m.attachments)).toBe(true);
         actor.stop();
       }
     }

@@ -9,6 +9,7 @@ import {
   type Adapter,
   type AdapterCapabilities,
   type AdapterContext,
+  type Attachment,
   type ChatType,
   type InboundMessage,
   type IngestResult,
@@ -48,6 +49,8 @@ export interface IncomingText {
   userName?: string;
   /** Default: `in-<n>`, counted per adapter instance (a new instance starts again at `in-1`). */
   platformMessageId?: string;
+  /** Files sent with the text. */
+  attachments?: Attachment[];
 }
 
 /**
@@ -121,6 +124,9 @@ export class MemoryAdapter implements Adapter {
   /** Set when the `reconcile` option is given. */
   reconcile?: (message: OutboundMessage) => Promise<ReconcileResult>;
 
+  /** Downloads an attachment that came as a url; set it to play a platform's file download. */
+  fetchAttachment?: (attachment: Attachment) => Promise<Uint8Array>;
+
   onFailure(listener: (error: Error) => void): void {
     this.#failureListeners.push(listener);
   }
@@ -154,6 +160,7 @@ export class MemoryAdapter implements Adapter {
       userId: incoming.userId ?? chatId,
       ...(incoming.userName ? { userName: incoming.userName } : {}),
       text: incoming.text,
+      ...(incoming.attachments ? { attachments: incoming.attachments } : {}),
       platformMessageId: incoming.platformMessageId ?? `in-${this.#nextInbound++}`,
     };
   }

@@ -41,6 +41,10 @@ export interface ApiServerOptions {
   replyTimeoutMs?: number;
   /** Requests per window one client address may send to one route (429 beyond); `false` (default) for none. */
   rateLimit?: RateLimit | false;
+  /** Largest image of an `image_url` part (data URL or downloaded), in bytes. Default 20 MB. */
+  maxImageBytes?: number;
+  /** Milliseconds the download of an http(s) `image_url` may take. Default 15 s. */
+  imageFetchTimeoutMs?: number;
 }
 
 /** The API server adapter: an `Adapter` that also tells where it listens. */
@@ -57,11 +61,17 @@ export const API_SERVER_DEFAULTS = {
   modelName: 'hermes-agent',
   replyTimeoutMs: 10 * 60 * 1000,
   rateLimit: false,
+  maxImageBytes: 20 * 1024 * 1024,
+  imageFetchTimeoutMs: 15_000,
 } as const;
 
-/** The API server's capabilities: native streaming (SSE), and whole answers in one message. */
+/**
+ * The API server's capabilities: native streaming (SSE), whole answers in one
+ * message, and images in (`image_url` parts); no files out.
+ */
 export const API_SERVER_CAPABILITIES: AdapterCapabilities = {
   ...NO_CAPABILITIES,
+  images: true,
   streaming: true,
   headless: true,
   maxMessageLength: Number.MAX_SAFE_INTEGER,
@@ -88,6 +98,15 @@ function resolveOptions(opts: ApiServerOptions): Required<ApiServerOptions> {
     throw optionError(
       'replyTimeoutMs',
       `expected a positive number of milliseconds, got ${resolved.replyTimeoutMs}`,
+    );
+  }
+  if (!Number.isInteger(resolved.maxImageBytes) || resolved.maxImageBytes <= 0) {
+    throw optionError('maxImageBytes', `expected a positive integer, got ${resolved.maxImageBytes}`);
+  }
+  if (!Number.isFinite(resolved.imageFetchTimeoutMs) || resolved.imageFetchTimeoutMs <= 0) {
+    throw optionError(
+      'imageFetchTimeoutMs',
+      `expected a positive number of milliseconds, got ${resolved.imageFetchTimeoutMs}`,
     );
   }
   if (resolved.modelName.trim() === '') throw optionError('modelName', 'expected a non-empty name');
@@ -187,6 +206,7 @@ export function createApiServerAdapter(opts: ApiServerOptions): ApiServerAdapter
           pending,
           modelName: options.modelName,
           isClosing: () => current.closing,
+          images: { maxBytes: options.maxImageBytes, timeoutMs: options.imageFetchTimeoutMs },
         }),
       );
       running = current;

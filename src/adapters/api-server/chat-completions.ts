@@ -7,6 +7,7 @@ import { randomUUID } from 'node:crypto';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { AdapterContext, IngestResult } from '../contract.ts';
 import { chatCompletion } from './completion-objects.ts';
+import { type ImageInputLimits, imageAttachments } from './image-input.ts';
 import { toInboundMessage } from './inbound-message.ts';
 import { duplicateRequest, invalidRequest, notAccepted, sendProblem, shuttingDown } from './openai-errors.ts';
 import type { PendingReplies } from './pending-replies.ts';
@@ -28,7 +29,12 @@ export interface ChatCompletionsDeps {
   modelName: string;
   /** True once the adapter is stopping: new requests get a 503. */
   isClosing: () => boolean;
+  /** Limits of `image_url` parts (default: 20 MB, 15 s). */
+  images?: ImageInputLimits;
 }
+
+/** Default limits of `image_url` parts. */
+export const DEFAULT_IMAGE_LIMITS: ImageInputLimits = { maxBytes: 20 * 1024 * 1024, timeoutMs: 15_000 };
 
 /** A fresh completion id. */
 export function newCompletionId(): string {
@@ -83,7 +89,14 @@ export function registerChatCompletionsRoute(app: FastifyInstance, deps: ChatCom
     reply.header(SESSION_HEADER, sessionId);
     const completionId = idempotencyKey ?? newCompletionId();
     const identity = { id: completionId, created: Math.floor(Date.now() / 1000), model: deps.modelName };
-    const message = toInboundMessage(parsed.value, { sessionId, completionId });
+    const lastIndex = parsed.value.messages.length - 1;
+    const images = await imageAttachments(
+      parsed.value.messages[lastIndex]!,
+      lastIndex,
+      deps.images ?? DEFAULT_IMAGE_LIMITS,
+    );
+    if (!images.ok) return sendProblem(reply, ctx.log, images.problem);
+    const message = toInboundMessage(parsed.value, { sessionId, completionId }, images.attachments);
 
     const onGone = (waiter: WaitingRequest['waiter']) => {
       ctx.log.info(

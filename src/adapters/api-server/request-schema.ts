@@ -7,8 +7,25 @@ import { z } from 'zod';
 
 /** One text part of a multi-part message content. */
 export const textPartSchema = z.object({
-  type: z.literal('text', { error: 'only text parts are supported (type: "text")' }),
+  type: z.literal('text', { error: 'only text and image_url parts are supported' }),
   text: z.string({ error: 'text must be a string' }),
+});
+
+/** One image part: an http(s) URL or a `data:image/...;base64,` URL (a bare string URL is accepted too). */
+export const imagePartSchema = z.object({
+  type: z.literal('image_url', { error: 'only text and image_url parts are supported' }),
+  image_url: z.union(
+    [
+      z.string(),
+      z.object({ url: z.string({ error: 'image_url.url must be a string' }), detail: z.string().nullish() }),
+    ],
+    { error: 'image_url must be { url: "https://..." or "data:image/png;base64,..." }' },
+  ),
+});
+
+/** One part of a multi-part message content. */
+export const contentPartSchema = z.union([textPartSchema, imagePartSchema], {
+  error: 'a content part must be { type: "text", text } or { type: "image_url", image_url: { url } }',
 });
 
 /** Roles a chat message may have. */
@@ -17,8 +34,9 @@ export const CHAT_ROLES = ['system', 'user', 'assistant', 'tool', 'developer'] a
 /** One message of the request's conversation. */
 export const chatMessageSchema = z.object({
   role: z.enum(CHAT_ROLES, { error: `role must be one of ${CHAT_ROLES.join(', ')}` }),
-  content: z.union([z.string(), z.array(textPartSchema)], {
-    error: 'content must be a string or an array of { type: "text", text } parts',
+  content: z.union([z.string(), z.array(contentPartSchema)], {
+    error:
+      'content must be a string or an array of { type: "text", text } and { type: "image_url", image_url: { url } } parts',
   }),
 });
 
@@ -47,11 +65,11 @@ export const chatCompletionRequestSchema = z
         path: ['messages', last, 'role'],
         message: `the last message must come from the user (got ${message.role})`,
       });
-    } else if (contentText(message.content).trim() === '') {
+    } else if (contentText(message.content).trim() === '' && imageUrls(message.content).length === 0) {
       ctx.addIssue({
         code: 'custom',
         path: ['messages', last, 'content'],
-        message: 'the last user message has no text',
+        message: 'the last user message has no text and no image',
       });
     }
   });
@@ -64,7 +82,18 @@ export type ChatCompletionMessage = ChatCompletionRequest['messages'][number];
 
 /** The text of a message content: the string itself, or its text parts joined by newlines. */
 export function contentText(content: ChatCompletionMessage['content']): string {
-  return typeof content === 'string' ? content : content.map((part) => part.text).join('\n');
+  if (typeof content === 'string') return content;
+  return content.flatMap((part) => (part.type === 'text' ? [part.text] : [])).join('\n');
+}
+
+/** The URLs of a message content's image parts, each with its index among the parts. */
+export function imageUrls(content: ChatCompletionMessage['content']): { index: number; url: string }[] {
+  if (typeof content === 'string') return [];
+  return content.flatMap((part, index) =>
+    part.type === 'image_url'
+      ? [{ index, url: typeof part.image_url === 'string' ? part.image_url : part.image_url.url }]
+      : [],
+  );
 }
 
 /** Result of validating a request body: the value, or what is wrong and where. */

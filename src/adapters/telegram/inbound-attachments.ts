@@ -3,7 +3,7 @@
  * voice notes, audio and videos become `Attachment`s whose `url` is the
  * Bot API file path from `getFile` (fetch it with `fetchAttachment`). A voice
  * note is transcribed when a transcriber is configured; its transcript
- * becomes the message text.
+ * becomes the message text and is kept on the attachment (`transcript`).
  */
 import type { Message } from 'grammy/types';
 import type { AdapterLogger, Attachment } from '../contract.ts';
@@ -111,10 +111,12 @@ export async function resolveAttachments(
       ...(fileName ? { fileName } : {}),
       ...(ref.sizeBytes !== undefined ? { sizeBytes: ref.sizeBytes } : {}),
     };
-    attachments.push(attachment);
     if (ref.kind === 'voice' && path && deps.transcribe) {
       transcript = await transcribeVoice(path, attachment, deps);
+      // the gateway sees the voice note was transcribed and does not do it again
+      if (transcript) attachment.transcript = transcript;
     }
+    attachments.push(attachment);
   }
   return { attachments, ...(transcript !== undefined ? { transcript } : {}) };
 }

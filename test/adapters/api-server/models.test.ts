@@ -36,13 +36,13 @@ describe('api server: models and health', () => {
     expect(h.origin).toBe(`http://127.0.0.1:${port}`);
   });
 
-  it('declares SSE streaming and nothing else', async () => {
+  it('declares SSE streaming and images (image_url parts in), and nothing else', async () => {
     h = await startHarness();
     expect(h.adapter.name).toBe('api');
     expect(h.adapter.capabilities).toMatchObject({
       streaming: true,
       voice: false,
-      images: false,
+      images: true,
       files: false,
       threads: false,
       reactions: false,

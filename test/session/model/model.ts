@@ -92,7 +92,7 @@ function traversalEnv(): SampleEnv {
   return {
     message: (text: string): PendingMessage => {
       inboxId += 1;
-      return { inboxId, platformMessageId: `t${inboxId}`, userId: 'u1', text };
+      return { inboxId, platformMessageId: `t${inboxId}`, userId: 'u1', text, attachments: [] };
     },
     approvalId: (runId: string) => `${runId}:a${++approvals}`,
     at: 0,

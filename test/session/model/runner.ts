@@ -255,7 +255,7 @@ export async function playPath(path: ModelPath, finish: Finish): Promise<PathRec
         },
         MODEL_INPUT.sessionKey,
       );
-      message = { inboxId: id, platformMessageId, userId: 'u1', text };
+      message = { inboxId: id, platformMessageId, userId: 'u1', text, attachments: [] };
       record.sent.push(message);
     }
     const env: SampleEnv = {
