@@ -232,7 +232,7 @@ export class OutboxSender {
    */
   async #deliver(adapter: Adapter, row: OutboxRow): Promise<SendResult> {
     const { store } = this.#deps;
-    const { editsMessage, draft: _draft, ...message } = row.message;
+    const { editsMessage, draft: _draft, progressMessages: _progress, ...message } = row.message;
     if (editsMessage === undefined || !adapter.edit) {
       await store.outbox.markSending(row.id);
       return adapter.send(message);

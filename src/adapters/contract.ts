@@ -96,6 +96,11 @@ export interface OutboundMessage {
   editsMessage?: string;
   /** True while a streamed reply is still being written (its text is not final yet). */
   draft?: boolean;
+  /**
+   * Platform ids of the tool-progress messages of the run this reply answers (kept with the reply,
+   * so a resumed run edits the same progress message and `cleanup_progress` works after a restart).
+   */
+  progressMessages?: string[];
 }
 
 /** What the platform said about a sent message. */

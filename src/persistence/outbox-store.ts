@@ -136,8 +136,8 @@ export class SqlOutboxStore implements OutboxStore {
     });
   }
 
-  /** Adopts the session's newest draft under `adoptAs` (returning its streamed message id) and closes the others. */
-  async beginStream(sessionKey: string, adoptAs?: string): Promise<string | undefined> {
+  /** Adopts the session's newest draft under `adoptAs` (returning its message) and closes the others. */
+  async beginStream(sessionKey: string, adoptAs?: string): Promise<OutboundMessage | undefined> {
     const now = this.#ctx.now();
     return this.#ctx.batcher.enqueue(async (trx) => {
       const drafts = (
@@ -173,7 +173,7 @@ export class SqlOutboxStore implements OutboxStore {
         })
         .where('id', '=', adopted.id)
         .execute();
-      return adopted.message.editsMessage;
+      return message;
     });
   }
 
@@ -209,7 +209,12 @@ export class SqlOutboxStore implements OutboxStore {
       if (existing.status !== 'streaming') return;
       const before = fromJsonText<OutboundMessage>(existing.message, `outbox row ${existing.id}`);
       const editsMessage = message.editsMessage ?? before.editsMessage;
-      const merged: OutboundMessage = { ...message, ...(editsMessage ? { editsMessage } : {}) };
+      const progressMessages = message.progressMessages ?? before.progressMessages;
+      const merged: OutboundMessage = {
+        ...message,
+        ...(editsMessage ? { editsMessage } : {}),
+        ...(progressMessages?.length ? { progressMessages } : {}),
+      };
       await trx
         .updateTable('outbox')
         .set({ message: toJsonText(merged, `reply ${message.idempotencyKey}`), status, updated_at: now })

@@ -163,14 +163,15 @@ export interface OutboxStore {
   recoverInFlight(): Promise<number>;
   /**
    * A run of the session starts. With `adoptAs`, the session's newest draft stream (left by a run a
-   * restart cut off) is taken over under that idempotency key and its streamed message id returned;
+   * restart cut off) is taken over under that idempotency key and its message returned (the streamed
+   * message id in `editsMessage`, the progress messages in `progressMessages`);
    * every other draft of the session is closed as `sent` (its partial text is what the user has).
    */
-  beginStream(sessionKey: string, adoptAs?: string): Promise<string | undefined>;
+  beginStream(sessionKey: string, adoptAs?: string): Promise<OutboundMessage | undefined>;
   /**
    * Writes a streamed reply by its idempotency key: inserted when new; when the row is still
-   * `streaming`, its message and status are replaced (a streamed message id already recorded is
-   * kept). A row past `streaming` is left as it is.
+   * `streaming`, its message and status are replaced (a streamed message id and progress messages
+   * already recorded are kept when the new message has none). A row past `streaming` is left as it is.
    */
   saveStream(platform: string, message: OutboundMessage, status: 'streaming' | 'pending'): Promise<void>;
 }

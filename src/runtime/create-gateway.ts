@@ -271,8 +271,8 @@ export function createGateway(options: GatewayOptions): Gateway {
     ...(options.media?.sendFrom ? { sendFrom: options.media.sendFrom } : {}),
   });
 
-  const toolProgress = new ToolProgress({ adapters, meta: store.meta, config, log });
   const replies = new ReplyStreams({ store, adapters, log, onOutbox: (p) => outbox?.notify(p) });
+  const toolProgress = new ToolProgress({ adapters, meta: store.meta, config, log, replies });
   const sessionLogic = createSessionLogic({
     run: {
       agent,

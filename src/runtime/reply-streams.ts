@@ -71,6 +71,12 @@ interface LiveStream {
   failed: boolean;
   /** The run ended: nothing more is streamed. */
   ended: boolean;
+  /** Done once the draft a cut-off turn left was taken over (or there was none). */
+  begun: Promise<void>;
+  /** Progress messages taken over from the cut-off turn, not yet handed to tool progress. */
+  takenProgress: string[];
+  /** The run's tool-progress messages, kept with its reply. */
+  progress: string[];
 }
 
 /** Whether the gateway streams this adapter's answers by editing one message. */
@@ -121,14 +127,49 @@ export class ReplyStreams {
       lastEditAt: 0,
       failed: false,
       ended: false,
+      begun: Promise.resolve(),
+      takenProgress: [],
+      progress: [],
     };
-    stream.work = this.#deps.store.outbox
+    stream.begun = this.#deps.store.outbox
       .beginStream(run.sessionKey, run.resume ? replyKey(run.runId) : undefined)
       .then((taken) => {
-        if (taken !== undefined && stream.messageId === undefined) stream.messageId = taken;
+        if (taken?.editsMessage !== undefined && stream.messageId === undefined) {
+          stream.messageId = taken.editsMessage;
+        }
+        stream.takenProgress = taken?.progressMessages ?? [];
+        stream.progress = [...stream.takenProgress];
       })
       .catch((error) => this.#warn(stream, error, 'Taking over a streamed reply failed'));
+    stream.work = stream.begun;
     this.#streams.set(run.sessionKey, stream);
+  }
+
+  /**
+   * The tool-progress messages the run took over from the turn a restart cut off (once; later
+   * calls get none), so tool progress edits the message the user already sees.
+   */
+  progressTaken(sessionKey: string, runId: string): Promise<string[]> {
+    const stream = this.#streams.get(sessionKey);
+    if (!stream || stream.run.runId !== runId) return Promise.resolve([]);
+    return stream.begun.then(() => {
+      const taken = stream.takenProgress;
+      stream.takenProgress = [];
+      return taken;
+    });
+  }
+
+  /** Keeps the run's tool-progress message ids with its reply (saved with the draft). */
+  recordProgress(sessionKey: string, runId: string, messageIds: string[]): void {
+    const stream = this.#streams.get(sessionKey);
+    if (!stream || stream.run.runId !== runId || stream.ended) return;
+    stream.progress = [...messageIds];
+    const s = stream;
+    s.work = s.work
+      .then(() =>
+        s.ended ? undefined : this.#deps.store.outbox.saveStream(s.run.platform, this.#draft(s), 'streaming'),
+      )
+      .catch((error) => this.#warn(s, error, 'Keeping tool progress with the reply failed'));
   }
 
   /** A piece of the run's answer. Adapters that stream natively get it directly. */
@@ -168,13 +209,14 @@ export class ReplyStreams {
     if (!stream.started) {
       // nothing streamed by this run: a message taken over from the cut-off turn (recorded on the
       // row `begin` took over, which the store merges in) is edited all the same
-      return store.outbox.saveStream(run.platform, message, 'pending');
+      return store.outbox.saveStream(run.platform, withProgress(message, stream.progress), 'pending');
     }
     // committed now, with the turn; sent once the stream's own sends and edits are done
-    const write = store.outbox.saveStream(run.platform, withMessage(message, stream.messageId), 'streaming');
+    const final = () => withProgress(withMessage(message, stream.messageId), stream.progress);
+    const write = store.outbox.saveStream(run.platform, final(), 'streaming');
     stream.work = stream.work
       .then(() => write)
-      .then(() => store.outbox.saveStream(run.platform, withMessage(message, stream.messageId), 'pending'))
+      .then(() => store.outbox.saveStream(run.platform, final(), 'pending'))
       .then(() => this.#deps.onOutbox(run.platform))
       .catch((error) => this.#warn(stream, error, 'Handing a streamed reply to the outbox failed'));
     return write;
@@ -271,6 +313,7 @@ export class ReplyStreams {
         idempotencyKey: replyKey(run.runId),
         sessionKey: run.sessionKey,
         draft: true,
+        ...(s.progress.length ? { progressMessages: s.progress } : {}),
       },
       s.messageId,
     );
@@ -311,6 +354,11 @@ export class ReplyStreams {
 /** The message with the streamed message id it finishes, when there is one. */
 function withMessage(message: OutboundMessage, messageId: string | undefined): OutboundMessage {
   return messageId === undefined ? message : { ...message, editsMessage: messageId };
+}
+
+/** The message with the run's tool-progress message ids, when there are any. */
+function withProgress(message: OutboundMessage, progress: string[]): OutboundMessage {
+  return progress.length === 0 ? message : { ...message, progressMessages: [...progress] };
 }
 
 /** What fits in the streamed message: the first part of the text so far. */

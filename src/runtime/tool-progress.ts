@@ -22,11 +22,17 @@
  * With `display.platforms.<p>.cleanup_progress: true` the bubbles are deleted
  * once the final reply was delivered, where the adapter can delete; they stay
  * when the run failed, was stopped or interrupted, or the reply was not delivered.
+ *
+ * The bubble belongs to the run's reply: its message ids are kept with the
+ * reply's outbox record (`ReplyStreams.recordProgress`). A run that resumes a
+ * turn a restart cut off edits the bubble the user already sees, and the
+ * cleanup after a restart deletes the bubbles named on the delivered reply.
  */
 import type { Adapter, ChatType, MessageRef, OutboundMessage } from '../adapters/contract.ts';
 import { type GatewayConfig, TOOL_PROGRESS_MODES } from '../config/schema.ts';
 import type { MetaStore } from '../persistence/store.ts';
 import { errorText, type RuntimeLogger } from './logger.ts';
+import type { ReplyStreams } from './reply-streams.ts';
 
 /** A tool-progress mode. */
 export type ToolProgressMode = (typeof TOOL_PROGRESS_MODES)[number];
@@ -154,6 +160,8 @@ export interface ToolProgressDeps {
   now?: () => number;
   /** Fewest ms between two edits of one bubble (default 1500). */
   minEditIntervalMs?: number;
+  /** Where the bubbles are kept with their reply; without it they live in memory only. */
+  replies?: Pick<ReplyStreams, 'progressTaken' | 'recordProgress'>;
 }
 
 interface Bubble {
@@ -180,6 +188,8 @@ interface Bubble {
   ended: boolean;
   /** The run ended and its bubbles are being deleted: no more edits. */
   closed: boolean;
+  /** The bubbles a cut-off turn left, taken over by this run (asked for when the run's first tool started). */
+  taken: Promise<string[]> | undefined;
 }
 
 interface Cleanup {
@@ -261,6 +271,7 @@ export class ToolProgress implements ToolProgressControl {
         sent: 0,
         ended: false,
         closed: false,
+        taken: this.#deps.replies?.progressTaken(chat.sessionKey, event.runId),
       };
       this.#bubbles.set(chat.sessionKey, bubble);
     }
@@ -298,15 +309,49 @@ export class ToolProgress implements ToolProgressControl {
   }
 
   /** Tells tool progress that an outbox reply settled (the outbox's `onSettled`). */
-  replySettled(row: { idempotencyKey: string; status: string }): void {
+  replySettled(row: {
+    idempotencyKey: string;
+    status: string;
+    platform?: string;
+    message?: { chatId: string; chatType: ChatType; threadId?: string; progressMessages?: string[] };
+  }): void {
     const entry = this.#cleanups.get(row.idempotencyKey);
-    if (!entry) return;
+    if (!entry) {
+      this.#cleanUpAfterRestart(row);
+      return;
+    }
     if (row.status !== 'sent') {
       this.#cleanups.delete(row.idempotencyKey); // the reply did not arrive: the progress stays
       return;
     }
     entry.delivered = true;
     if (entry.ready) void this.#delete(row.idempotencyKey, entry);
+  }
+
+  /**
+   * A delivered reply whose run this process did not see (it ran before a restart): its progress
+   * bubbles, named on the reply, are deleted where `cleanup_progress` is on.
+   */
+  #cleanUpAfterRestart(row: Parameters<ToolProgress['replySettled']>[0]): void {
+    const ids = row.message?.progressMessages ?? [];
+    if (row.status !== 'sent' || ids.length === 0 || !row.platform || !row.message) return;
+    const adapter = this.#deps.adapters.get(row.platform);
+    if (this.#deps.config.display.platforms[row.platform]?.cleanup_progress !== true) return;
+    if (!adapter?.capabilities.delete || typeof adapter.delete !== 'function') return;
+    const { chatId, chatType, threadId } = row.message;
+    const chat = { chatId, chatType, ...(threadId ? { threadId } : {}) };
+    void (async () => {
+      for (const id of ids) {
+        try {
+          await adapter.delete?.({ ...chat, messageId: id });
+        } catch (error) {
+          this.#deps.log.warn(
+            { platform: row.platform, messageId: id, err: errorText(error) },
+            'A progress bubble could not be deleted',
+          );
+        }
+      }
+    })();
   }
 
   /** Cancels pending edits and forgets every run (the gateway stops). */
@@ -348,6 +393,12 @@ export class ToolProgress implements ToolProgressControl {
     }
     b.lines.push(line);
     if (mode === 'verbose') b.open.set(event.name, [...(b.open.get(event.name) ?? []), b.lines.length - 1]);
+    if (b.taken) {
+      // a run that resumes a cut-off turn edits the bubble that turn left
+      const taken = await b.taken;
+      b.taken = undefined;
+      b.messageIds.push(...taken);
+    }
     if (b.messageIds.length === 0) await this.#send(b, this.#render(b));
     else this.#schedule(b);
   }
@@ -385,6 +436,7 @@ export class ToolProgress implements ToolProgressControl {
     }
     b.messageIds.push(id);
     b.shown = text;
+    this.#deps.replies?.recordProgress(b.chat.sessionKey, b.runId, b.messageIds);
   }
 
   #schedule(b: Bubble): void {

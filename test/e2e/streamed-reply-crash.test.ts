@@ -18,6 +18,7 @@ import {
 } from '../../src/adapters/contract.ts';
 import type { Agent, AgentRequest } from '../../src/agent/agent.ts';
 import { lastUserText } from '../../src/agent/last-user-message.ts';
+import { DEFAULT_CONFIG, type GatewayConfig } from '../../src/config/schema.ts';
 import { createSqliteStore } from '../../src/persistence/sqlite-store.ts';
 import type { Store } from '../../src/persistence/store.ts';
 import { createGateway, type Gateway } from '../../src/runtime/create-gateway.ts';
@@ -26,6 +27,7 @@ import { eventually } from '../support/gateway-process.ts';
 /** What the platform shows: each bot message with its current text, and every call that created one. */
 interface PlatformView {
   messages: Map<string, string>;
+  deleted: string[];
   creates: OutboundMessage[];
   edits: { id: string; text: string }[];
 }
@@ -33,7 +35,7 @@ interface PlatformView {
 /** A platform that can edit; `editHangs` makes every edit hang (the process dies during it). */
 class EditingChat implements Adapter {
   readonly name = 'chat';
-  readonly capabilities = { ...NO_CAPABILITIES, streaming: true, edit: true };
+  readonly capabilities = { ...NO_CAPABILITIES, streaming: true, edit: true, delete: true };
   readonly editIntervalMs = 30;
   ctx: AdapterContext | undefined;
   readonly #view: PlatformView;
@@ -62,6 +64,32 @@ class EditingChat implements Adapter {
     this.#view.edits.push({ id: ref.messageId, text });
     this.#view.messages.set(ref.messageId, text);
   }
+
+  async delete(ref: MessageRef): Promise<void> {
+    this.#view.deleted.push(ref.messageId);
+    this.#view.messages.delete(ref.messageId);
+  }
+}
+
+/** Runs `ls` (a tool event, 200 ms), then streams `answer: <text>`; with `hang` it never gets past the tool. */
+function toolAgent(options: { hang: boolean; afterDeltaMs?: number }): Agent {
+  return {
+    name: 'tool-then-answer',
+    async run(request: AgentRequest) {
+      request.onEvent({ type: 'tool.start', callId: 'c1', name: 'terminal', arguments: '{"command":"ls"}' });
+      if (options.hang) await new Promise(() => {});
+      await new Promise((r) => setTimeout(r, 200)); // the command takes a moment
+      request.onEvent({ type: 'tool.end', callId: 'c1', name: 'terminal', output: 'ok', ok: true });
+      const text = `answer: ${lastUserText(request.messages)}`;
+      request.onEvent({ type: 'text.delta', text });
+      await new Promise((r) => setTimeout(r, options.afterDeltaMs ?? 0));
+      return {
+        text,
+        usage: { inputTokens: 1, outputTokens: 1 },
+        messages: [{ role: 'assistant', content: text }],
+      };
+    },
+  };
 }
 
 /** Streams `answer: <words of the last message>` a word at a time; `hangAfter` pieces then waits forever. */
@@ -103,8 +131,14 @@ function message(id: string, text: string): InboundMessage {
   return { platform: 'chat', chatType: 'dm', chatId: 'c1', userId: 'u1', text, platformMessageId: id };
 }
 
-async function life(store: Store, chat: EditingChat, agent: Agent): Promise<Gateway> {
-  const gateway = createGateway({ store, agent, adapters: [chat], settings: { adapterStartWaitMs: 100 } });
+async function life(store: Store, chat: EditingChat, agent: Agent, config?: GatewayConfig): Promise<Gateway> {
+  const gateway = createGateway({
+    store,
+    agent,
+    adapters: [chat],
+    settings: { adapterStartWaitMs: 100 },
+    ...(config ? { config } : {}),
+  });
   running.push(gateway);
   await gateway.start();
   await eventually(() => chat.ctx, 5_000, 'the adapter to start');
@@ -119,7 +153,7 @@ async function crash(gateway: Gateway, store: Store): Promise<void> {
 }
 
 function newView(): PlatformView {
-  return { messages: new Map(), creates: [], edits: [] };
+  return { messages: new Map(), creates: [], edits: [], deleted: [] };
 }
 
 describe('a streamed reply across a crash', () => {
@@ -170,6 +204,66 @@ describe('a streamed reply across a crash', () => {
     expect([...view.messages.values()]).toEqual(['answer: alpha beta gamma']);
     expect(view.creates).toHaveLength(1);
     expect(view.edits.at(-1)).toEqual({ id: 'out-1', text: 'answer: alpha beta gamma' });
+  });
+
+  it('killed while a tool runs: the resumed turn edits the same progress bubble, deleted once the answer arrived', async () => {
+    const path = dbPath();
+    const view = newView();
+    const config = {
+      ...DEFAULT_CONFIG,
+      display: { ...DEFAULT_CONFIG.display, platforms: { chat: { cleanup_progress: true } } },
+    } as GatewayConfig;
+    const storeA = createSqliteStore({ path });
+    const chatA = new EditingChat(view);
+    const a = await life(storeA, chatA, toolAgent({ hang: true }), config);
+    await chatA.ctx!.ingest(message('m-1', 'list files'));
+    await eventually(() => view.messages.get('out-1')?.startsWith('💻'), 5_000, 'the progress bubble');
+    await eventually(
+      async () =>
+        (await storeA.outbox.listByStatus(['streaming'])).some((r) => r.message.progressMessages?.length),
+      5_000,
+      'the progress bubble kept with the reply',
+    );
+    await crash(a, storeA);
+
+    const storeB = createSqliteStore({ path });
+    const chatB = new EditingChat(view);
+    const b = await life(storeB, chatB, toolAgent({ hang: false }), config);
+    await chatB.ctx!.ingest(message('m-2', 'go on'));
+    await b.settled();
+    await eventually(() => view.deleted.includes('out-1'), 5_000, 'the progress bubble deleted');
+
+    // one progress bubble in all (edited after the restart, not sent again), then one answer
+    expect(view.creates.filter((m) => m.text.startsWith('💻'))).toHaveLength(1);
+    expect(view.edits.some((e) => e.id === 'out-1')).toBe(true);
+    expect([...view.messages.values()]).toEqual(['answer: go on']);
+  });
+
+  it('a reply delivered after a restart deletes the progress bubbles its run showed before it', async () => {
+    const path = dbPath();
+    const view = newView();
+    const config = {
+      ...DEFAULT_CONFIG,
+      display: { ...DEFAULT_CONFIG.display, platforms: { chat: { cleanup_progress: true } } },
+    } as GatewayConfig;
+    const storeA = createSqliteStore({ path });
+    const chatA = new EditingChat(view, { editHangs: true });
+    const a = await life(storeA, chatA, toolAgent({ hang: false, afterDeltaMs: 100 }), config);
+    await chatA.ctx!.ingest(message('m-1', 'list files'));
+    await eventually(
+      async () =>
+        (await storeA.outbox.listByStatus(['pending'])).some((r) => r.message.progressMessages?.length),
+      5_000,
+      'the answer committed with its progress bubble',
+    );
+    await new Promise((r) => setTimeout(r, 50)); // the sender is stuck in the final edit
+    await crash(a, storeA);
+
+    const storeB = createSqliteStore({ path });
+    const b = await life(storeB, new EditingChat(view), toolAgent({ hang: false }), config);
+    await b.settled();
+    await eventually(() => view.deleted.includes('out-1'), 5_000, 'the progress bubble deleted');
+    expect([...view.messages.values()]).toEqual(['answer: list files']);
   });
 
   it('a reply longer than one message finishes the streamed message and sends only the rest', async () => {
