@@ -3,7 +3,6 @@
  * `hermes gateway` process is killed while the agent works, started again, and
  * the conversation continues from its last committed turn.
  */
-import { execSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -14,6 +13,8 @@ import {
   eventually,
   freePort,
   type GatewayProcess,
+  killLeftovers,
+  processesOf,
   startGatewayProcess,
 } from '../support/gateway-process.ts';
 
@@ -26,12 +27,8 @@ const processes: GatewayProcess[] = [];
 
 afterEach(() => {
   for (const p of processes.splice(0)) p.child.kill('SIGKILL');
-  // the agent's process group outlives a SIGKILLed gateway: end the marker sleep
-  try {
-    execSync("pkill -f 'slee[p] 61.25'");
-  } catch {
-    // none left
-  }
+  // the agent's process group outlives a SIGKILLed gateway: end what this test's homes started
+  for (const d of dirs) killLeftovers(d);
   for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true });
 });
 
@@ -134,7 +131,7 @@ describe('crash recovery of the real gateway process', () => {
     expect(await first.exited).toBe(0);
     expect(sessionState(home, 'api:drain1')).toBe('restartInterrupted');
     // the agent's process group was ended by the drain
-    expect(() => execSync("pgrep -f 'slee[p] 61.25'")).toThrow();
+    expect(processesOf(home)).toEqual([]);
 
     const second = await start({ waitUntilRunning: false });
     await second.waitForLog('Scheduled auto-resume for 1 restart-interrupted session(s)');

@@ -3,6 +3,7 @@
  * collects its JSON log lines and waits for a given message.
  */
 import { type ChildProcess, spawn } from 'node:child_process';
+import { readdirSync, readFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { join, resolve } from 'node:path';
 
@@ -122,5 +123,32 @@ export async function eventually<T>(
     if (value) return value as NonNullable<T>;
     if (Date.now() > deadline) throw new Error(`Timed out waiting for ${what}`);
     await new Promise((r) => setTimeout(r, 25));
+  }
+}
+
+/** The processes of this user whose environment carries `HERMES_HOME=<home>` (a gateway and what it started). */
+export function processesOf(home: string): number[] {
+  const marker = `HERMES_HOME=${home}`;
+  const pids: number[] = [];
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry) || Number(entry) === process.pid) continue;
+    try {
+      if (readFileSync(`/proc/${entry}/environ`, 'latin1').split('\0').includes(marker))
+        pids.push(Number(entry));
+    } catch {
+      // gone, or not ours to read
+    }
+  }
+  return pids;
+}
+
+/** Ends what a killed gateway left behind (its agent's process group outlives a SIGKILL), and nothing else. */
+export function killLeftovers(home: string): void {
+  for (const pid of processesOf(home)) {
+    try {
+      process.kill(pid, 'SIGKILL');
+    } catch {
+      // already gone
+    }
   }
 }
