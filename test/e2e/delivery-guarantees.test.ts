@@ -97,6 +97,20 @@ async function crash(gateway: Gateway, store: Store): Promise<void> {
   await store.close();
 }
 
+/** A gateway whose platform hangs on the reply to `text` is killed while that send is in flight. */
+async function crashMidSend(path: string, sent: OutboundMessage[], text: string): Promise<void> {
+  const store = createSqliteStore({ path });
+  const chat = new TestChat(sent, { sendHangs: true });
+  const gateway = await life(store, chat);
+  await chat.ctx!.ingest(message('m-1', text));
+  await eventually(
+    async () => (await store.outbox.listByStatus(['sending'])).length === 1,
+    5_000,
+    'the send',
+  );
+  await crash(gateway, store);
+}
+
 function dbPath(): string {
   const dir = mkdtempSync(join(tmpdir(), 'hermes-delivery-'));
   dirs.push(dir);
@@ -151,16 +165,7 @@ describe('delivery guarantees', () => {
     const path = dbPath();
     const sent: OutboundMessage[] = [];
 
-    const storeA = createSqliteStore({ path });
-    const chatA = new TestChat(sent, { sendHangs: true });
-    const a = await life(storeA, chatA);
-    await chatA.ctx!.ingest(message('m-1', 'in flight'));
-    await eventually(
-      async () => (await storeA.outbox.listByStatus(['sending'])).length === 1,
-      5_000,
-      'the send',
-    );
-    await crash(a, storeA);
+    await crashMidSend(path, sent, 'in flight');
 
     // a platform that cannot check: the reply is not resent, and the chat is told once that it may be missing
     const storeB = createSqliteStore({ path });
@@ -184,16 +189,7 @@ describe('delivery guarantees', () => {
   it('a crash in the middle of a send is sent again only when the platform says it never arrived', async () => {
     const path = dbPath();
     const sent: OutboundMessage[] = [];
-    const storeA = createSqliteStore({ path });
-    const chatA = new TestChat(sent, { sendHangs: true });
-    const a = await life(storeA, chatA);
-    await chatA.ctx!.ingest(message('m-1', 'in flight'));
-    await eventually(
-      async () => (await storeA.outbox.listByStatus(['sending'])).length === 1,
-      5_000,
-      'the send',
-    );
-    await crash(a, storeA);
+    await crashMidSend(path, sent, 'in flight');
 
     // a platform that can check and says it never arrived: sent exactly once, knowingly
     const storeC = createSqliteStore({ path });
@@ -208,16 +204,7 @@ describe('delivery guarantees', () => {
   it('a send the platform confirms on reconciliation is marked sent without sending again', async () => {
     const path = dbPath();
     const sent: OutboundMessage[] = [];
-    const storeA = createSqliteStore({ path });
-    const chatA = new TestChat(sent, { sendHangs: true });
-    const a = await life(storeA, chatA);
-    await chatA.ctx!.ingest(message('m-1', 'arrived'));
-    await eventually(
-      async () => (await storeA.outbox.listByStatus(['sending'])).length === 1,
-      5_000,
-      'the send',
-    );
-    await crash(a, storeA);
+    await crashMidSend(path, sent, 'arrived');
 
     const storeB = createSqliteStore({ path });
     const b = await life(

@@ -152,6 +152,12 @@ async function crash(gateway: Gateway, store: Store): Promise<void> {
   await store.close();
 }
 
+/** The configuration with `cleanup_progress` on for the test platform. */
+const CLEANUP_PROGRESS = {
+  ...DEFAULT_CONFIG,
+  display: { ...DEFAULT_CONFIG.display, platforms: { chat: { cleanup_progress: true } } },
+} as GatewayConfig;
+
 function newView(): PlatformView {
   return { messages: new Map(), creates: [], edits: [], deleted: [] };
 }
@@ -209,13 +215,9 @@ describe('a streamed reply across a crash', () => {
   it('killed while a tool runs: the resumed turn edits the same progress bubble, deleted once the answer arrived', async () => {
     const path = dbPath();
     const view = newView();
-    const config = {
-      ...DEFAULT_CONFIG,
-      display: { ...DEFAULT_CONFIG.display, platforms: { chat: { cleanup_progress: true } } },
-    } as GatewayConfig;
     const storeA = createSqliteStore({ path });
     const chatA = new EditingChat(view);
-    const a = await life(storeA, chatA, toolAgent({ hang: true }), config);
+    const a = await life(storeA, chatA, toolAgent({ hang: true }), CLEANUP_PROGRESS);
     await chatA.ctx!.ingest(message('m-1', 'list files'));
     await eventually(() => view.messages.get('out-1')?.startsWith('💻'), 5_000, 'the progress bubble');
     await eventually(
@@ -228,7 +230,7 @@ describe('a streamed reply across a crash', () => {
 
     const storeB = createSqliteStore({ path });
     const chatB = new EditingChat(view);
-    const b = await life(storeB, chatB, toolAgent({ hang: false }), config);
+    const b = await life(storeB, chatB, toolAgent({ hang: false }), CLEANUP_PROGRESS);
     await chatB.ctx!.ingest(message('m-2', 'go on'));
     await b.settled();
     await eventually(() => view.deleted.includes('out-1'), 5_000, 'the progress bubble deleted');
@@ -242,13 +244,9 @@ describe('a streamed reply across a crash', () => {
   it('a reply delivered after a restart deletes the progress bubbles its run showed before it', async () => {
     const path = dbPath();
     const view = newView();
-    const config = {
-      ...DEFAULT_CONFIG,
-      display: { ...DEFAULT_CONFIG.display, platforms: { chat: { cleanup_progress: true } } },
-    } as GatewayConfig;
     const storeA = createSqliteStore({ path });
     const chatA = new EditingChat(view, { editHangs: true });
-    const a = await life(storeA, chatA, toolAgent({ hang: false, afterDeltaMs: 100 }), config);
+    const a = await life(storeA, chatA, toolAgent({ hang: false, afterDeltaMs: 100 }), CLEANUP_PROGRESS);
     await chatA.ctx!.ingest(message('m-1', 'list files'));
     await eventually(
       async () =>
@@ -260,7 +258,7 @@ describe('a streamed reply across a crash', () => {
     await crash(a, storeA);
 
     const storeB = createSqliteStore({ path });
-    const b = await life(storeB, new EditingChat(view), toolAgent({ hang: false }), config);
+    const b = await life(storeB, new EditingChat(view), toolAgent({ hang: false }), CLEANUP_PROGRESS);
     await b.settled();
     await eventually(() => view.deleted.includes('out-1'), 5_000, 'the progress bubble deleted');
     expect([...view.messages.values()]).toEqual(['answer: list files']);
