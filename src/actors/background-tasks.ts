@@ -11,6 +11,7 @@ import { randomBytes } from 'node:crypto';
 import { type Actor, createActor, fromPromise } from 'xstate';
 import type { Agent } from '../agent/agent.ts';
 import type { GatewayConfig } from '../config/schema.ts';
+import { errorText, type RuntimeLogger } from '../log/runtime-logger.ts';
 import {
   BACKGROUND_TASK_MACHINE_VERSION,
   type BackgroundTaskContext,
@@ -21,7 +22,6 @@ import {
 } from '../machines/background-task.ts';
 import type { SessionSettings } from '../machines/session.ts';
 import type { Store } from '../persistence/store.ts';
-import { errorText, type RuntimeLogger } from '../runtime/logger.ts';
 import { runIsolated } from './isolated-run.ts';
 
 /** Row kind of background tasks. */

@@ -6,8 +6,9 @@
  * once. Delivery is at least once (a crash between delivery and deletion fires
  * it again), so the events it carries are idempotent for the machines.
  */
+
+import { errorText, type RuntimeLogger } from '../log/runtime-logger.ts';
 import type { Store, TimerRow } from '../persistence/store.ts';
-import { errorText, type RuntimeLogger } from '../runtime/logger.ts';
 
 /** Longest delay one `setTimeout` can wait. */
 const MAX_DELAY = 2_147_483_647;

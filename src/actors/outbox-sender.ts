@@ -18,9 +18,9 @@
  */
 import type { Adapter, OutboundMessage, SendResult } from '../adapters/contract.ts';
 import { AdapterError } from '../errors.ts';
+import { errorText, type RuntimeLogger } from '../log/runtime-logger.ts';
 import type { OutboxRow, Store } from '../persistence/store.ts';
-import { errorText, type RuntimeLogger } from '../runtime/logger.ts';
-import { textParts } from '../runtime/reply-parts.ts';
+import { textParts } from './text-parts.ts';
 
 /** Told in a chat once when a reply's delivery is unknown and the platform cannot be asked. */
 export const MAYBE_MISSING_NOTICE =

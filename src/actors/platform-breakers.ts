@@ -16,7 +16,9 @@ import type {
   InboundMessage,
   IngestResult,
 } from '../adapters/contract.ts';
+import { queueToHomeChannel } from '../commands/home-channel.ts';
 import { AdapterError } from '../errors.ts';
+import { errorText, type RuntimeLogger } from '../log/runtime-logger.ts';
 import {
   BREAKER_MACHINE_VERSION,
   type BreakerContext,
@@ -30,8 +32,6 @@ import {
 } from '../machines/breaker.ts';
 import type { ChildInput, GatewayEvent } from '../machines/gateway.ts';
 import type { Store } from '../persistence/store.ts';
-import { errorText, type RuntimeLogger } from '../runtime/logger.ts';
-import { queueToHomeChannel } from '../runtime/restart-notices.ts';
 
 /** What the breakers need from the runtime. */
 export interface PlatformBreakerDeps {

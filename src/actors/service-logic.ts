@@ -5,8 +5,8 @@
  * stopping the child stops the service.
  */
 import { fromCallback } from 'xstate';
+import { errorText } from '../log/runtime-logger.ts';
 import type { ChildInput, GatewayEvent } from '../machines/gateway.ts';
-import { errorText } from '../runtime/logger.ts';
 
 /** A service the gateway supervises. */
 export interface SupervisedService {

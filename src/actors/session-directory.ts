@@ -10,6 +10,7 @@
 import { type Actor, type ActorOptions, createActor, type InspectionEvent } from 'xstate';
 import { parseCommand } from '../commands/registry.ts';
 import { GatewayError } from '../errors.ts';
+import { errorText, type RuntimeLogger } from '../log/runtime-logger.ts';
 import {
   type BusyMode,
   DEFAULT_QUEUE_CAP,
@@ -25,7 +26,6 @@ import {
 import { canMigrateSession, migrateSessionSnapshot } from '../machines/session-migrations.ts';
 import { mediaRefsOf } from '../media/media-ref.ts';
 import type { ActorRow, InboxRow, Store } from '../persistence/store.ts';
-import { errorText, type RuntimeLogger } from '../runtime/logger.ts';
 
 /** A session's state as observers see it. */
 export interface SessionView {

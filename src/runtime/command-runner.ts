@@ -15,9 +15,9 @@ import type {
   PlatformControl,
 } from '../commands/services.ts';
 import type { GatewayConfig } from '../config/schema.ts';
+import type { RuntimeLogger } from '../log/runtime-logger.ts';
 import { IN_FLIGHT_STATES } from '../machines/session.ts';
 import type { InboxRow, Store } from '../persistence/store.ts';
-import type { RuntimeLogger } from './logger.ts';
 import type { ToolProgressControl } from './tool-progress.ts';
 
 /** What the command runner needs from the runtime. */

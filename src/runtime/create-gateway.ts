@@ -19,6 +19,7 @@ import type { Transcriber } from '../agent/transcribe.ts';
 import { type CommandRegistry, createBuiltinRegistry } from '../commands/index.ts';
 import { DEFAULT_CONFIG, type GatewayConfig } from '../config/schema.ts';
 import { GatewayError } from '../errors.ts';
+import { errorText, type RuntimeLogger, silentLogger } from '../log/runtime-logger.ts';
 import type { BackgroundTaskContext } from '../machines/background-task.ts';
 import type { BreakerSettings, BreakerView } from '../machines/breaker.ts';
 import {
@@ -40,7 +41,6 @@ import { RunMedia } from '../media/run-media.ts';
 import type { OutboxRow, Store } from '../persistence/store.ts';
 import { createCommandRunner } from './command-runner.ts';
 import { createGatewayCron } from './gateway-cron.ts';
-import { errorText, type RuntimeLogger, silentLogger } from './logger.ts';
 import { ReplyStreams } from './reply-streams.ts';
 import type { ResetPolicy } from './reset-policy.ts';
 import { backOnlineNotice, notifyHomeChannels, restartingNotice } from './restart-notices.ts';

@@ -8,8 +8,8 @@ import type { Agent } from '../agent/agent.ts';
 import { readHomeChannel } from '../commands/home-channel.ts';
 import type { GatewayConfig } from '../config/schema.ts';
 import { createCronSchedulerLogic } from '../cron/cron-scheduler.ts';
+import type { RuntimeLogger } from '../log/runtime-logger.ts';
 import type { Store } from '../persistence/store.ts';
-import type { RuntimeLogger } from './logger.ts';
 
 /** What the cron actor needs from the runtime. */
 export interface GatewayCronDeps {

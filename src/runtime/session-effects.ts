@@ -5,6 +5,7 @@
  * session's snapshot.
  */
 import type { Adapter, ChatType, OutboundMessage } from '../adapters/contract.ts';
+import { errorText, type RuntimeLogger } from '../log/runtime-logger.ts';
 import {
   answeredBy,
   type BusyMode,
@@ -16,7 +17,6 @@ import {
   YES_WORDS,
 } from '../machines/session.ts';
 import type { Store, TimerRow } from '../persistence/store.ts';
-import { errorText, type RuntimeLogger } from './logger.ts';
 import type { ReplyStreams, StreamRun } from './reply-streams.ts';
 import { nextReset, type ResetPolicy } from './reset-policy.ts';
 import type { ToolProgress } from './tool-progress.ts';

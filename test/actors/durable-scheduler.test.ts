@@ -9,9 +9,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { DurableScheduler } from '../../src/actors/durable-scheduler.ts';
+import { silentLogger } from '../../src/log/runtime-logger.ts';
 import { createSqliteStore } from '../../src/persistence/sqlite-store.ts';
 import type { Store, TimerRow } from '../../src/persistence/store.ts';
-import { silentLogger } from '../../src/runtime/logger.ts';
 
 const START = 1_700_000_000_000;
 

@@ -13,12 +13,12 @@ import { MAX_SESSION_RESTARTS, SessionDirectory } from '../../src/actors/session
 import type { Agent, AgentRequest, ChatMessage } from '../../src/agent/agent.ts';
 import { createEchoAgent } from '../../src/agent/echo-agent.ts';
 import { AbortedError, AgentError } from '../../src/errors.ts';
+import { type RuntimeLogger, silentLogger } from '../../src/log/runtime-logger.ts';
 import { SESSION_MACHINE_VERSION } from '../../src/machines/session.ts';
 import { createMemoryStore } from '../../src/persistence/memory-store.ts';
 import { createSqliteStore } from '../../src/persistence/sqlite-store.ts';
 import type { Store } from '../../src/persistence/store.ts';
 import { createGateway, type Gateway, type GatewayOptions } from '../../src/runtime/create-gateway.ts';
-import { type RuntimeLogger, silentLogger } from '../../src/runtime/logger.ts';
 import { createSessionLogic } from '../../src/runtime/session-logic.ts';
 import { MemoryAdapter } from '../support/memory-adapter.ts';
 
