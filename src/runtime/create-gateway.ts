@@ -41,6 +41,7 @@ import { RunMedia } from '../media/run-media.ts';
 import type { OutboxRow, Store } from '../persistence/store.ts';
 import { createCommandRunner } from './command-runner.ts';
 import { createGatewayCron } from './gateway-cron.ts';
+import { createGatewayEffects } from './gateway-effects.ts';
 import { ReplyStreams } from './reply-streams.ts';
 import type { ResetPolicy } from './reset-policy.ts';
 import { backOnlineNotice, notifyHomeChannels, restartingNotice } from './restart-notices.ts';
@@ -639,20 +640,8 @@ export function createGateway(options: GatewayOptions): Gateway {
         });
         return outbox;
       }, now),
-    } as never,
-    actions: {
-      reportRestart: ({ event }: { event: { id?: string; error?: string } }) =>
-        log.warn({ child: event.id, err: event.error }, 'Child failed; restarting it'),
-      reportChildStopped: ({ event }: { event: { type: string; id?: string; error?: unknown } }) =>
-        log.error(
-          { child: event.id ?? event.type, err: errorText(event.error) },
-          'Child failed too often; it stays stopped until the gateway restarts',
-        ),
-      reportBootFailure: ({ event }: { event: { error?: unknown } }) =>
-        log.error({ err: errorText(event.error) }, 'Gateway failed to start'),
-      reportDrainFailure: ({ event }: { event: { error?: unknown } }) =>
-        log.error({ err: errorText(event.error) }, 'Gateway drain failed'),
-    } as never,
+    },
+    actions: createGatewayEffects(log),
   });
 
   const gateway = createActor(machine, {

@@ -13,7 +13,9 @@ import {
   type PendingMessage,
   type RunResult,
   type SessionContext,
+  type SessionEffectName,
   type SessionEvent,
+  type SessionMachine,
   YES_WORDS,
 } from '../machines/session.ts';
 import type { Store, TimerRow } from '../persistence/store.ts';
@@ -91,13 +93,18 @@ export const approvalTimerKey = (sessionKey: string) => `approval:${sessionKey}`
 
 type ActionArgs = { context: SessionContext; event: SessionEvent };
 
+/** Every effect the session machine names, as the machine's `provide` types it. */
+export type SessionEffects = Required<
+  Pick<NonNullable<Parameters<SessionMachine['provide']>[0]['actions']>, SessionEffectName>
+>;
+
 /**
  * Creates the session machine's effect actions.
  *
  * @example
  * sessionMachine.provide({ actions: createSessionEffects({ store, adapters, log, onOutbox }) })
  */
-export function createSessionEffects(deps: SessionEffectDeps) {
+export function createSessionEffects(deps: SessionEffectDeps): SessionEffects {
   const { store, log } = deps;
   const guard = (what: string, promise: Promise<unknown>) =>
     promise.catch((error) => log.error({ err: errorText(error) }, `Failed to persist ${what}`));
@@ -382,5 +389,5 @@ export function createSessionEffects(deps: SessionEffectDeps) {
       const ids = (context.interrupted ?? []).map((m) => m.inboxId);
       if (ids.length) void guard('inbox status', store.inbox.setStatus(ids, 'done'));
     },
-  };
+  } satisfies SessionEffects;
 }

@@ -16,6 +16,6 @@ import { createSessionEffects, type SessionEffectDeps } from './session-effects.
 export function createSessionLogic(deps: { run: AgentRunDeps; effects: SessionEffectDeps }): SessionMachine {
   return sessionMachine.provide({
     actors: { agentRun: createAgentRunLogic(deps.run) },
-    actions: createSessionEffects(deps.effects) as never,
+    actions: createSessionEffects(deps.effects),
   });
 }
