@@ -50,7 +50,7 @@ export async function openSessionFixture(): Promise<SessionFixture> {
   const now = () => clock;
   const logic = createSessionLogic({
     run: { agent: createEchoAgent(), store, log: silentLogger },
-    effects: { store, adapters: new Map(), log: silentLogger, onOutbox: () => {} },
+    effects: { store, adapters: new Map(), log: silentLogger },
   });
   const directory = new SessionDirectory({
     store,

@@ -37,8 +37,6 @@ export interface BackgroundTaskDeps {
   log: RuntimeLogger;
   now: () => number;
   config: Pick<GatewayConfig, 'providers' | 'personalities'>;
-  /** Told after a result was queued (the outbox sends it). */
-  onOutbox: (platform: string) => void;
   /** Told on every change of a task. */
   onChange?: (task: { taskId: string; state: string; context: BackgroundTaskContext }) => void;
 }
@@ -119,7 +117,6 @@ export class BackgroundTasks {
       idempotencyKey: `background-started:${taskId}`,
       sessionKey: origin.sessionKey,
     });
-    this.#deps.onOutbox(origin.platform);
     this.#deps.log.info({ taskId, sessionKey: origin.sessionKey }, 'Background task started');
     actor.send({ type: 'START', at: this.#deps.now() });
     return { taskId };
@@ -251,7 +248,6 @@ export class BackgroundTasks {
       );
       return;
     }
-    this.#deps.onOutbox(origin.platform);
     this.#actors.get(context.taskId)?.send({ type: 'DELIVERED', at: this.#deps.now() });
   }
 }

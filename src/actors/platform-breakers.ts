@@ -41,12 +41,10 @@ export interface PlatformBreakerDeps {
   log: RuntimeLogger;
   now: () => number;
   settings: (platform: string) => Partial<BreakerSettings>;
-  /** Told when a platform may be sent to (connected and not tripped) or not. */
-  setUp: (name: string, up: boolean) => void;
+  /** Told when a platform becomes sendable again (connected and not tripped): its replies may go out. */
+  onUp?: (name: string) => void;
   /** The commands to publish in each platform's command menu once it connects. */
   commands?: () => CommandInfo[];
-  /** Told when a notice was queued for a platform (the outbox sends it). */
-  onOutbox?: (platform: string) => void;
   /** Told on every change of a breaker. */
   onChange?: (view: BreakerView) => void;
 }
@@ -141,6 +139,15 @@ export class PlatformBreakers {
     return breakerView(snap.value, snap.context);
   }
 
+  /**
+   * Whether a platform may be sent to now: connected and not tripped (a paused platform still
+   * sends). The breakers are the one source of this; the outbox sender asks here.
+   */
+  isUp(name: string): boolean {
+    const status = this.view(name)?.status;
+    return status === 'running' || status === 'paused';
+  }
+
   /** Whether new inbound messages of a platform are dispatched (not paused, not tripped). */
   isDispatching(name: string): boolean {
     const status = this.view(name)?.status;
@@ -224,10 +231,13 @@ export class PlatformBreakers {
     });
     this.#actors.set(name, actor);
     let previous = '';
+    let wasUp = false;
     actor.subscribe({
       next: (snap) => {
         const view = breakerView(snap.value, snap.context);
-        deps.setUp(name, view.status === 'running' || view.status === 'paused');
+        const up = view.status === 'running' || view.status === 'paused';
+        if (up && !wasUp) deps.onUp?.(name);
+        wasUp = up;
         const signature = `${view.status}|${view.failures}|${view.lastError}`;
         if (signature !== previous) {
           if (previous && view.status !== previous.split('|')[0]) {
@@ -273,7 +283,6 @@ export class PlatformBreakers {
       const lose = (error: unknown) => {
         if (!active) return;
         active = false;
-        deps.setUp(name, false);
         log.warn({ err: errorText(error), attempt: input.attempt }, 'Adapter link lost');
         sendBack({ type: 'LINK.LOST', ...failureOf(error, deps.now()) });
       };
@@ -316,7 +325,6 @@ export class PlatformBreakers {
         const wasActive = active;
         active = false;
         controller.abort();
-        deps.setUp(name, false);
         if (this.#failureRoutes.get(name) === lose) this.#failureRoutes.delete(name);
         if (adapter) {
           const stop = (async () => {
@@ -378,7 +386,6 @@ export class PlatformBreakers {
     for (const other of this.#deps.adapters.keys()) {
       if (other === name || this.view(other)?.status !== 'running') continue;
       if (!(await queueToHomeChannel(this.#deps.store, other, text, key))) continue;
-      this.#deps.onOutbox?.(other);
       return other;
     }
     return undefined;

@@ -263,3 +263,6 @@ export const gatewayMachine = setup({
 
 /** The gateway machine's type. */
 export type GatewayMachine = typeof gatewayMachine;
+
+/** Every actor the gateway machine invokes or spawns, as its `provide` types them (all required). */
+export type GatewayActors = Required<NonNullable<Parameters<GatewayMachine['provide']>[0]['actors']>>;

@@ -47,8 +47,6 @@ export interface SessionEffectDeps {
   store: Store;
   adapters: ReadonlyMap<string, Adapter>;
   log: RuntimeLogger;
-  /** Called after new outbox rows committed. */
-  onOutbox: () => void;
   /** Whether busy acknowledgements are sent (`display.busy_ack_enabled`, default true). */
   busyAckEnabled?: () => boolean;
   /** True once per install: the first acknowledgement carries `BUSY_MODE_TIP`. */
@@ -102,7 +100,7 @@ export type SessionEffects = Required<
  * Creates the session machine's effect actions.
  *
  * @example
- * sessionMachine.provide({ actions: createSessionEffects({ store, adapters, log, onOutbox }) })
+ * sessionMachine.provide({ actions: createSessionEffects({ store, adapters, log }) })
  */
 export function createSessionEffects(deps: SessionEffectDeps): SessionEffects {
   const { store, log } = deps;
@@ -176,11 +174,8 @@ export function createSessionEffects(deps: SessionEffectDeps): SessionEffects {
     return deps.replies ? deps.replies.finish(run, message) : store.outbox.enqueue(context.platform, message);
   };
 
-  const finish = (what: string, writes: Promise<unknown>[]) =>
-    guard(
-      what,
-      Promise.all(writes).then(() => deps.onOutbox()),
-    );
+  // the outbox facade wakes the sender when a reply commits
+  const finish = (what: string, writes: Promise<unknown>[]) => guard(what, Promise.all(writes));
 
   return {
     acceptMessage: ({ event }: ActionArgs) => {

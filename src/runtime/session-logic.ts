@@ -11,7 +11,7 @@ import { createSessionEffects, type SessionEffectDeps } from './session-effects.
  * Provides the session machine's agent run and effects.
  *
  * @example
- * const logic = createSessionLogic({ run: { agent, store, log }, effects: { store, adapters, log, onOutbox } });
+ * const logic = createSessionLogic({ run: { agent, store, log }, effects: { store, adapters, log } });
  */
 export function createSessionLogic(deps: { run: AgentRunDeps; effects: SessionEffectDeps }): SessionMachine {
   return sessionMachine.provide({

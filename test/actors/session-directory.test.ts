@@ -335,7 +335,7 @@ describe('session directory on its own', () => {
     const { agent, held } = scriptedAgent({ hold: (text) => text === 'busy' });
     const logic = createSessionLogic({
       run: { agent, store, log: silentLogger },
-      effects: { store, adapters: new Map(), log: silentLogger, onOutbox: () => {} },
+      effects: { store, adapters: new Map(), log: silentLogger },
     });
     const directory = new SessionDirectory({
       store,

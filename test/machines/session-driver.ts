@@ -38,7 +38,7 @@ export function pending(n: number, text = `message ${n}`): PendingMessage {
 
 /** The names of the session machine's effects, from the runtime's own implementation of them. */
 export const EFFECTS = Object.keys(
-  createSessionEffects({ store: null as never, adapters: new Map(), log: silentLogger, onOutbox: () => {} }),
+  createSessionEffects({ store: null as never, adapters: new Map(), log: silentLogger }),
 );
 
 export function drive(snapshot?: unknown): Driver {

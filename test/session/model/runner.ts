@@ -147,7 +147,6 @@ export async function playPath(path: ModelPath, finish: Finish): Promise<PathRec
     store,
     adapters: new Map(),
     log: silentLogger,
-    onOutbox: () => {},
     timers: store.timers,
     now: () => clock,
   });
