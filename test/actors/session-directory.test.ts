@@ -328,6 +328,30 @@ describe('session directory', () => {
 });
 
 describe('session directory on its own', () => {
+  it('an event for a session while the directory is not running fails loudly (GATEWAY_ERR_STATE)', async () => {
+    const store = memoryStore();
+    await store.migrate();
+    const directory = new SessionDirectory({
+      store,
+      logic: createSessionLogic({
+        run: { agent: createEchoAgent(), store, log: silentLogger },
+        effects: { store, adapters: new Map(), log: silentLogger },
+      }),
+      log: silentLogger,
+      now: Date.now,
+      passivateAfterMs: 60_000,
+    });
+    cleanups.push(() => directory.stop());
+    await directory.start();
+    await directory.stop();
+    await expect(directory.send('chat:dm:1', { type: 'AUTO_RESUME.EXPIRED' })).rejects.toMatchObject({
+      code: 'GATEWAY_ERR_STATE',
+    });
+    // started again (a supervisor's restart of the same directory), it takes events again
+    await directory.start();
+    await expect(directory.send('chat:dm:1', { type: 'AUTO_RESUME.EXPIRED' })).resolves.toBeUndefined();
+  });
+
   it('passivates only quiet sessions: a session with a run in flight stays live', async () => {
     const store = memoryStore();
     await store.migrate();
