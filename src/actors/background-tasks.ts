@@ -15,11 +15,13 @@ import { errorText, type RuntimeLogger } from '../log/runtime-logger.ts';
 import {
   BACKGROUND_TASK_MACHINE_VERSION,
   type BackgroundTaskContext,
+  type BackgroundTaskEffectName,
   type BackgroundTaskInput,
   backgroundTaskMachine,
   type TaskOrigin,
   type TaskRunOutput,
 } from '../machines/background-task.ts';
+import type { ProvidedEffects } from '../machines/provided-effects.ts';
 import type { SessionSettings } from '../machines/session.ts';
 import type { Store } from '../persistence/store.ts';
 import { runIsolated } from './isolated-run.ts';
@@ -89,7 +91,7 @@ export class BackgroundTasks {
       },
       actions: {
         deliverResult: ({ context }) => void this.#deliver(context),
-      },
+      } satisfies ProvidedEffects<typeof backgroundTaskMachine, BackgroundTaskEffectName>,
     });
   }
 

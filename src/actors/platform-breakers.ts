@@ -22,6 +22,7 @@ import { errorText, type RuntimeLogger } from '../log/runtime-logger.ts';
 import {
   BREAKER_MACHINE_VERSION,
   type BreakerContext,
+  type BreakerEffectName,
   type BreakerEvent,
   type BreakerInput,
   type BreakerSettings,
@@ -31,6 +32,7 @@ import {
   type LinkInput,
 } from '../machines/breaker.ts';
 import type { ChildInput, GatewayEvent } from '../machines/gateway.ts';
+import type { ProvidedEffects } from '../machines/provided-effects.ts';
 import type { Store } from '../persistence/store.ts';
 
 /** What the breakers need from the runtime. */
@@ -218,8 +220,9 @@ export class PlatformBreakers {
         notifyTripped: ({ context }) => void this.#notifyTripped(name, context),
         notifyNeedsRelink: ({ context }) => void this.#notifyNeedsRelink(name, context),
         reportDispatch: () => {},
+        // "up" is read from the breaker itself (`isUp`); the subscriber below wakes the outbox
         reportConnection: () => {},
-      },
+      } satisfies ProvidedEffects<typeof breakerMachine, BreakerEffectName>,
     });
     const actor = createActor(machine, {
       input: {

@@ -191,7 +191,8 @@ export class SessionDirectory {
    */
   deliver(row: InboxRow, mode?: BusyMode): Promise<void> {
     return this.#enqueue(async () => {
-      if (!this.#accepting || row.status !== 'accepted') return;
+      if (!this.#accepting) return this.#keptForStart(row);
+      if (row.status !== 'accepted') return;
       if (mode) {
         this.#mark(row);
         const entry = await this.#activate(row.sessionKey, row);
@@ -208,10 +209,19 @@ export class SessionDirectory {
    */
   command(row: InboxRow, run: CommandRun): Promise<void> {
     return this.#enqueue(async () => {
-      if (!this.#accepting || row.status !== 'accepted' || this.#seen(row)) return;
+      if (!this.#accepting) return this.#keptForStart(row);
+      if (row.status !== 'accepted' || this.#seen(row)) return;
       this.#mark(row);
       this.#runCommand(row, run);
     });
+  }
+
+  /** Not running (restarting or draining): the row stays `accepted`, and the next start hands it on. */
+  #keptForStart(row: InboxRow): void {
+    this.#deps.log.info(
+      { inboxId: row.id, sessionKey: row.sessionKey },
+      'The session directory is not running; the message waits in the inbox for its next start',
+    );
   }
 
   async #handOn(row: InboxRow): Promise<void> {

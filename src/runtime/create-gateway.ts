@@ -268,7 +268,8 @@ export function createGateway(options: GatewayOptions): Gateway {
 
   return {
     actor: gateway,
-    store,
+    // the embedder's own store object (the parts above write through the outbox facade)
+    store: options.store,
     start: lifecycle.start,
     stop: lifecycle.stop,
     settled: lifecycle.settled,

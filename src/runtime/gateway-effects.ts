@@ -5,11 +5,10 @@
  */
 import { errorText, type RuntimeLogger } from '../log/runtime-logger.ts';
 import type { GatewayEffectName, GatewayMachine } from '../machines/gateway.ts';
+import type { ProvidedEffects } from '../machines/provided-effects.ts';
 
 /** Every effect the gateway machine names, as the machine's `provide` types it. */
-export type GatewayEffects = Required<
-  Pick<NonNullable<Parameters<GatewayMachine['provide']>[0]['actions']>, GatewayEffectName>
->;
+export type GatewayEffects = ProvidedEffects<GatewayMachine, GatewayEffectName>;
 
 /** A field of an event; error events of children (`xstate.error.actor.*`) are not in the machine's event union. */
 function field(event: object, key: 'id' | 'type' | 'error'): unknown {

@@ -6,6 +6,7 @@
  */
 import type { Adapter, ChatType, OutboundMessage } from '../adapters/contract.ts';
 import { errorText, type RuntimeLogger } from '../log/runtime-logger.ts';
+import type { ProvidedEffects } from '../machines/provided-effects.ts';
 import {
   answeredBy,
   type BusyMode,
@@ -92,9 +93,7 @@ export const approvalTimerKey = (sessionKey: string) => `approval:${sessionKey}`
 type ActionArgs = { context: SessionContext; event: SessionEvent };
 
 /** Every effect the session machine names, as the machine's `provide` types it. */
-export type SessionEffects = Required<
-  Pick<NonNullable<Parameters<SessionMachine['provide']>[0]['actions']>, SessionEffectName>
->;
+export type SessionEffects = ProvidedEffects<SessionMachine, SessionEffectName>;
 
 /**
  * Creates the session machine's effect actions.
