@@ -10,9 +10,9 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { SessionDirectory } from '../src/actors/session-directory.ts';
 import type { InboundMessage } from '../src/adapters/contract.ts';
 import { createEchoAgent } from '../src/agent/echo-agent.ts';
+import { silentLogger } from '../src/log/runtime-logger.ts';
 import type { KyselyStore } from '../src/persistence/kysely-store.ts';
 import { createSqliteStore } from '../src/persistence/sqlite-store.ts';
-import { silentLogger } from '../src/runtime/logger.ts';
 import { sessionKeyOf } from '../src/runtime/session-key.ts';
 import { createSessionLogic } from '../src/runtime/session-logic.ts';
 import { BenchError } from './bench-error.ts';
@@ -50,7 +50,7 @@ export async function openSessionFixture(): Promise<SessionFixture> {
   const now = () => clock;
   const logic = createSessionLogic({
     run: { agent: createEchoAgent(), store, log: silentLogger },
-    effects: { store, adapters: new Map(), log: silentLogger, onOutbox: () => {} },
+    effects: { store, adapters: new Map(), log: silentLogger },
   });
   const directory = new SessionDirectory({
     store,

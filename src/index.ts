@@ -20,6 +20,7 @@ export type { GatewayConfig } from './config/schema.ts';
 export { validateConfig } from './config/validate-config.ts';
 export * from './errors.ts';
 export * from './http/index.ts';
+export { type RuntimeLogger, silentLogger } from './log/runtime-logger.ts';
 export type { GatewayContext, GatewayEvent } from './machines/gateway.ts';
 export {
   GATEWAY_MACHINE_VERSION,
@@ -41,5 +42,4 @@ export {
   type RuntimeSettings,
 } from './runtime/create-gateway.ts';
 export { startFromConfig } from './runtime/from-config.ts';
-export { type RuntimeLogger, silentLogger } from './runtime/logger.ts';
 export { type SessionKeyPolicy, sessionKeyOf } from './runtime/session-key.ts';

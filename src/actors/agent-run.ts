@@ -9,6 +9,7 @@ import type { Agent, ApprovalRequest, ChatMessage, Tool } from '../agent/agent.t
 import { resolveModel } from '../commands/model-choice.ts';
 import type { GatewayConfig } from '../config/schema.ts';
 import { AbortedError } from '../errors.ts';
+import { errorText, type RuntimeLogger } from '../log/runtime-logger.ts';
 import type {
   AgentRunCommand,
   AgentRunInput,
@@ -19,7 +20,6 @@ import type {
 import { mediaRefsOf } from '../media/media-ref.ts';
 import type { RunMedia } from '../media/run-media.ts';
 import type { Store } from '../persistence/store.ts';
-import { errorText, type RuntimeLogger } from '../runtime/logger.ts';
 
 /** Told to the agent when it resumes a turn that a restart cut off. */
 export const RESUME_NOTE =

@@ -11,17 +11,19 @@ import { randomBytes } from 'node:crypto';
 import { type Actor, createActor, fromPromise } from 'xstate';
 import type { Agent } from '../agent/agent.ts';
 import type { GatewayConfig } from '../config/schema.ts';
+import { errorText, type RuntimeLogger } from '../log/runtime-logger.ts';
 import {
   BACKGROUND_TASK_MACHINE_VERSION,
   type BackgroundTaskContext,
+  type BackgroundTaskEffectName,
   type BackgroundTaskInput,
   backgroundTaskMachine,
   type TaskOrigin,
   type TaskRunOutput,
 } from '../machines/background-task.ts';
+import type { ProvidedEffects } from '../machines/provided-effects.ts';
 import type { SessionSettings } from '../machines/session.ts';
 import type { Store } from '../persistence/store.ts';
-import { errorText, type RuntimeLogger } from '../runtime/logger.ts';
 import { runIsolated } from './isolated-run.ts';
 
 /** Row kind of background tasks. */
@@ -37,8 +39,6 @@ export interface BackgroundTaskDeps {
   log: RuntimeLogger;
   now: () => number;
   config: Pick<GatewayConfig, 'providers' | 'personalities'>;
-  /** Told after a result was queued (the outbox sends it). */
-  onOutbox: (platform: string) => void;
   /** Told on every change of a task. */
   onChange?: (task: { taskId: string; state: string; context: BackgroundTaskContext }) => void;
 }
@@ -91,7 +91,7 @@ export class BackgroundTasks {
       },
       actions: {
         deliverResult: ({ context }) => void this.#deliver(context),
-      },
+      } satisfies ProvidedEffects<typeof backgroundTaskMachine, BackgroundTaskEffectName>,
     });
   }
 
@@ -119,7 +119,6 @@ export class BackgroundTasks {
       idempotencyKey: `background-started:${taskId}`,
       sessionKey: origin.sessionKey,
     });
-    this.#deps.onOutbox(origin.platform);
     this.#deps.log.info({ taskId, sessionKey: origin.sessionKey }, 'Background task started');
     actor.send({ type: 'START', at: this.#deps.now() });
     return { taskId };
@@ -251,7 +250,6 @@ export class BackgroundTasks {
       );
       return;
     }
-    this.#deps.onOutbox(origin.platform);
     this.#actors.get(context.taskId)?.send({ type: 'DELIVERED', at: this.#deps.now() });
   }
 }

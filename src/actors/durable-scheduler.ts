@@ -4,10 +4,15 @@
  * each due timer's event to its actor, then deletes the row. At start it re-arms
  * from the table, so a timer that fell due while the gateway was down fires at
  * once. Delivery is at least once (a crash between delivery and deletion fires
- * it again), so the events it carries are idempotent for the machines.
+ * it again), so the events it carries are idempotent for the machines. A timer
+ * whose actor cannot take events for a moment (its supervisor is restarting it:
+ * `GATEWAY_ERR_STATE`) is tried again after `retryMs`; any other failed delivery
+ * keeps its row for the next start.
  */
+
+import { GatewayError } from '../errors.ts';
+import { errorText, type RuntimeLogger } from '../log/runtime-logger.ts';
 import type { Store, TimerRow } from '../persistence/store.ts';
-import { errorText, type RuntimeLogger } from '../runtime/logger.ts';
 
 /** Longest delay one `setTimeout` can wait. */
 const MAX_DELAY = 2_147_483_647;
@@ -19,6 +24,8 @@ export interface DurableSchedulerDeps {
   deliver: (actorId: string, event: TimerRow['event']) => Promise<void>;
   now: () => number;
   log: RuntimeLogger;
+  /** Delay before a delivery refused with `GATEWAY_ERR_STATE` is tried again (default 1000 ms). */
+  retryMs?: number;
 }
 
 /**
@@ -93,6 +100,16 @@ export class DurableScheduler {
         await this.#deps.deliver(timer.actorId, timer.event);
         await this.#deps.store.timers.cancel(timer.key);
       } catch (error) {
+        if (error instanceof GatewayError && error.code === 'GATEWAY_ERR_STATE') {
+          // the actor's host is restarting: the timer stays armed (its row is unchanged)
+          const retryMs = this.#deps.retryMs ?? 1_000;
+          if (!this.#timers.has(timer.key)) this.#timers.set(timer.key, { ...timer, dueAt: now + retryMs });
+          this.#deps.log.warn(
+            { key: timer.key, retryMs, err: errorText(error) },
+            'A timer could not be delivered yet; trying again',
+          );
+          continue;
+        }
         this.#deps.log.error(
           { key: timer.key, err: errorText(error) },
           'Delivering a timer failed; it stays for the next start',

@@ -18,9 +18,9 @@
  */
 import type { Adapter, OutboundMessage, SendResult } from '../adapters/contract.ts';
 import { AdapterError } from '../errors.ts';
+import { errorText, type RuntimeLogger } from '../log/runtime-logger.ts';
 import type { OutboxRow, Store } from '../persistence/store.ts';
-import { errorText, type RuntimeLogger } from '../runtime/logger.ts';
-import { textParts } from '../runtime/reply-parts.ts';
+import { textParts } from './text-parts.ts';
 
 /** Told in a chat once when a reply's delivery is unknown and the platform cannot be asked. */
 export const MAYBE_MISSING_NOTICE =
@@ -166,6 +166,23 @@ export class OutboxSender {
     this.#running = false;
     for (const t of this.#retryTimers) clearTimeout(t);
     this.#retryTimers.clear();
+    // the rows stay pending in the store: the next start sends them without waiting
+    this.#notBefore.clear();
+    this.#editAttempts.clear();
+  }
+
+  /**
+   * How many entries the sender's in-memory structures hold. Each entry goes when its row or
+   * lane is done, so these stay bounded by the rows in flight, not by the rows ever sent.
+   */
+  sizes(): { loops: number; lanes: number; retryTimers: number; notBefore: number; editAttempts: number } {
+    return {
+      loops: this.#loops.size,
+      lanes: this.#lanes.size,
+      retryTimers: this.#retryTimers.size,
+      notBefore: this.#notBefore.size,
+      editAttempts: this.#editAttempts.size,
+    };
   }
 
   #kick(platform: string): void {
@@ -263,6 +280,7 @@ export class OutboxSender {
     try {
       const result = await this.#deliver(adapter, row);
       this.#editAttempts.delete(row.id);
+      this.#notBefore.delete(row.id);
       await store.outbox.markSent(row.id, result.platformMessageId);
       this.#deps.onSettled?.({ ...row, status: 'sent', platformMessageId: result.platformMessageId ?? null });
     } catch (error) {
@@ -291,6 +309,7 @@ export class OutboxSender {
         this.#retryTimers.add(timer);
       } else {
         this.#editAttempts.delete(row.id);
+        this.#notBefore.delete(row.id);
         await store.outbox.markFailed(row.id, errorText(error));
         log.error(
           { outboxId: row.id, platform: row.platform, attempts, err: errorText(error) },

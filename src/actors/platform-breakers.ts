@@ -16,10 +16,13 @@ import type {
   InboundMessage,
   IngestResult,
 } from '../adapters/contract.ts';
+import { queueToHomeChannel } from '../commands/home-channel.ts';
 import { AdapterError } from '../errors.ts';
+import { errorText, type RuntimeLogger } from '../log/runtime-logger.ts';
 import {
   BREAKER_MACHINE_VERSION,
   type BreakerContext,
+  type BreakerEffectName,
   type BreakerEvent,
   type BreakerInput,
   type BreakerSettings,
@@ -29,9 +32,8 @@ import {
   type LinkInput,
 } from '../machines/breaker.ts';
 import type { ChildInput, GatewayEvent } from '../machines/gateway.ts';
+import type { ProvidedEffects } from '../machines/provided-effects.ts';
 import type { Store } from '../persistence/store.ts';
-import { errorText, type RuntimeLogger } from '../runtime/logger.ts';
-import { queueToHomeChannel } from '../runtime/restart-notices.ts';
 
 /** What the breakers need from the runtime. */
 export interface PlatformBreakerDeps {
@@ -41,12 +43,10 @@ export interface PlatformBreakerDeps {
   log: RuntimeLogger;
   now: () => number;
   settings: (platform: string) => Partial<BreakerSettings>;
-  /** Told when a platform may be sent to (connected and not tripped) or not. */
-  setUp: (name: string, up: boolean) => void;
+  /** Told when a platform becomes sendable again (connected and not tripped): its replies may go out. */
+  onUp?: (name: string) => void;
   /** The commands to publish in each platform's command menu once it connects. */
   commands?: () => CommandInfo[];
-  /** Told when a notice was queued for a platform (the outbox sends it). */
-  onOutbox?: (platform: string) => void;
   /** Told on every change of a breaker. */
   onChange?: (view: BreakerView) => void;
 }
@@ -141,6 +141,15 @@ export class PlatformBreakers {
     return breakerView(snap.value, snap.context);
   }
 
+  /**
+   * Whether a platform may be sent to now: connected and not tripped (a paused platform still
+   * sends). The breakers are the one source of this; the outbox sender asks here.
+   */
+  isUp(name: string): boolean {
+    const status = this.view(name)?.status;
+    return status === 'running' || status === 'paused';
+  }
+
   /** Whether new inbound messages of a platform are dispatched (not paused, not tripped). */
   isDispatching(name: string): boolean {
     const status = this.view(name)?.status;
@@ -211,8 +220,9 @@ export class PlatformBreakers {
         notifyTripped: ({ context }) => void this.#notifyTripped(name, context),
         notifyNeedsRelink: ({ context }) => void this.#notifyNeedsRelink(name, context),
         reportDispatch: () => {},
+        // "up" is read from the breaker itself (`isUp`); the subscriber below wakes the outbox
         reportConnection: () => {},
-      },
+      } satisfies ProvidedEffects<typeof breakerMachine, BreakerEffectName>,
     });
     const actor = createActor(machine, {
       input: {
@@ -224,10 +234,13 @@ export class PlatformBreakers {
     });
     this.#actors.set(name, actor);
     let previous = '';
+    let wasUp = false;
     actor.subscribe({
       next: (snap) => {
         const view = breakerView(snap.value, snap.context);
-        deps.setUp(name, view.status === 'running' || view.status === 'paused');
+        const up = view.status === 'running' || view.status === 'paused';
+        if (up && !wasUp) deps.onUp?.(name);
+        wasUp = up;
         const signature = `${view.status}|${view.failures}|${view.lastError}`;
         if (signature !== previous) {
           if (previous && view.status !== previous.split('|')[0]) {
@@ -273,7 +286,6 @@ export class PlatformBreakers {
       const lose = (error: unknown) => {
         if (!active) return;
         active = false;
-        deps.setUp(name, false);
         log.warn({ err: errorText(error), attempt: input.attempt }, 'Adapter link lost');
         sendBack({ type: 'LINK.LOST', ...failureOf(error, deps.now()) });
       };
@@ -316,7 +328,6 @@ export class PlatformBreakers {
         const wasActive = active;
         active = false;
         controller.abort();
-        deps.setUp(name, false);
         if (this.#failureRoutes.get(name) === lose) this.#failureRoutes.delete(name);
         if (adapter) {
           const stop = (async () => {
@@ -378,7 +389,6 @@ export class PlatformBreakers {
     for (const other of this.#deps.adapters.keys()) {
       if (other === name || this.view(other)?.status !== 'running') continue;
       if (!(await queueToHomeChannel(this.#deps.store, other, text, key))) continue;
-      this.#deps.onOutbox?.(other);
       return other;
     }
     return undefined;

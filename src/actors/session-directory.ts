@@ -8,8 +8,8 @@
  * by the gateway machine (child id `directory`).
  */
 import { type Actor, type ActorOptions, createActor, type InspectionEvent } from 'xstate';
-import { parseCommand } from '../commands/registry.ts';
 import { GatewayError } from '../errors.ts';
+import { errorText, type RuntimeLogger } from '../log/runtime-logger.ts';
 import {
   type BusyMode,
   DEFAULT_QUEUE_CAP,
@@ -25,7 +25,6 @@ import {
 import { canMigrateSession, migrateSessionSnapshot } from '../machines/session-migrations.ts';
 import { mediaRefsOf } from '../media/media-ref.ts';
 import type { ActorRow, InboxRow, Store } from '../persistence/store.ts';
-import { errorText, type RuntimeLogger } from '../runtime/logger.ts';
 
 /** A session's state as observers see it. */
 export interface SessionView {
@@ -53,9 +52,16 @@ export interface SessionDirectoryDeps {
   onChange?: (view: SessionView) => void;
   /** The configured busy-input mode and queue cap (default: queue, 32). */
   busyInput?: () => { mode: BusyMode; queueCap: number };
-  /** Runs a slash command (the inbox row is the command message). */
-  onCommand?: (row: InboxRow) => Promise<void>;
+  /**
+   * For a message accepted before this start and never handed on: the command it is, to run, or
+   * undefined when it is a message for its session. The ingest pipeline decides (the directory
+   * does not parse commands); without it, every recovered row is a message.
+   */
+  recoveredCommand?: (row: InboxRow) => CommandRun | undefined;
 }
+
+/** Runs a slash command whose inbox row is `row`. */
+export type CommandRun = (row: InboxRow) => Promise<void>;
 
 interface Entry {
   actor: Actor<SessionMachine>;
@@ -127,7 +133,13 @@ export function restorableSnapshot(row: ActorRow): { snapshot: unknown; recovere
 export class SessionDirectory {
   readonly #deps: SessionDirectoryDeps;
   readonly #active = new Map<string, Entry>();
-  readonly #delivered = new Set<number>();
+  /**
+   * The highest inbox id handed on per live session: a row at or below it was handed on already
+   * (the start's recovery and a concurrent ingest can both offer it). Rows of one session reach
+   * the directory in id order, so one number per session is enough; it goes with the session at
+   * passivation.
+   */
+  readonly #handedOn = new Map<string, number>();
   /** Restarts of each session in this gateway run. */
   readonly #restarts = new Map<string, number>();
   #chain: Promise<void> = Promise.resolve();
@@ -138,14 +150,32 @@ export class SessionDirectory {
     this.#deps = deps;
   }
 
-  /** Starts the passivation sweep and delivers every inbox message accepted but not yet delivered. */
+  /**
+   * Starts the passivation sweep and hands on every inbox message accepted but not yet delivered
+   * (a command to its runner, a message to its session), before any message that arrives meanwhile.
+   */
   async start(): Promise<void> {
     this.#accepting = true;
+    if (this.#sweep) clearInterval(this.#sweep);
     const every = Math.max(50, Math.min(30_000, Math.floor(this.#deps.passivateAfterMs / 2)));
     this.#sweep = setInterval(() => void this.passivateIdle(), every);
     this.#sweep.unref();
-    const waiting = await this.#deps.store.inbox.listByStatus('accepted');
-    for (const row of waiting) await this.deliver(row);
+    // in the delivery chain at once: a row ingested meanwhile queues behind the recovered ones
+    await this.#enqueue(async () => {
+      // the marks of a previous run of this directory may still wait in the group commit
+      await this.#deps.store.flush();
+      const waiting = await this.#deps.store.inbox.listByStatus('accepted');
+      for (const row of waiting) {
+        const command = this.#deps.recoveredCommand?.(row);
+        if (command) this.#runCommand(row, command);
+        else await this.#handOn(row);
+      }
+    });
+  }
+
+  /** How many entries the directory's per-session structures hold (live sessions, hand-off marks, restart counts). */
+  sizes(): { active: number; handedOn: number; restarts: number } {
+    return { active: this.#active.size, handedOn: this.#handedOn.size, restarts: this.#restarts.size };
   }
 
   /** Number of live session actors. */
@@ -154,29 +184,66 @@ export class SessionDirectory {
   }
 
   /**
-   * Hands an accepted inbox message to its session (in arrival order), or to
-   * the command handler when it is a slash command. Ignored while draining.
-   * `mode` overrides the configured busy-input mode (`/queue`, `/steer`), and
-   * such a message always goes to the session, even if its text starts with a slash.
+   * Hands an accepted inbox message to its session (in arrival order). While the directory is not
+   * running (restarting or draining) the row stays `accepted` in the inbox and the next start
+   * hands it on. `mode` overrides the configured busy-input mode (`/queue`, `/steer`): a command
+   * hands on the message it was delivered with.
    */
   deliver(row: InboxRow, mode?: BusyMode): Promise<void> {
     return this.#enqueue(async () => {
-      if (!this.#accepting || row.status !== 'accepted') return;
-      // a mode means a command (/queue, /steer) hands on the message it was delivered with
-      if (!mode && this.#delivered.has(row.id)) return;
-      this.#delivered.add(row.id);
-      if (!mode && this.#deps.onCommand && parseCommand(row.message.text)) {
-        // commands run outside the delivery chain: they may send events to sessions themselves
-        void this.#deps
-          .onCommand(row)
-          .catch((error) =>
-            this.#deps.log.error({ inboxId: row.id, err: errorText(error) }, 'A command failed'),
-          );
+      if (!this.#accepting) return this.#keptForStart(row);
+      if (row.status !== 'accepted') return;
+      if (mode) {
+        this.#mark(row);
+        const entry = await this.#activate(row.sessionKey, row);
+        entry.actor.send(this.#messageEvent(row, mode));
         return;
       }
-      const entry = await this.#activate(row.sessionKey, row);
-      entry.actor.send(this.#messageEvent(row, mode));
+      await this.#handOn(row);
     });
+  }
+
+  /**
+   * Runs a slash command in arrival order with its session's messages (the ingest pipeline
+   * decided it is one). It runs outside the delivery chain: it may send events to sessions itself.
+   */
+  command(row: InboxRow, run: CommandRun): Promise<void> {
+    return this.#enqueue(async () => {
+      if (!this.#accepting) return this.#keptForStart(row);
+      if (row.status !== 'accepted' || this.#seen(row)) return;
+      this.#mark(row);
+      this.#runCommand(row, run);
+    });
+  }
+
+  /** Not running (restarting or draining): the row stays `accepted`, and the next start hands it on. */
+  #keptForStart(row: InboxRow): void {
+    this.#deps.log.info(
+      { inboxId: row.id, sessionKey: row.sessionKey },
+      'The session directory is not running; the message waits in the inbox for its next start',
+    );
+  }
+
+  async #handOn(row: InboxRow): Promise<void> {
+    if (this.#seen(row)) return;
+    this.#mark(row);
+    const entry = await this.#activate(row.sessionKey, row);
+    entry.actor.send(this.#messageEvent(row));
+  }
+
+  #runCommand(row: InboxRow, run: CommandRun): void {
+    this.#mark(row);
+    void run(row).catch((error) =>
+      this.#deps.log.error({ inboxId: row.id, err: errorText(error) }, 'A command failed'),
+    );
+  }
+
+  #seen(row: InboxRow): boolean {
+    return row.id <= (this.#handedOn.get(row.sessionKey) ?? 0);
+  }
+
+  #mark(row: InboxRow): void {
+    if (!this.#seen(row)) this.#handedOn.set(row.sessionKey, row.id);
   }
 
   #messageEvent(row: InboxRow, mode?: BusyMode): SessionEvent {
@@ -196,7 +263,13 @@ export class SessionDirectory {
    */
   send(sessionKey: string, event: SessionEvent, createFrom?: InboxRow): Promise<void> {
     return this.#enqueue(async () => {
-      if (!this.#accepting) return;
+      if (!this.#accepting) {
+        throw new GatewayError(
+          'GATEWAY_ERR_STATE',
+          `The session directory is not running (restarting or draining): ${event.type} for ${sessionKey} was not delivered`,
+          { sessionKey },
+        );
+      }
       const entry = createFrom
         ? await this.#activate(sessionKey, createFrom)
         : await this.#activate(sessionKey);
@@ -235,6 +308,7 @@ export class SessionDirectory {
         now - entry.lastActivity >= this.#deps.passivateAfterMs
       ) {
         this.#active.delete(key);
+        this.#handedOn.delete(key);
         entry.actor.stop();
         count++;
       }
@@ -269,6 +343,7 @@ export class SessionDirectory {
     await this.#chain.catch(() => {});
     for (const entry of this.#active.values()) entry.actor.stop();
     this.#active.clear();
+    this.#handedOn.clear();
   }
 
   #enqueue(task: () => Promise<void>): Promise<void> {

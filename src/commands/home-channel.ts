@@ -4,7 +4,7 @@
  * Kept in the store's meta table under `home_channel:<platform>`, one per platform.
  */
 import type { ChatType } from '../adapters/contract.ts';
-import type { MetaStore } from '../persistence/store.ts';
+import type { MetaStore, Store } from '../persistence/store.ts';
 
 /** Where a platform's home channel is, and who set it when. */
 export interface HomeChannel {
@@ -63,4 +63,30 @@ export async function readHomeChannel(meta: MetaStore, platform: string): Promis
  */
 export async function writeHomeChannel(meta: MetaStore, home: HomeChannel): Promise<void> {
   await meta.set(homeChannelKey(home.platform), JSON.stringify(home));
+}
+
+/**
+ * Queues `text` to a platform's home channel (set with /sethome) through the
+ * outbox; `idempotencyKey` keeps it to one message.
+ *
+ * @returns false when the platform has no home channel.
+ */
+export async function queueToHomeChannel(
+  store: Store,
+  platform: string,
+  text: string,
+  idempotencyKey: string,
+): Promise<boolean> {
+  const home = await readHomeChannel(store.meta, platform);
+  if (!home) return false;
+  await store.outbox.enqueue(platform, {
+    chatId: home.chatId,
+    chatType: home.chatType,
+    ...(home.threadId ? { threadId: home.threadId } : {}),
+    text,
+    inReplyTo: [],
+    idempotencyKey,
+    sessionKey: `home:${platform}`,
+  });
+  return true;
 }

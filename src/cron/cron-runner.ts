@@ -8,8 +8,9 @@
  * once per missed slot; `skip` leaves it out. Either way the next run is the
  * schedule's next time after now.
  */
+
+import { errorText, type RuntimeLogger } from '../log/runtime-logger.ts';
 import type { CronJobRow, Store } from '../persistence/store.ts';
-import { errorText, type RuntimeLogger } from '../runtime/logger.ts';
 import { CronError } from './cron-error.ts';
 import { nextRunAt } from './schedule.ts';
 

@@ -6,8 +6,8 @@
  * runs already started finish (`settle()` waits for them).
  */
 import { fromCallback } from 'xstate';
+import { errorText } from '../log/runtime-logger.ts';
 import type { ChildInput, GatewayEvent } from '../machines/gateway.ts';
-import { errorText } from '../runtime/logger.ts';
 import { CronRunner, type CronRunnerDeps, type CronRunOutcome } from './cron-runner.ts';
 
 /** What the cron actor needs from the gateway. */

@@ -70,6 +70,15 @@ export type BackgroundTaskEvent =
   /** The gateway restarted while the task ran. */
   | { type: 'RESTARTED'; at: number };
 
+/** The background task's effects: named placeholders the runtime provides (`BackgroundTasks`). */
+const backgroundTaskEffects = {
+  /** Effect: queue "✅ Background task complete" or "❌ Background task failed" to the origin chat, then send DELIVERED. */
+  deliverResult: () => {},
+};
+
+/** The names of the background task machine's effect actions (what the runtime must provide). */
+export type BackgroundTaskEffectName = keyof typeof backgroundTaskEffects;
+
 /**
  * The background-task machine.
  *
@@ -90,10 +99,7 @@ export const backgroundTaskMachine = setup({
       throw new Error('The runTask actor must be provided by the runtime');
     }),
   },
-  actions: {
-    /** Effect: queue "✅ Background task complete" or "❌ Background task failed" to the origin chat, then send DELIVERED. */
-    deliverResult: () => {},
-  },
+  actions: backgroundTaskEffects,
 }).createMachine({
   id: 'backgroundTask',
   context: ({ input }) => ({

@@ -146,6 +146,24 @@ function recentFailures(context: BreakerContext, at: number): number[] {
 }
 
 /**
+ * The breaker's effects: named placeholders the runtime provides (`PlatformBreakers`), so the
+ * machine stays pure. Their names are `BreakerEffectName`.
+ */
+const breakerEffects = {
+  /** Effect: a notice to another live platform's home channel and an error log line (it tripped). */
+  notifyTripped: () => {},
+  /** Effect: a notice and an error log line (the platform needs the operator: relink or new token). */
+  notifyNeedsRelink: () => {},
+  /** Effect: log line (an inbound message will now be dropped, or dispatch resumed). */
+  reportDispatch: () => {},
+  /** Effect: the outbox may send to this platform again (or must hold its replies). */
+  reportConnection: () => {},
+};
+
+/** The names of the breaker machine's effect actions (what the runtime must provide). */
+export type BreakerEffectName = keyof typeof breakerEffects;
+
+/**
  * The breaker machine.
  *
  * @example
@@ -174,14 +192,7 @@ export const breakerMachine = setup({
     restoredTripped: ({ context }) => context.restoredDispatch === 'pausedByBreaker',
   },
   actions: {
-    /** Effect: a notice to another live platform's home channel and an error log line (it tripped). */
-    notifyTripped: () => {},
-    /** Effect: a notice and an error log line (the platform needs the operator: relink or new token). */
-    notifyNeedsRelink: () => {},
-    /** Effect: log line (an inbound message will now be dropped, or dispatch resumed). */
-    reportDispatch: () => {},
-    /** Effect: the outbox may send to this platform again (or must hold its replies). */
-    reportConnection: () => {},
+    ...breakerEffects,
     countFailure: enqueueActions(({ context, event, enqueue }) => {
       const failure = event as FailureEvent;
       const failures = [...recentFailures(context, failure.at), failure.at];

@@ -79,9 +79,27 @@ function logicFor(id: string): 'adapterLink' | (typeof SERVICE_IDS)[number] {
 }
 
 const notProvided = (what: string) =>
-  fromCallback(() => {
+  fromCallback<GatewayEvent, ChildInput>(() => {
     throw new Error(`The ${what} actor must be provided by the runtime`);
   });
+
+/**
+ * The gateway's effects: named placeholders the runtime provides, so the machine stays pure.
+ * Their names are `GatewayEffectName`; the runtime's effects are checked against it.
+ */
+const gatewayEffects = {
+  /** Effect: log that a child failed and was restarted. */
+  reportRestart: () => {},
+  /** Effect: log (error level) that a child exhausted its budget and stays stopped. */
+  reportChildStopped: () => {},
+  /** Effect: log that boot failed. */
+  reportBootFailure: () => {},
+  /** Effect: log that draining failed. */
+  reportDrainFailure: () => {},
+};
+
+/** The names of the gateway machine's effect actions (what the runtime must provide). */
+export type GatewayEffectName = keyof typeof gatewayEffects;
 
 /**
  * The gateway machine.
@@ -122,14 +140,7 @@ export const gatewayMachine = setup({
     stopRequested: ({ context }) => context.stopRequested !== null,
   },
   actions: {
-    /** Effect: log that a child failed and was restarted. */
-    reportRestart: () => {},
-    /** Effect: log (error level) that a child exhausted its budget and stays stopped. */
-    reportChildStopped: () => {},
-    /** Effect: log that boot failed. */
-    reportBootFailure: () => {},
-    /** Effect: log that draining failed. */
-    reportDrainFailure: () => {},
+    ...gatewayEffects,
     spawnChildren: enqueueActions(({ context, enqueue }) => {
       for (const id of childIds(context)) {
         enqueue.spawnChild(logicFor(id), { id, input: { id, attempt: 0 } satisfies ChildInput });
@@ -252,3 +263,6 @@ export const gatewayMachine = setup({
 
 /** The gateway machine's type. */
 export type GatewayMachine = typeof gatewayMachine;
+
+/** Every actor the gateway machine invokes or spawns, as its `provide` types them (all required). */
+export type GatewayActors = Required<NonNullable<Parameters<GatewayMachine['provide']>[0]['actors']>>;

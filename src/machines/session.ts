@@ -430,6 +430,53 @@ function runState(resume: boolean) {
 }
 
 /**
+ * The session's effects: named placeholders the runtime provides (`createSessionEffects`),
+ * so the machine stays pure. Their names are `SessionEffectName`; the runtime's effects
+ * are checked against it.
+ */
+const sessionEffects = {
+  /** Effect: mark the message's inbox row delivered (it is now in this snapshot). */
+  acceptMessage: () => {},
+  /** Effect: record the turn's user messages in the transcript. */
+  recordUserTurn: () => {},
+  /** Effect: stream a delta to the chat where the adapter can. */
+  streamDelta: () => {},
+  /** Effect: report a tool's start or end (tool progress). */
+  reportTool: () => {},
+  /** Effect: commit the answer (transcript, outbox, inbox done) in one write. */
+  commitTurn: () => {},
+  /** Effect: tell the user the run failed (outbox) and close its inbox rows. */
+  reportFailure: () => {},
+  /** Effect: tell the user that a restart interrupted the run. */
+  notifyInterrupted: () => {},
+  /** Effect: close the inbox rows of an interrupted turn nobody resumed. */
+  abandonInterrupted: () => {},
+  /** Effect: arm (or cancel) the reset policy's durable timer for this session. */
+  scheduleReset: () => {},
+  /** Effect: tell the user the conversation was reset automatically and how to get it back. */
+  notifyReset: () => {},
+  /** Effect: show the approval prompt and arm the durable approval timeout. */
+  askApproval: () => {},
+  /** Effect: cancel the approval timeout, close an answering message, confirm approved or denied. */
+  closeApproval: () => {},
+  /** Effect: tell the user nobody answered in time and the action was denied. */
+  notifyApprovalTimedOut: () => {},
+  /** Effect: tell the user the interrupted turn was dropped after too many restarts and a fresh conversation starts. */
+  notifySuspended: () => {},
+  /** Effect: send ⚡ / ⏳ / ⏩ for the event's mode (called at most once per BUSY_ACK_INTERVAL_MS). */
+  sendBusyAck: () => {},
+  /** Effect: tell the user the queue is full and this message was not queued. */
+  notifyQueueFull: () => {},
+  /** Effect: tell the user the run is being stopped; close the inbox rows of the dropped queue and merge. */
+  notifyStopped: () => {},
+  /** Effect: close the inbox rows of a stopped turn (and of the steer messages it held). */
+  closeStoppedTurn: () => {},
+};
+
+/** The names of the session machine's effect actions (what the runtime must provide). */
+export type SessionEffectName = keyof typeof sessionEffects;
+
+/**
  * The session machine.
  *
  * @example
@@ -464,42 +511,7 @@ export const sessionMachine = setup({
       context.queue.length >= ((event as MessageEvent).queueCap ?? DEFAULT_QUEUE_CAP),
   },
   actions: {
-    /** Effect: mark the message's inbox row delivered (it is now in this snapshot). */
-    acceptMessage: () => {},
-    /** Effect: record the turn's user messages in the transcript. */
-    recordUserTurn: () => {},
-    /** Effect: stream a delta to the chat where the adapter can. */
-    streamDelta: () => {},
-    /** Effect: report a tool's start or end (tool progress). */
-    reportTool: () => {},
-    /** Effect: commit the answer (transcript, outbox, inbox done) in one write. */
-    commitTurn: () => {},
-    /** Effect: tell the user the run failed (outbox) and close its inbox rows. */
-    reportFailure: () => {},
-    /** Effect: tell the user that a restart interrupted the run. */
-    notifyInterrupted: () => {},
-    /** Effect: close the inbox rows of an interrupted turn nobody resumed. */
-    abandonInterrupted: () => {},
-    /** Effect: arm (or cancel) the reset policy's durable timer for this session. */
-    scheduleReset: () => {},
-    /** Effect: tell the user the conversation was reset automatically and how to get it back. */
-    notifyReset: () => {},
-    /** Effect: show the approval prompt and arm the durable approval timeout. */
-    askApproval: () => {},
-    /** Effect: cancel the approval timeout, close an answering message, confirm approved or denied. */
-    closeApproval: () => {},
-    /** Effect: tell the user nobody answered in time and the action was denied. */
-    notifyApprovalTimedOut: () => {},
-    /** Effect: tell the user the interrupted turn was dropped after too many restarts and a fresh conversation starts. */
-    notifySuspended: () => {},
-    /** Effect: send ⚡ / ⏳ / ⏩ for the event's mode (called at most once per BUSY_ACK_INTERVAL_MS). */
-    sendBusyAck: () => {},
-    /** Effect: tell the user the queue is full and this message was not queued. */
-    notifyQueueFull: () => {},
-    /** Effect: tell the user the run is being stopped; close the inbox rows of the dropped queue and merge. */
-    notifyStopped: () => {},
-    /** Effect: close the inbox rows of a stopped turn (and of the steer messages it held). */
-    closeStoppedTurn: () => {},
+    ...sessionEffects,
     reportRunError: assign({
       lastError: ({ event }) => String((event as { error?: unknown }).error ?? 'agent run failed'),
     }),

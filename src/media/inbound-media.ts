@@ -15,7 +15,7 @@ import { fileURLToPath } from 'node:url';
 import type { Adapter, Attachment, InboundMessage } from '../adapters/contract.ts';
 import type { Transcriber } from '../agent/transcribe.ts';
 import { GatewayError } from '../errors.ts';
-import { errorText, type RuntimeLogger } from '../runtime/logger.ts';
+import { errorText, type RuntimeLogger } from '../log/runtime-logger.ts';
 import { fetchCapped, tooLargeText } from './fetch-capped.ts';
 import type { MediaStore } from './media-store.ts';
 import { extensionOf, resolveType } from './mime-types.ts';

@@ -15,7 +15,7 @@ import { basename, isAbsolute, resolve, sep } from 'node:path';
 import type { AdapterCapabilities, Attachment } from '../adapters/contract.ts';
 import type { AgentAttachment } from '../agent/agent.ts';
 import { describeAttachment } from '../agent/attachment-parts.ts';
-import { errorText } from '../runtime/logger.ts';
+import { errorText } from '../log/runtime-logger.ts';
 import type { MediaRef } from './media-ref.ts';
 import type { MediaStore } from './media-store.ts';
 import { extensionOf, formatBytes, MODEL_IMAGE_TYPES, resolveType } from './mime-types.ts';

@@ -1,13 +1,12 @@
 /**
- * Runs slash commands for the session directory: builds the command's view of
+ * Runs slash commands (the ingest pipeline decides what is one): builds the command's view of
  * the runtime (`CommandServices`), passes the command through the registry's
  * gate, and sends the answer through the outbox.
  */
 import type { SessionDirectory } from '../actors/session-directory.ts';
 import type { InboundMessage } from '../adapters/contract.ts';
 import { readHomeChannel, writeHomeChannel } from '../commands/home-channel.ts';
-import type { CommandRegistry, Scope, TierPolicy } from '../commands/registry.ts';
-import { parseCommand } from '../commands/registry.ts';
+import type { CommandRegistry, ParsedCommand, Scope, TierPolicy } from '../commands/registry.ts';
 import type {
   BackgroundTaskStarted,
   CommandServices,
@@ -15,19 +14,17 @@ import type {
   PlatformControl,
 } from '../commands/services.ts';
 import type { GatewayConfig } from '../config/schema.ts';
+import type { RuntimeLogger } from '../log/runtime-logger.ts';
 import { IN_FLIGHT_STATES } from '../machines/session.ts';
 import type { InboxRow, Store } from '../persistence/store.ts';
-import type { RuntimeLogger } from './logger.ts';
 import type { ToolProgressControl } from './tool-progress.ts';
 
 /** What the command runner needs from the runtime. */
 export interface CommandRunnerDeps {
   registry: CommandRegistry;
   store: Store;
-  directory: () => SessionDirectory | undefined;
+  directory: Pick<SessionDirectory, 'view' | 'send' | 'deliver'>;
   log: RuntimeLogger;
-  /** Called after the answer's outbox row committed. */
-  onOutbox: () => void;
   /** The caller's tier in this scope (default: unrestricted). */
   tierPolicy?: (message: InboundMessage, scope: Scope) => TierPolicy;
   /** The gateway configuration (providers, personalities, platforms). */
@@ -71,17 +68,15 @@ async function conversationsOf(store: Store, sessionKey: string, titles: Record<
 }
 
 /**
- * Creates the `onCommand` handler of the session directory.
+ * Creates the runner of parsed slash commands.
  *
  * @example
- * new SessionDirectory({ ..., onCommand: createCommandRunner({ registry, store, directory: () => directory, log, onOutbox }) })
+ * const runCommand = createCommandRunner({ registry, store, directory, log, config, now, platforms, startBackground });
+ * await runCommand(row, parseCommand(row.message.text)!);
  */
 export function createCommandRunner(deps: CommandRunnerDeps) {
-  const { store } = deps;
-  return async (row: InboxRow): Promise<void> => {
-    const parsed = parseCommand(row.message.text);
-    const directory = deps.directory();
-    if (!parsed || !directory) return;
+  const { store, directory } = deps;
+  return async (row: InboxRow, parsed: ParsedCommand): Promise<void> => {
     const message = row.message;
     const sessionKey = row.sessionKey;
     let handedToSession = false;
@@ -134,6 +129,5 @@ export function createCommandRunner(deps: CommandRunnerDeps) {
       );
     }
     await Promise.all(writes);
-    deps.onOutbox();
   };
 }

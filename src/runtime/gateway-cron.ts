@@ -8,8 +8,8 @@ import type { Agent } from '../agent/agent.ts';
 import { readHomeChannel } from '../commands/home-channel.ts';
 import type { GatewayConfig } from '../config/schema.ts';
 import { createCronSchedulerLogic } from '../cron/cron-scheduler.ts';
+import type { RuntimeLogger } from '../log/runtime-logger.ts';
 import type { Store } from '../persistence/store.ts';
-import type { RuntimeLogger } from './logger.ts';
 
 /** What the cron actor needs from the runtime. */
 export interface GatewayCronDeps {
@@ -22,15 +22,13 @@ export interface GatewayCronDeps {
   tickMs: number;
   /** Longest a run may take before it is aborted and reported failed. */
   runTimeoutMs: number;
-  /** Told after a result was queued for a platform (the outbox sends it). */
-  onOutbox: (platform: string) => void;
 }
 
 /**
  * Creates the `cron` child logic of the gateway machine.
  *
  * @example
- * const cron = createGatewayCron({ store, agent, config, log, now, tickMs: 60_000, runTimeoutMs: 600_000, onOutbox });
+ * const cron = createGatewayCron({ store, agent, config, log, now, tickMs: 60_000, runTimeoutMs: 600_000 });
  */
 export function createGatewayCron(deps: GatewayCronDeps) {
   const { store, log, now } = deps;
@@ -68,7 +66,6 @@ export function createGatewayCron(deps: GatewayCronDeps) {
         sessionKey: `cron:${job.id}`,
         ...(ok ? {} : { failed: true }),
       });
-      deps.onOutbox(chat.platform);
     },
   });
 }

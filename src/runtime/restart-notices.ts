@@ -4,7 +4,7 @@
  * the gateway is back online, unless `gateway_restart_notification: false` for
  * that platform. The notices go through the outbox like every reply.
  */
-import { readHomeChannel } from '../commands/home-channel.ts';
+import { queueToHomeChannel } from '../commands/home-channel.ts';
 import type { Store } from '../persistence/store.ts';
 
 /** The notice sent to home channels when a shutdown interrupts runs. */
@@ -15,32 +15,6 @@ export function restartingNotice(interrupted: number): string {
 /** The notice sent to home channels when the gateway is back after interrupted runs. */
 export function backOnlineNotice(interrupted: number): string {
   return `✅ Gateway back online. ${interrupted} interrupted session(s) resume when their users write again.`;
-}
-
-/**
- * Queues `text` to a platform's home channel (set with /sethome) through the
- * outbox; `idempotencyKey` keeps it to one message.
- *
- * @returns false when the platform has no home channel.
- */
-export async function queueToHomeChannel(
-  store: Store,
-  platform: string,
-  text: string,
-  idempotencyKey: string,
-): Promise<boolean> {
-  const home = await readHomeChannel(store.meta, platform);
-  if (!home) return false;
-  await store.outbox.enqueue(platform, {
-    chatId: home.chatId,
-    chatType: home.chatType,
-    ...(home.threadId ? { threadId: home.threadId } : {}),
-    text,
-    inReplyTo: [],
-    idempotencyKey,
-    sessionKey: `home:${platform}`,
-  });
-  return true;
 }
 
 /**

@@ -5,6 +5,8 @@
  * session's snapshot.
  */
 import type { Adapter, ChatType, OutboundMessage } from '../adapters/contract.ts';
+import { errorText, type RuntimeLogger } from '../log/runtime-logger.ts';
+import type { ProvidedEffects } from '../machines/provided-effects.ts';
 import {
   answeredBy,
   type BusyMode,
@@ -12,11 +14,12 @@ import {
   type PendingMessage,
   type RunResult,
   type SessionContext,
+  type SessionEffectName,
   type SessionEvent,
+  type SessionMachine,
   YES_WORDS,
 } from '../machines/session.ts';
 import type { Store, TimerRow } from '../persistence/store.ts';
-import { errorText, type RuntimeLogger } from './logger.ts';
 import type { ReplyStreams, StreamRun } from './reply-streams.ts';
 import { nextReset, type ResetPolicy } from './reset-policy.ts';
 import type { ToolProgress } from './tool-progress.ts';
@@ -45,8 +48,6 @@ export interface SessionEffectDeps {
   store: Store;
   adapters: ReadonlyMap<string, Adapter>;
   log: RuntimeLogger;
-  /** Called after new outbox rows committed. */
-  onOutbox: () => void;
   /** Whether busy acknowledgements are sent (`display.busy_ack_enabled`, default true). */
   busyAckEnabled?: () => boolean;
   /** True once per install: the first acknowledgement carries `BUSY_MODE_TIP`. */
@@ -91,13 +92,16 @@ export const approvalTimerKey = (sessionKey: string) => `approval:${sessionKey}`
 
 type ActionArgs = { context: SessionContext; event: SessionEvent };
 
+/** Every effect the session machine names, as the machine's `provide` types it. */
+export type SessionEffects = ProvidedEffects<SessionMachine, SessionEffectName>;
+
 /**
  * Creates the session machine's effect actions.
  *
  * @example
- * sessionMachine.provide({ actions: createSessionEffects({ store, adapters, log, onOutbox }) })
+ * sessionMachine.provide({ actions: createSessionEffects({ store, adapters, log }) })
  */
-export function createSessionEffects(deps: SessionEffectDeps) {
+export function createSessionEffects(deps: SessionEffectDeps): SessionEffects {
   const { store, log } = deps;
   const guard = (what: string, promise: Promise<unknown>) =>
     promise.catch((error) => log.error({ err: errorText(error) }, `Failed to persist ${what}`));
@@ -169,11 +173,8 @@ export function createSessionEffects(deps: SessionEffectDeps) {
     return deps.replies ? deps.replies.finish(run, message) : store.outbox.enqueue(context.platform, message);
   };
 
-  const finish = (what: string, writes: Promise<unknown>[]) =>
-    guard(
-      what,
-      Promise.all(writes).then(() => deps.onOutbox()),
-    );
+  // the outbox facade wakes the sender when a reply commits
+  const finish = (what: string, writes: Promise<unknown>[]) => guard(what, Promise.all(writes));
 
   return {
     acceptMessage: ({ event }: ActionArgs) => {
@@ -382,5 +383,5 @@ export function createSessionEffects(deps: SessionEffectDeps) {
       const ids = (context.interrupted ?? []).map((m) => m.inboxId);
       if (ids.length) void guard('inbox status', store.inbox.setStatus(ids, 'done'));
     },
-  };
+  } satisfies SessionEffects;
 }

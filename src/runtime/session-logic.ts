@@ -11,11 +11,11 @@ import { createSessionEffects, type SessionEffectDeps } from './session-effects.
  * Provides the session machine's agent run and effects.
  *
  * @example
- * const logic = createSessionLogic({ run: { agent, store, log }, effects: { store, adapters, log, onOutbox } });
+ * const logic = createSessionLogic({ run: { agent, store, log }, effects: { store, adapters, log } });
  */
 export function createSessionLogic(deps: { run: AgentRunDeps; effects: SessionEffectDeps }): SessionMachine {
   return sessionMachine.provide({
     actors: { agentRun: createAgentRunLogic(deps.run) },
-    actions: createSessionEffects(deps.effects) as never,
+    actions: createSessionEffects(deps.effects),
   });
 }

@@ -5,8 +5,8 @@
  */
 import type { SessionView } from '../actors/session-directory.ts';
 import type { Adapter } from '../adapters/contract.ts';
+import { errorText, type RuntimeLogger } from '../log/runtime-logger.ts';
 import { IN_FLIGHT_STATES } from '../machines/session.ts';
-import { errorText, type RuntimeLogger } from './logger.ts';
 
 /** How often typing is renewed while a run lasts. */
 export const TYPING_RENEW_MS = 4_000;

@@ -1,5 +1,5 @@
 import { GatewayError } from '../errors.ts';
-import type { GatewayOptions } from './create-gateway.ts';
+import type { GatewayOptions } from './gateway-options.ts';
 
 function refuse(option: string, problem: string, fix: string): never {
   throw new GatewayError('GATEWAY_ERR_OPTION', `createGateway: option "${option}" ${problem}. ${fix}`, {

@@ -8,9 +8,9 @@ import { AccessControl, APPROVAL_NOTICE } from '../../src/access/access-control.
 import { Pairing } from '../../src/access/pairing.ts';
 import type { Agent } from '../../src/agent/agent.ts';
 import { AbortedError } from '../../src/errors.ts';
+import { silentLogger } from '../../src/log/runtime-logger.ts';
 import { createMemoryStore } from '../../src/persistence/memory-store.ts';
 import { createGateway, type Gateway } from '../../src/runtime/create-gateway.ts';
-import { silentLogger } from '../../src/runtime/logger.ts';
 import { eventually } from '../support/gateway-process.ts';
 import { MemoryAdapter } from '../support/memory-adapter.ts';
 import { TEST_HASH_COST } from './pairing-fixtures.ts';

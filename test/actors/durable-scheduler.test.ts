@@ -9,9 +9,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { DurableScheduler } from '../../src/actors/durable-scheduler.ts';
+import { GatewayError } from '../../src/errors.ts';
+import { silentLogger } from '../../src/log/runtime-logger.ts';
 import { createSqliteStore } from '../../src/persistence/sqlite-store.ts';
 import type { Store, TimerRow } from '../../src/persistence/store.ts';
-import { silentLogger } from '../../src/runtime/logger.ts';
 
 const START = 1_700_000_000_000;
 
@@ -175,6 +176,22 @@ describe('durable scheduler', () => {
       ['due-after-restart', START + 120_000],
     ]);
     expect(await second.store.timers.list()).toEqual([]);
+  });
+
+  it('a delivery refused while the session directory restarts is tried again in the same run', async () => {
+    let refuse = true;
+    const node = await boot(async () => {
+      if (refuse) throw new GatewayError('GATEWAY_ERR_STATE', 'The session directory is not running');
+    });
+    await node.scheduler.set(timer('approval', 1_000));
+    await advance(1_000);
+    expect(node.delivered).toEqual([]);
+    expect(node.scheduler.pending().map((t) => [t.key, t.dueAt])).toEqual([['approval', START + 2_000]]);
+    expect((await node.store.timers.list()).map((t) => t.dueAt)).toEqual([START + 1_000]);
+    refuse = false;
+    await advance(1_000);
+    expect(node.delivered.map((d) => [d.event.key, d.at])).toEqual([['approval', START + 2_000]]);
+    expect(await node.store.timers.list()).toEqual([]);
   });
 
   it('a failing delivery keeps the row, and the timer fires again at the next start', async () => {

@@ -11,9 +11,9 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { MAYBE_MISSING_NOTICE, OutboxSender, type OutboxSenderDeps } from '../../src/actors/outbox-sender.ts';
 import type { Adapter, OutboundMessage, SendResult } from '../../src/adapters/contract.ts';
 import { AdapterError } from '../../src/errors.ts';
+import { silentLogger } from '../../src/log/runtime-logger.ts';
 import { createSqliteStore } from '../../src/persistence/sqlite-store.ts';
 import type { OutboxRow, OutboxStatus, Store } from '../../src/persistence/store.ts';
-import { silentLogger } from '../../src/runtime/logger.ts';
 import { outboxRow } from '../persistence/store-conformance.ts';
 import { MemoryAdapter } from '../support/memory-adapter.ts';
 

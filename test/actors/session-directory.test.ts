@@ -13,12 +13,12 @@ import { MAX_SESSION_RESTARTS, SessionDirectory } from '../../src/actors/session
 import type { Agent, AgentRequest, ChatMessage } from '../../src/agent/agent.ts';
 import { createEchoAgent } from '../../src/agent/echo-agent.ts';
 import { AbortedError, AgentError } from '../../src/errors.ts';
+import { type RuntimeLogger, silentLogger } from '../../src/log/runtime-logger.ts';
 import { SESSION_MACHINE_VERSION } from '../../src/machines/session.ts';
 import { createMemoryStore } from '../../src/persistence/memory-store.ts';
 import { createSqliteStore } from '../../src/persistence/sqlite-store.ts';
 import type { Store } from '../../src/persistence/store.ts';
 import { createGateway, type Gateway, type GatewayOptions } from '../../src/runtime/create-gateway.ts';
-import { type RuntimeLogger, silentLogger } from '../../src/runtime/logger.ts';
 import { createSessionLogic } from '../../src/runtime/session-logic.ts';
 import { MemoryAdapter } from '../support/memory-adapter.ts';
 
@@ -328,6 +328,30 @@ describe('session directory', () => {
 });
 
 describe('session directory on its own', () => {
+  it('an event for a session while the directory is not running fails loudly (GATEWAY_ERR_STATE)', async () => {
+    const store = memoryStore();
+    await store.migrate();
+    const directory = new SessionDirectory({
+      store,
+      logic: createSessionLogic({
+        run: { agent: createEchoAgent(), store, log: silentLogger },
+        effects: { store, adapters: new Map(), log: silentLogger },
+      }),
+      log: silentLogger,
+      now: Date.now,
+      passivateAfterMs: 60_000,
+    });
+    cleanups.push(() => directory.stop());
+    await directory.start();
+    await directory.stop();
+    await expect(directory.send('chat:dm:1', { type: 'AUTO_RESUME.EXPIRED' })).rejects.toMatchObject({
+      code: 'GATEWAY_ERR_STATE',
+    });
+    // started again (a supervisor's restart of the same directory), it takes events again
+    await directory.start();
+    await expect(directory.send('chat:dm:1', { type: 'AUTO_RESUME.EXPIRED' })).resolves.toBeUndefined();
+  });
+
   it('passivates only quiet sessions: a session with a run in flight stays live', async () => {
     const store = memoryStore();
     await store.migrate();
@@ -335,7 +359,7 @@ describe('session directory on its own', () => {
     const { agent, held } = scriptedAgent({ hold: (text) => text === 'busy' });
     const logic = createSessionLogic({
       run: { agent, store, log: silentLogger },
-      effects: { store, adapters: new Map(), log: silentLogger, onOutbox: () => {} },
+      effects: { store, adapters: new Map(), log: silentLogger },
     });
     const directory = new SessionDirectory({
       store,

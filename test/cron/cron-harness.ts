@@ -3,10 +3,10 @@ import { vi } from 'vitest';
 import { assign, createActor, setup } from 'xstate';
 import type { CronRunnerDeps } from '../../src/cron/cron-runner.ts';
 import { createCronSchedulerLogic } from '../../src/cron/cron-scheduler.ts';
+import type { RuntimeLogger } from '../../src/log/runtime-logger.ts';
 import type { ChildInput, GatewayEvent } from '../../src/machines/gateway.ts';
 import { createMemoryStore } from '../../src/persistence/memory-store.ts';
 import type { CronJobRow, Store } from '../../src/persistence/store.ts';
-import type { RuntimeLogger } from '../../src/runtime/logger.ts';
 
 /** Milliseconds between ticks in these tests. */
 export const TICK_MS = 60_000;

@@ -3,6 +3,7 @@
  * decides when a run answers, fails or streams.
  */
 import { createActor, fromCallback } from 'xstate';
+import { silentLogger } from '../../src/log/runtime-logger.ts';
 import {
   type AgentRunCommand,
   type AgentRunInput,
@@ -11,7 +12,6 @@ import {
   type SessionEvent,
   sessionMachine,
 } from '../../src/machines/session.ts';
-import { silentLogger } from '../../src/runtime/logger.ts';
 import { createSessionEffects } from '../../src/runtime/session-effects.ts';
 
 export interface Driver {
@@ -38,7 +38,7 @@ export function pending(n: number, text = `message ${n}`): PendingMessage {
 
 /** The names of the session machine's effects, from the runtime's own implementation of them. */
 export const EFFECTS = Object.keys(
-  createSessionEffects({ store: null as never, adapters: new Map(), log: silentLogger, onOutbox: () => {} }),
+  createSessionEffects({ store: null as never, adapters: new Map(), log: silentLogger }),
 );
 
 export function drive(snapshot?: unknown): Driver {

@@ -7,11 +7,11 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 import { createEchoAgent } from '../../src/agent/echo-agent.ts';
 import { validateConfig } from '../../src/config/validate-config.ts';
 import { AdapterError } from '../../src/errors.ts';
+import type { RuntimeLogger } from '../../src/log/runtime-logger.ts';
 import { createMemoryStore } from '../../src/persistence/memory-store.ts';
 import type { Store } from '../../src/persistence/store.ts';
 import { createGateway, type Gateway, type GatewayOptions } from '../../src/runtime/create-gateway.ts';
 import { settingsFromConfig } from '../../src/runtime/from-config.ts';
-import type { RuntimeLogger } from '../../src/runtime/logger.ts';
 import { MemoryAdapter } from '../support/memory-adapter.ts';
 
 /** A logger that keeps every line. */

@@ -4,8 +4,8 @@
  */
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { validateConfig } from '../../src/config/validate-config.ts';
+import { silentLogger } from '../../src/log/runtime-logger.ts';
 import { createMemoryStore } from '../../src/persistence/memory-store.ts';
-import { silentLogger } from '../../src/runtime/logger.ts';
 import {
   PROGRESS_EDIT_INTERVAL_MS,
   type ProgressChat,

@@ -5,7 +5,7 @@
 import { describe, expect, it } from 'vitest';
 import { VERBOSE_DISABLED } from '../../src/commands/builtin/verbose.ts';
 import type { GatewayConfigInput } from '../../src/config/schema.ts';
-import { silentLogger } from '../../src/runtime/logger.ts';
+import { silentLogger } from '../../src/log/runtime-logger.ts';
 import { ToolProgress, toolProgressKey } from '../../src/runtime/tool-progress.ts';
 import { fakeServices, say } from '../commands/fake-services.ts';
 import { ProgressAdapter } from './progress-adapter.ts';

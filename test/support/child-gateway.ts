@@ -11,9 +11,9 @@ import type { Adapter, AdapterContext, OutboundMessage } from '../../src/adapter
 import { NO_CAPABILITIES } from '../../src/adapters/contract.ts';
 import type { Agent } from '../../src/agent/agent.ts';
 import { AbortedError } from '../../src/errors.ts';
+import type { RuntimeLogger } from '../../src/log/runtime-logger.ts';
 import { createSqliteStore } from '../../src/persistence/sqlite-store.ts';
 import { createGateway } from '../../src/runtime/create-gateway.ts';
-import type { RuntimeLogger } from '../../src/runtime/logger.ts';
 
 /** Messages from the parent. */
 export type ParentMessage = { type: 'say'; id: string; text: string } | { type: 'state' };

@@ -7,9 +7,9 @@
 
 import { OutboxSender } from '../../src/actors/outbox-sender.ts';
 import type { Adapter, ChatRef, SendResult } from '../../src/adapters/contract.ts';
+import { silentLogger } from '../../src/log/runtime-logger.ts';
 import { createMemoryStore } from '../../src/persistence/memory-store.ts';
 import type { OutboxRow, Store } from '../../src/persistence/store.ts';
-import { silentLogger } from '../../src/runtime/logger.ts';
 import { ReplyStreams, replyKey, type StreamRun } from '../../src/runtime/reply-streams.ts';
 
 /** One answer on its way through the reply path. */

@@ -7,6 +7,7 @@
  */
 import { type AnyActorRef, createActor, fromCallback, type InspectionEvent } from 'xstate';
 import type { OutboundMessage } from '../../../src/adapters/contract.ts';
+import { silentLogger } from '../../../src/log/runtime-logger.ts';
 import {
   type AgentRunCommand,
   type AgentRunInput,
@@ -20,7 +21,6 @@ import {
 } from '../../../src/machines/session.ts';
 import { createMemoryStore } from '../../../src/persistence/memory-store.ts';
 import type { InboxStatus } from '../../../src/persistence/store.ts';
-import { silentLogger } from '../../../src/runtime/logger.ts';
 import { createSessionEffects } from '../../../src/runtime/session-effects.ts';
 import { stateNodeIds, transitionId } from './definition.ts';
 import { abstractState, MODEL_INPUT, type ModelPath, statePath } from './model.ts';
@@ -147,7 +147,6 @@ export async function playPath(path: ModelPath, finish: Finish): Promise<PathRec
     store,
     adapters: new Map(),
     log: silentLogger,
-    onOutbox: () => {},
     timers: store.timers,
     now: () => clock,
   });

@@ -1,0 +1,107 @@
+/**
+ * The session machine as the gateway runs it: the agent run with its tools
+ * (the cronjob tool, background-process notices to the chat) and the effects
+ * (outbox, timers, reply streams, tool progress, busy acknowledgements).
+ */
+import type { Adapter } from '../adapters/contract.ts';
+import type { Agent } from '../agent/agent.ts';
+import { createCronjobTool } from '../agent/tools/cronjob.ts';
+import type { GatewayConfig } from '../config/schema.ts';
+import { errorText, type RuntimeLogger } from '../log/runtime-logger.ts';
+import type { SessionMachine } from '../machines/session.ts';
+import type { RunMedia } from '../media/run-media.ts';
+import type { Store, TimerRow } from '../persistence/store.ts';
+import type { RuntimeSettings } from './gateway-options.ts';
+import type { ReplyStreams } from './reply-streams.ts';
+import { createSessionLogic } from './session-logic.ts';
+import type { ToolProgress } from './tool-progress.ts';
+
+/** What the gateway's sessions need. */
+export interface GatewaySessionDeps {
+  /** The store (its outbox wakes the sender). */
+  store: Store;
+  agent: Agent;
+  adapters: ReadonlyMap<string, Adapter>;
+  config: GatewayConfig;
+  settings: RuntimeSettings;
+  log: RuntimeLogger;
+  now: () => number;
+  media: RunMedia;
+  /** Durable timers (the scheduler). */
+  timers: { set(timer: TimerRow): Promise<void>; cancel(key: string): Promise<void> };
+  toolProgress: ToolProgress;
+  replies: ReplyStreams;
+  /** Runs a cron job now (the cronjob tool's `run`). */
+  runJobNow: (id: string) => Promise<unknown>;
+  takeBusyTip: () => boolean;
+}
+
+/**
+ * Creates the session logic the directory runs.
+ *
+ * @example
+ * const logic = createGatewaySessionLogic({ store, agent, adapters, config, settings, log, now, media, timers, toolProgress, replies, runJobNow, takeBusyTip });
+ */
+export function createGatewaySessionLogic(deps: GatewaySessionDeps): SessionMachine {
+  const { store, adapters, log, now, config, settings } = deps;
+  const headless = (platform: string) => adapters.get(platform)?.capabilities.headless === true;
+  return createSessionLogic({
+    run: {
+      agent: deps.agent,
+      store,
+      log,
+      config,
+      canAskApproval: (platform) => !headless(platform),
+      media: deps.media,
+      toolsFor: (input) => [
+        createCronjobTool({
+          store,
+          now,
+          runJobNow: deps.runJobNow,
+          // a chat's jobs deliver to that chat; the API server has no chat to deliver to
+          ...(headless(input.platform)
+            ? {}
+            : {
+                origin: {
+                  platform: input.platform,
+                  chatType: input.chatType ?? 'dm',
+                  chatId: input.chatId,
+                  ...(input.threadId ? { threadId: input.threadId } : {}),
+                },
+              }),
+        }),
+      ],
+      // a background process reports to the chat that started it; the API server has no chat to tell
+      notifyChat: (input, text, key) => {
+        if (headless(input.platform)) return;
+        store.outbox
+          .enqueue(input.platform, {
+            chatId: input.chatId,
+            chatType: input.chatType ?? 'dm',
+            ...(input.threadId ? { threadId: input.threadId } : {}),
+            text,
+            inReplyTo: [],
+            idempotencyKey: `bgproc:${key ?? `${input.run.runId}:${now()}`}`,
+            sessionKey: input.sessionKey,
+          })
+          .catch((error) =>
+            log.warn({ sessionKey: input.sessionKey, err: errorText(error) }, 'A notification was lost'),
+          );
+      },
+    },
+    effects: {
+      store,
+      adapters,
+      log,
+      busyAckEnabled: () => settings.busyAckEnabled,
+      takeBusyTip: deps.takeBusyTip,
+      timers: deps.timers,
+      now,
+      approvalTimeoutMs: settings.approvalTimeoutMs,
+      resetPolicy: (platform, chatType) => settings.resetPolicy(platform, chatType),
+      toolProgress: deps.toolProgress,
+      replies: deps.replies,
+      userTurnText: (context, m) => deps.media.textWithFiles(m.text, m.attachments ?? [], context.platform),
+    },
+  });
+}
