@@ -12,6 +12,7 @@ export {
   downloadAttachment,
 } from './download.ts';
 export {
+  errorMessage,
   type Failure,
   type FailureReason,
   failureError,

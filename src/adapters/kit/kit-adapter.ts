@@ -4,7 +4,7 @@
  * after stop), the one failure channel to the breaker, reply composition at the
  * platform's limits, and the capabilities, derived from the wire's primitives.
  */
-import { GatewayError } from '../../errors.ts';
+import { AdapterError, GatewayError } from '../../errors.ts';
 import type {
   Adapter,
   AdapterCapabilities,
@@ -190,6 +190,15 @@ export class KitAdapter<W extends PlatformWire = PlatformWire> implements Adapte
 
   /** Turns anything a wire threw into the `AdapterError` the runtime reads. */
   #error(error: unknown, action: string): Error {
+    if (error instanceof GatewayError && error.code === 'GATEWAY_ERR_HTTP_LISTEN') {
+      // a webhook platform's own listener cannot listen: retryable only when the port is busy
+      const { reason, retryable } = error.details;
+      return new AdapterError(this.name, `the webhook listener cannot start: ${error.message}`, {
+        retryable: retryable === true,
+        reason: typeof reason === 'string' ? reason : 'listen_failed',
+        cause: error,
+      });
+    }
     if (error instanceof GatewayError) return error;
     const failure = error instanceof DownloadError ? error.failure : this.wire.classify(error);
     return failureError(this.name, failure, action, error);
