@@ -79,12 +79,16 @@ export function fromExtra<T>(
   return { extra: key, schema, ...meta };
 }
 
-/** `true`/`false` as YAML booleans or the strings `true`/`false`. */
+/** A YAML boolean, or `true`/`false` (also yes/no, on/off, 1/0) as a string. */
 export const booleanSetting = z.union(
-  [z.boolean(), z.enum(['true', 'false']).transform((v) => v === 'true')],
-  {
-    error: (issue) => `expected true or false, got ${JSON.stringify(issue.input)}`,
-  },
+  [
+    z.boolean(),
+    z
+      .string()
+      .regex(/^\s*(true|false|yes|no|on|off|1|0)\s*$/i)
+      .transform((v) => /^(true|yes|on|1)$/i.test(v.trim())),
+  ],
+  { error: (issue) => `expected true or false, got ${JSON.stringify(issue.input)}` },
 );
 
 /** An http(s) URL; the message names the value. */
