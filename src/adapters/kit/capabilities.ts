@@ -14,12 +14,12 @@ import type { PlatformWire } from './wire.ts';
  * capabilitiesOf({ ...wire, edit: async () => {} }).streaming; // true
  */
 export function capabilitiesOf(wire: PlatformWire): AdapterCapabilities {
-  const files = typeof wire.sendFile === 'function';
+  const files = typeof wire.sendFile === 'function' || typeof wire.sendFiles === 'function';
   const edit = typeof wire.edit === 'function';
   const declared = wire.declares ?? {};
   return {
     voice: declared.voice === true,
-    // an image can only be sent through sendFile
+    // an image can only be sent as a file
     images: declared.images === true && files,
     files,
     threads: declared.threads === true,

@@ -9,7 +9,9 @@ import { splitMessage } from '../shared/split-message.ts';
 /** One call of a primitive. */
 export type ReplyStep =
   | { kind: 'text'; text: string; replyTo?: string }
-  | { kind: 'file'; file: Attachment; caption?: string; replyTo?: string };
+  | { kind: 'file'; file: Attachment; caption?: string; replyTo?: string }
+  /** Several files on one message, for wires with `sendFiles`. */
+  | { kind: 'files'; files: Attachment[]; caption?: string; replyTo?: string };
 
 /** What a reply is composed from. */
 export interface ReplyShape {
@@ -26,14 +28,16 @@ export interface ComposeLimits {
   maxCaptionLength?: number;
   /** The wire cannot send files: each file becomes a line naming it after the text. */
   noFiles?: boolean;
+  /** The wire sends several files on one message, at most this many. */
+  filesPerMessage?: number;
   /** The raw parts of a text (default `splitMessage`). */
   textParts?: (text: string) => string[];
 }
 
 /**
- * Composes a reply: the text split at the limit, then the files; with exactly one file
- * and a text that fits one caption, the text becomes the file's caption. The quote goes
- * on the first step only.
+ * Composes a reply: the text split at the limit, then the files (in groups where the wire
+ * sends several on one message); with exactly one file (or group) and a text that fits one
+ * caption, the text becomes its caption. The quote goes on the first step only.
  *
  * @example
  * composeReply({ text: 'here', attachments: [photo], quote: '42' }, { maxMessageLength: 4096, maxCaptionLength: 1024 });
@@ -49,20 +53,24 @@ export function composeReply(reply: ReplyShape, limits: ComposeLimits): ReplySte
     files = [];
   }
   const parts = text.trim() ? split(text).filter((p) => p.trim() !== '') : [];
-  const steps: ReplyStep[] = [];
+  const per = limits.filesPerMessage;
+  const groups: ReplyStep[] = [];
+  if (per !== undefined) {
+    for (let i = 0; i < files.length; i += Math.max(1, per))
+      groups.push({ kind: 'files', files: files.slice(i, i + Math.max(1, per)) });
+  } else {
+    for (const file of files) groups.push({ kind: 'file', file });
+  }
   const only = parts[0];
-  const caption =
-    files.length === 1 &&
+  const captioned =
+    groups.length === 1 &&
     parts.length === 1 &&
     only !== undefined &&
     limits.maxCaptionLength !== undefined &&
-    only.length <= limits.maxCaptionLength
-      ? only
-      : undefined;
-  if (caption === undefined) for (const part of parts) steps.push({ kind: 'text', text: part });
-  for (const [i, file] of files.entries()) {
-    steps.push({ kind: 'file', file, ...(i === 0 && caption !== undefined ? { caption } : {}) });
-  }
+    only.length <= limits.maxCaptionLength;
+  const steps: ReplyStep[] = captioned
+    ? [{ ...(groups[0] as ReplyStep), caption: only } as ReplyStep]
+    : [...parts.map((part): ReplyStep => ({ kind: 'text', text: part })), ...groups];
   const first = steps[0];
   if (first && reply.quote !== undefined) first.replyTo = reply.quote;
   return steps;

@@ -24,6 +24,9 @@ import { DownloadError } from './download.ts';
 import { failureError } from './failure.ts';
 import type { PlatformWire, WireContext } from './wire.ts';
 
+type SendFile = NonNullable<PlatformWire['sendFile']>;
+type SendFiles = NonNullable<PlatformWire['sendFiles']>;
+
 /** Everything that lives from `start` to `stop`. */
 interface Running {
   ctx: AdapterContext;
@@ -150,8 +153,9 @@ export class KitAdapter<W extends PlatformWire = PlatformWire> implements Adapte
       ...(message.threadId ? { threadId: message.threadId } : {}),
     };
     const quote = message.inReplyTo.at(-1);
-    const { limits } = this.wire;
-    const sendFile = this.wire.sendFile;
+    const { limits, sendFile, sendFiles } = this.wire;
+    // a wire with sendFiles gets files in groups; otherwise one by one through sendFile
+    const batch = sendFiles ? (limits.maxFilesPerMessage ?? Number.MAX_SAFE_INTEGER) : undefined;
     const steps = composeReply(
       {
         text: message.text,
@@ -161,22 +165,28 @@ export class KitAdapter<W extends PlatformWire = PlatformWire> implements Adapte
       {
         maxMessageLength: limits.maxMessageLength,
         ...(limits.maxCaptionLength !== undefined ? { maxCaptionLength: limits.maxCaptionLength } : {}),
-        ...(sendFile ? {} : { noFiles: true }),
+        ...(sendFile || sendFiles ? {} : { noFiles: true }),
+        ...(batch !== undefined ? { filesPerMessage: batch } : {}),
         textParts: (text) => this.textParts(text),
       },
     );
     const ids: string[] = [];
     for (const step of steps) {
-      const replyTo = step.replyTo !== undefined ? { replyTo: step.replyTo } : {};
-      const id =
-        step.kind === 'text'
-          ? await this.#call('sendText', () => this.wire.sendText(chat, step.text, replyTo))
-          : await this.#call('sendFile', () =>
-              (sendFile as NonNullable<typeof sendFile>).call(this.wire, chat, step.file, {
-                ...replyTo,
-                ...(step.caption !== undefined ? { caption: step.caption } : {}),
-              }),
-            );
+      const options = {
+        ...(step.replyTo !== undefined ? { replyTo: step.replyTo } : {}),
+        ...(step.kind !== 'text' && step.caption !== undefined ? { caption: step.caption } : {}),
+      };
+      let id: string | undefined;
+      if (step.kind === 'text')
+        id = await this.#call('sendText', () => this.wire.sendText(chat, step.text, options));
+      else if (step.kind === 'file')
+        id = await this.#call('sendFile', () =>
+          (sendFile as SendFile).call(this.wire, chat, step.file, options),
+        );
+      else
+        id = await this.#call('sendFiles', () =>
+          (sendFiles as SendFiles).call(this.wire, chat, step.files, options),
+        );
       if (id !== undefined) ids.push(id);
     }
     return ids.length > 0 ? { platformMessageId: ids.at(-1), platformMessageIds: ids } : {};

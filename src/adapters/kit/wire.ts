@@ -35,6 +35,8 @@ export interface WireLimits {
   maxMessageLength: number;
   /** Characters of a file's caption; without it text and files are always sent apart. */
   maxCaptionLength?: number;
+  /** Files on one message, for wires with `sendFiles` (Discord: 10). */
+  maxFilesPerMessage?: number;
   /** Bytes of one inbound attachment the kit downloads (default 25 MB). */
   maxAttachmentBytes?: number;
 }
@@ -87,6 +89,12 @@ export interface PlatformWire {
   sendFile?(
     chat: ChatRef,
     file: Attachment,
+    options: { caption?: string; replyTo?: string },
+  ): Promise<string | undefined>;
+  /** Sends several files on one message (at most `limits.maxFilesPerMessage`), with a caption when one fits. */
+  sendFiles?(
+    chat: ChatRef,
+    files: Attachment[],
     options: { caption?: string; replyTo?: string },
   ): Promise<string | undefined>;
   /** Replaces the text of a sent message (turns on streaming). */

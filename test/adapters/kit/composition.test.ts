@@ -4,9 +4,18 @@
  * go one by one after the text, and only the first message quotes the one it answers.
  */
 import { describe, expect, it } from 'vitest';
-import type { Attachment, OutboundMessage } from '../../../src/adapters/contract.ts';
+import type { Attachment, ChatRef, OutboundMessage } from '../../../src/adapters/contract.ts';
 import { createAdapter } from '../../../src/adapters/kit/index.ts';
 import { FilesWire, MemoryWire } from './memory-wire.ts';
+
+/** A wire that sends up to three files on one message (as Discord sends ten). */
+class BatchWire extends MemoryWire {
+  readonly batches: { files: string[]; caption?: string; replyTo?: string }[] = [];
+  async sendFiles(_chat: ChatRef, files: Attachment[], options: { caption?: string; replyTo?: string }) {
+    this.batches.push({ files: files.map((f) => f.fileName ?? '?'), ...options });
+    return `b${this.batches.length}`;
+  }
+}
 
 const photo: Attachment = { kind: 'image', fileName: 'cat.png', mimeType: 'image/png', dataBase64: 'AA==' };
 const doc: Attachment = { kind: 'file', fileName: 'notes.txt', mimeType: 'text/plain', dataBase64: 'AA==' };
@@ -95,5 +104,22 @@ describe('reply composition', () => {
     const wire = new MemoryWire();
     expect(await createAdapter(wire).send(reply('  '))).toEqual({});
     expect(wire.calls).toEqual([]);
+  });
+
+  it('groups files where the platform takes several on one message, the short text as the caption', async () => {
+    const wire = new BatchWire({ maxMessageLength: 100, maxCaptionLength: 100, maxFilesPerMessage: 3 });
+    const adapter = createAdapter(wire);
+    expect(adapter.capabilities.files).toBe(true);
+    await adapter.send(reply('three files', { attachments: [photo, doc, photo] }));
+    expect(wire.batches).toEqual([
+      { files: ['cat.png', 'notes.txt', 'cat.png'], caption: 'three files', replyTo: 'in-2' },
+    ]);
+    const more = new BatchWire({ maxMessageLength: 100, maxCaptionLength: 100, maxFilesPerMessage: 3 });
+    const result = await createAdapter(more).send(
+      reply('four files', { attachments: [photo, doc, photo, doc] }),
+    );
+    expect(more.calls.map((c) => (c.op === 'sendText' ? c.text : ''))).toEqual(['four files']);
+    expect(more.batches.map((b) => b.files.length)).toEqual([3, 1]);
+    expect(result.platformMessageIds).toHaveLength(3);
   });
 });
