@@ -36,4 +36,11 @@ export {
   type SettingsSpec,
   variablesOf,
 } from './settings.ts';
-export type { PlatformWire, WireContext, WireDeclarations, WireLimits } from './wire.ts';
+export type {
+  FileSendOptions,
+  PlatformWire,
+  SendOptions,
+  WireContext,
+  WireDeclarations,
+  WireLimits,
+} from './wire.ts';

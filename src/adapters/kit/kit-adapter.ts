@@ -171,8 +171,12 @@ export class KitAdapter<W extends PlatformWire = PlatformWire> implements Adapte
       },
     );
     const ids: string[] = [];
+    let texts = 0;
+    let files = 0;
     for (const step of steps) {
       const options = {
+        idempotencyKey: message.idempotencyKey,
+        part: step.kind === 'text' ? String(texts++) : `f${files++}`,
         ...(step.replyTo !== undefined ? { replyTo: step.replyTo } : {}),
         ...(step.kind !== 'text' && step.caption !== undefined ? { caption: step.caption } : {}),
       };

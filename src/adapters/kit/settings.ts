@@ -26,6 +26,8 @@ export interface EnvField<T> extends FieldBase<T> {
   secret?: boolean;
   /** Needed to turn the platform on (and reported missing when another variable turned it on). */
   required?: boolean;
+  /** Read as is, not trimmed (passwords may begin or end with a space). */
+  untrimmed?: boolean;
 }
 
 /** A field read from `gateway.platforms.<name>.extra.<key>`. */
@@ -121,8 +123,8 @@ export function readSettings<F extends SettingsFields>(
 ): PlatformOptionsResult<SettingsOf<F>> {
   const raw = (field: EnvField<unknown> | ExtraField<unknown>): unknown => {
     if ('env' in field) {
-      const value = source.env[field.env]?.trim();
-      return value ? value : undefined;
+      const value = source.env[field.env];
+      return value?.trim() ? (field.untrimmed ? value : value.trim()) : undefined;
     }
     const value = source.extra[field.extra];
     return value === null ? undefined : value;

@@ -29,6 +29,24 @@ export interface WireContext extends Omit<AdapterContext, 'reportError' | 'repor
   fail(error: unknown): void;
 }
 
+/** What the kit tells a send primitive besides the content. */
+export interface SendOptions {
+  /** The message to quote (first message of a reply only). */
+  replyTo?: string;
+  /** The reply's idempotency key: the same reply is never delivered twice on purpose. */
+  idempotencyKey?: string;
+  /**
+   * This message's place in the reply (`0`, `1`… for text parts, `f0`, `f1`… for files): with
+   * `idempotencyKey`, a stable id for platforms that deduplicate sends (Matrix transaction ids).
+   */
+  part?: string;
+}
+
+/** A file send: `SendOptions` and the caption, when the kit found one fits. */
+export interface FileSendOptions extends SendOptions {
+  caption?: string;
+}
+
 /** The platform's limits and the abilities no primitive shows. */
 export interface WireLimits {
   /** Characters of one message; longer text is split. */
@@ -84,19 +102,11 @@ export interface PlatformWire {
   /** Closes what `connect` opened; the kit calls it once on stop, after `connect` settled. */
   disconnect?(): Promise<void>;
   /** Sends one text that fits the limits; resolves with the platform's message id when it gives one. */
-  sendText(chat: ChatRef, text: string, options: { replyTo?: string }): Promise<string | undefined>;
+  sendText(chat: ChatRef, text: string, options: SendOptions): Promise<string | undefined>;
   /** Sends one file, with a caption when the kit found one fits. */
-  sendFile?(
-    chat: ChatRef,
-    file: Attachment,
-    options: { caption?: string; replyTo?: string },
-  ): Promise<string | undefined>;
+  sendFile?(chat: ChatRef, file: Attachment, options: FileSendOptions): Promise<string | undefined>;
   /** Sends several files on one message (at most `limits.maxFilesPerMessage`), with a caption when one fits. */
-  sendFiles?(
-    chat: ChatRef,
-    files: Attachment[],
-    options: { caption?: string; replyTo?: string },
-  ): Promise<string | undefined>;
+  sendFiles?(chat: ChatRef, files: Attachment[], options: FileSendOptions): Promise<string | undefined>;
   /** Replaces the text of a sent message (turns on streaming). */
   edit?(ref: MessageRef, text: string): Promise<void>;
   delete?(ref: MessageRef): Promise<void>;

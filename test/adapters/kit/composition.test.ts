@@ -5,14 +5,19 @@
  */
 import { describe, expect, it } from 'vitest';
 import type { Attachment, ChatRef, OutboundMessage } from '../../../src/adapters/contract.ts';
-import { createAdapter } from '../../../src/adapters/kit/index.ts';
+import { createAdapter, type FileSendOptions } from '../../../src/adapters/kit/index.ts';
 import { FilesWire, MemoryWire } from './memory-wire.ts';
 
 /** A wire that sends up to three files on one message (as Discord sends ten). */
 class BatchWire extends MemoryWire {
   readonly batches: { files: string[]; caption?: string; replyTo?: string }[] = [];
-  async sendFiles(_chat: ChatRef, files: Attachment[], options: { caption?: string; replyTo?: string }) {
-    this.batches.push({ files: files.map((f) => f.fileName ?? '?'), ...options });
+  async sendFiles(_chat: ChatRef, files: Attachment[], options: FileSendOptions) {
+    const { caption, replyTo } = options;
+    this.batches.push({
+      files: files.map((f) => f.fileName ?? '?'),
+      ...(caption ? { caption } : {}),
+      ...(replyTo ? { replyTo } : {}),
+    });
     return `b${this.batches.length}`;
   }
 }

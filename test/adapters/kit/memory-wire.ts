@@ -11,7 +11,13 @@ import type {
   InboundMessage,
   MessageRef,
 } from '../../../src/adapters/contract.ts';
-import type { Failure, PlatformWire, WireContext } from '../../../src/adapters/kit/index.ts';
+import type {
+  Failure,
+  FileSendOptions,
+  PlatformWire,
+  SendOptions,
+  WireContext,
+} from '../../../src/adapters/kit/index.ts';
 
 /** An error of the fake platform, with the HTTP-like status its classifier reads. */
 export class FakePlatformError extends Error {
@@ -59,9 +65,9 @@ export class MemoryWire implements PlatformWire {
     this.ctx = undefined;
   }
 
-  async sendText(chat: ChatRef, text: string, options: { replyTo?: string }): Promise<string> {
+  async sendText(chat: ChatRef, text: string, options: SendOptions): Promise<string> {
     this.#maybeFail();
-    this.calls.push({ op: 'sendText', chat, text, ...options });
+    this.calls.push({ op: 'sendText', chat, text, ...(options.replyTo ? { replyTo: options.replyTo } : {}) });
     return `m${++this.#ids}`;
   }
 
@@ -107,13 +113,15 @@ export class MemoryWire implements PlatformWire {
 
 /** Adds the file and edit primitives to a memory wire. */
 export class FilesWire extends MemoryWire {
-  async sendFile(
-    chat: ChatRef,
-    file: Attachment,
-    options: { caption?: string; replyTo?: string },
-  ): Promise<string> {
+  async sendFile(chat: ChatRef, file: Attachment, options: FileSendOptions): Promise<string> {
     this.maybeFail();
-    this.calls.push({ op: 'sendFile', chat, file: file.fileName ?? '?', ...options });
+    this.calls.push({
+      op: 'sendFile',
+      chat,
+      file: file.fileName ?? '?',
+      ...(options.caption ? { caption: options.caption } : {}),
+      ...(options.replyTo ? { replyTo: options.replyTo } : {}),
+    });
     return `f${this.calls.length}`;
   }
 
