@@ -14,6 +14,14 @@ export {
   createApiServerAdapter,
 } from './adapters/api-server/index.ts';
 export * from './adapters/contract.ts';
+export * from './adapters/kit/index.ts';
+export type {
+  PlatformDefinition,
+  PlatformOptionsResult,
+  PlatformServices,
+  PlatformSource,
+  PlatformVariable,
+} from './adapters/platform-definition.ts';
 export * from './agent/index.ts';
 export { loadConfig } from './config/load-config.ts';
 export type { GatewayConfig } from './config/schema.ts';

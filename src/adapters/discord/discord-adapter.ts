@@ -1,36 +1,27 @@
 /**
  * The Discord adapter: a discord.js client on the gateway websocket (messages
  * in) and REST (replies, edits, reactions, typing out). DMs, guild text
- * channels and threads are normalised to dm / group / thread; replies are
- * split at Discord's 2000 characters and streamed by editing one message.
+ * channels and threads are normalised to dm / group / thread; the kit splits
+ * replies at Discord's 2000 characters and streams them by editing one message.
  * discord.js reconnects and resumes a dropped websocket by itself; every drop
  * is reported to the circuit breaker as a retryable error and a successful
  * resume as healthy again.
  */
-import {
-  type Client,
-  Events,
-  type Message,
-  type MessageCreateOptions,
-  type SendableChannels,
-} from 'discord.js';
+import { type Client, Events, type Message, type SendableChannels } from 'discord.js';
 import { AdapterError, GatewayError } from '../../errors.ts';
+import type { Attachment, ChatRef, MessageRef } from '../contract.ts';
 import {
-  type Adapter,
-  type AdapterCapabilities,
-  type AdapterContext,
-  type Attachment,
-  type ChatRef,
-  type MessageRef,
-  NO_CAPABILITIES,
-  type OutboundMessage,
-  type SendResult,
-} from '../contract.ts';
-import { splitMessage } from '../shared/split-message.ts';
+  downloadAttachment,
+  type Failure,
+  failureError,
+  KitAdapter,
+  type PlatformWire,
+  type WireContext,
+} from '../kit/index.ts';
 import { createDiscordClient } from './discord-client.ts';
-import { closeCodeError, DISCORD_PLATFORM, toAdapterError } from './discord-errors.ts';
+import { classifyDiscordError, closeCodeError, DISCORD_PLATFORM } from './discord-errors.ts';
 import { toInboundMessage } from './inbound-message.ts';
-import { toFileGroups } from './outbound-files.ts';
+import { MAX_FILES_PER_MESSAGE, toFileGroups } from './outbound-files.ts';
 import { RateLimitGate } from './rate-limit-gate.ts';
 import {
   createRateLimitFilter,
@@ -44,21 +35,6 @@ export const DISCORD_MAX_MESSAGE_LENGTH = 2000;
 /** Fewest milliseconds between two edits of a streamed message. */
 export const DISCORD_EDIT_INTERVAL_MS = 1000;
 
-/** What the Discord adapter can do (FEATURES.md §1), plus edit and delete. */
-export const DISCORD_CAPABILITIES: AdapterCapabilities = {
-  ...NO_CAPABILITIES,
-  voice: true,
-  images: true,
-  files: true,
-  threads: true,
-  reactions: true,
-  typing: true,
-  streaming: true,
-  edit: true,
-  delete: true,
-  maxMessageLength: DISCORD_MAX_MESSAGE_LENGTH,
-};
-
 /** Options of the Discord adapter. */
 export interface DiscordOptions {
   /** The bot token (`DISCORD_BOT_TOKEN`). */
@@ -71,35 +47,29 @@ export interface DiscordOptions {
   rateLimit?: Partial<RateLimitPolicyOptions>;
 }
 
-/** Everything that lives from `start` to `stop`. */
-interface Running {
+/** Everything that lives from `connect` to `disconnect`. */
+interface Link {
   client: Client<true>;
-  ctx: AdapterContext;
-  /** Set once `start` resolved: only then are connection events reported. */
+  ctx: WireContext;
+  /** Set once connected: only then are connection events reported. */
   live: boolean;
   stopping: boolean;
-  stopped: Promise<void> | undefined;
-  onAbort: () => void;
 }
 
-/**
- * The Discord adapter.
- *
- * @example
- * const discord = new DiscordAdapter({ token: process.env.DISCORD_BOT_TOKEN! });
- * const gateway = createGateway({ store, agent, adapters: [discord] });
- * await gateway.start();
- */
-export class DiscordAdapter implements Adapter {
+/** Discord's wire: the discord.js websocket in, REST out. */
+export class DiscordWire implements PlatformWire {
   readonly name = DISCORD_PLATFORM;
-  readonly capabilities = DISCORD_CAPABILITIES;
+  readonly title = 'Discord';
+  readonly limits = {
+    maxMessageLength: DISCORD_MAX_MESSAGE_LENGTH,
+    maxCaptionLength: DISCORD_MAX_MESSAGE_LENGTH,
+    maxFilesPerMessage: MAX_FILES_PER_MESSAGE,
+  };
+  readonly declares = { voice: true, images: true, threads: true };
+  readonly editIntervalMs = DISCORD_EDIT_INTERVAL_MS;
   readonly #options: DiscordOptions;
-  readonly #requireMention: boolean;
-  /** Fewest milliseconds between two edits of one streamed message. */
-  readonly editIntervalMs: number;
-  readonly #failureListeners: ((error: Error) => void)[] = [];
   readonly #rateLimits = new RateLimitGate();
-  #running: Running | undefined;
+  #link: Link | undefined;
 
   constructor(options: DiscordOptions) {
     if (options.token.trim() === '') {
@@ -108,97 +78,82 @@ export class DiscordAdapter implements Adapter {
       });
     }
     this.#options = options;
-    this.#requireMention = options.requireMention ?? true;
-    this.editIntervalMs = DISCORD_EDIT_INTERVAL_MS;
+  }
+
+  classify(error: unknown): Failure {
+    return classifyDiscordError(error);
   }
 
   /** Connects to the gateway; resolves once the client is ready (guilds received). */
-  async start(ctx: AdapterContext): Promise<void> {
-    if (this.#running) {
-      throw new GatewayError('GATEWAY_ERR_STATE', 'The Discord adapter is already running; stop it first');
-    }
+  async connect(ctx: WireContext): Promise<void> {
     const client = createDiscordClient({
       ...(this.#options.restApi ? { restApi: this.#options.restApi } : {}),
       rejectOnRateLimit: createRateLimitFilter({ ...DEFAULT_RATE_LIMIT_POLICY, ...this.#options.rateLimit }),
     });
-    const running: Running = {
-      client: client as Client<true>,
-      ctx,
-      live: false,
-      stopping: false,
-      stopped: undefined,
-      onAbort: () => {
-        this.#stopRunning(running).catch((error: unknown) =>
-          ctx.log.error({ err: error }, 'discord: the client did not stop cleanly'),
-        );
-      },
-    };
-    this.#listen(running);
+    const link: Link = { client: client as Client<true>, ctx, live: false, stopping: false };
+    this.#listen(link);
     const ready = new Promise<void>((resolve) => client.once(Events.ClientReady, () => resolve()));
     try {
       await client.login(this.#options.token);
       await ready;
     } catch (error) {
       await client.destroy().catch(() => {});
-      throw toAdapterError(error, 'connect to the Discord gateway');
+      throw error;
     }
-    if (ctx.signal.aborted) {
-      await client.destroy();
-      throw new GatewayError('GATEWAY_ERR_STATE', 'The Discord adapter was stopped while it was starting');
-    }
-    this.#running = running;
-    running.live = true;
-    ctx.signal.addEventListener('abort', running.onAbort, { once: true });
+    this.#link = link;
+    link.live = true;
     ctx.log.info({ botId: client.user?.id, guilds: client.guilds.cache.size }, 'discord: connected');
   }
 
-  /** Closes the websocket and forgets streamed replies. */
-  async stop(): Promise<void> {
-    if (this.#running) await this.#stopRunning(this.#running);
+  async disconnect(): Promise<void> {
+    const link = this.#link;
+    this.#link = undefined;
+    if (!link) return;
+    link.stopping = true;
+    await link.client.destroy().finally(() => link.client.removeAllListeners());
   }
 
-  onFailure(listener: (error: Error) => void): void {
-    this.#failureListeners.push(listener);
+  async sendText(chat: ChatRef, text: string, { replyTo }: { replyTo?: string }): Promise<string> {
+    return this.#on(
+      chat,
+      'send a message',
+      async (channel) => (await channel.send({ content: text, ...replyOption(replyTo) })).id,
+    );
   }
 
-  /** Sends a reply, split at 2000 characters, with its files. */
-  async send(message: OutboundMessage): Promise<SendResult> {
-    const ids: string[] = [];
-    const parts = message.text.trim() === '' ? [] : splitMessage(message.text, DISCORD_MAX_MESSAGE_LENGTH);
-    const payloads: MessageCreateOptions[] = parts.map((content) => ({ content }));
-    for (const [i, files] of toFileGroups(message.attachments).entries()) {
-      const last = payloads.at(-1);
-      if (i === 0 && last) last.files = files;
-      else payloads.push({ files });
-    }
-    if (payloads.length === 0) return lastOf(ids);
-    let replyTo = message.inReplyTo.at(-1);
-    return this.#call(message, 'send a message', async (channel) => {
-      for (const payload of payloads) {
-        const sent = await channel.send({ ...payload, ...replyOption(replyTo) });
-        replyTo = undefined;
-        ids.push(sent.id);
-      }
-      return lastOf(ids);
+  async sendFiles(
+    chat: ChatRef,
+    files: Attachment[],
+    options: { caption?: string; replyTo?: string },
+  ): Promise<string | undefined> {
+    const [group] = toFileGroups(files);
+    if (!group) return undefined;
+    return this.#on(chat, 'send files', async (channel) => {
+      const sent = await channel.send({
+        files: group,
+        ...(options.caption ? { content: options.caption } : {}),
+        ...replyOption(options.replyTo),
+      });
+      return sent.id;
     });
   }
 
   async edit(ref: MessageRef, text: string): Promise<void> {
-    await this.#call(ref, 'edit a message', (channel) =>
+    await this.#on(ref, 'edit a message', (channel) =>
       channel.messages.edit(ref.messageId, { content: text }),
     );
   }
 
   async delete(ref: MessageRef): Promise<void> {
-    await this.#call(ref, 'delete a message', (channel) => channel.messages.delete(ref.messageId));
+    await this.#on(ref, 'delete a message', (channel) => channel.messages.delete(ref.messageId));
   }
 
   async react(ref: MessageRef, emoji: string): Promise<void> {
-    await this.#call(ref, 'add a reaction', (channel) => channel.messages.react(ref.messageId, emoji));
+    await this.#on(ref, 'add a reaction', (channel) => channel.messages.react(ref.messageId, emoji));
   }
 
-  async sendTyping(chat: ChatRef): Promise<void> {
-    await this.#call(chat, 'show typing', (channel) => channel.sendTyping());
+  async typing(chat: ChatRef): Promise<void> {
+    await this.#on(chat, 'show typing', (channel) => channel.sendTyping());
   }
 
   /** Downloads an attachment from Discord's CDN (CDN links need no token). */
@@ -210,29 +165,16 @@ export class DiscordAdapter implements Adapter {
         reason: 'no_url',
       });
     }
-    let response: Response;
-    try {
-      response = await fetch(attachment.url);
-    } catch (error) {
-      throw toAdapterError(error, 'download an attachment');
-    }
-    if (!response.ok) {
-      throw new AdapterError(DISCORD_PLATFORM, `downloading an attachment answered HTTP ${response.status}`, {
-        retryable: response.status === 429 || response.status >= 500,
-        reason: 'download_failed',
-      });
-    }
-    return new Uint8Array(await response.arrayBuffer());
+    return downloadAttachment(attachment.url);
   }
 
   /**
-   * Runs `work` on the channel a reply goes to (the thread when there is one,
-   * else the chat), failing fast while a rate limit on it lasts, and maps
-   * failures to `AdapterError`.
+   * Runs `work` on the channel a reply goes to (the thread when there is one, else the
+   * chat), failing fast while a rate limit on it lasts.
    */
-  async #call<T>(chat: ChatRef, action: string, work: (channel: SendableChannels) => Promise<T>): Promise<T> {
-    const running = this.#running;
-    if (!running || running.stopping) {
+  async #on<T>(chat: ChatRef, action: string, work: (channel: SendableChannels) => Promise<T>): Promise<T> {
+    const link = this.#link;
+    if (!link || link.stopping) {
       throw new AdapterError(DISCORD_PLATFORM, `cannot ${action}: not connected`, {
         retryable: true,
         reason: 'not_connected',
@@ -241,7 +183,7 @@ export class DiscordAdapter implements Adapter {
     const id = chat.threadId ?? chat.chatId;
     this.#rateLimits.check(id);
     try {
-      const channel = await running.client.channels.fetch(id);
+      const channel = await link.client.channels.fetch(id);
       if (!channel?.isSendable()) {
         throw new AdapterError(DISCORD_PLATFORM, `cannot ${action}: channel ${id} takes no messages`, {
           retryable: false,
@@ -251,65 +193,54 @@ export class DiscordAdapter implements Adapter {
       return await work(channel);
     } catch (error) {
       this.#rateLimits.note(error, id);
-      throw toAdapterError(error, action);
+      throw error;
     }
   }
 
-  #listen(running: Running): void {
-    const { client, ctx } = running;
-    const quiet = () => !running.live || running.stopping;
-    const report = (error: AdapterError, message: string) => {
+  #listen(link: Link): void {
+    const { client, ctx } = link;
+    const quiet = () => !link.live || link.stopping;
+    const drop = (code: string, message: string, cause?: unknown) => {
       if (quiet()) return;
-      ctx.log.warn({ err: error }, message);
-      ctx.reportError?.(error);
+      ctx.log.warn({ err: message }, `discord: ${message}`);
+      ctx.reportError(
+        failureError(DISCORD_PLATFORM, { reason: 'connection_lost', code, message }, 'gateway', cause),
+      );
     };
     client.on(Events.MessageCreate, (message) => {
-      if (!running.stopping) void this.#onMessage(running, message);
+      if (!link.stopping) void this.#onMessage(link, message);
     });
     client.on(Events.ShardReconnecting, (shardId) =>
-      report(
-        new AdapterError(DISCORD_PLATFORM, `gateway connection of shard ${shardId} dropped; reconnecting`, {
-          retryable: true,
-          reason: 'disconnected',
-        }),
-        'discord: gateway connection dropped; discord.js reconnects',
-      ),
+      drop('disconnected', `gateway connection of shard ${shardId} dropped; discord.js reconnects`),
     );
     client.on(Events.ShardError, (error, shardId) =>
-      report(
-        new AdapterError(DISCORD_PLATFORM, `gateway error on shard ${shardId}: ${error.message}`, {
-          retryable: true,
-          cause: error,
-          reason: 'websocket_error',
-        }),
-        'discord: gateway websocket error',
-      ),
+      drop('websocket_error', `gateway error on shard ${shardId}: ${error.message}`, error),
     );
-    client.on(Events.Error, (error) =>
-      report(toAdapterError(error, 'handle a gateway event'), 'discord: client error'),
-    );
-    client.on(Events.ShardResume, (shardId, replayed) => {
+    client.on(Events.Error, (error) => {
       if (quiet()) return;
-      ctx.log.info({ shardId, replayed }, 'discord: gateway session resumed');
-      ctx.reportHealthy?.();
+      ctx.log.warn({ err: error }, 'discord: client error');
+      ctx.reportError(error);
     });
-    client.on(Events.ShardReady, (shardId) => {
+    const healthy = (shardId: number, what: string) => {
       if (quiet()) return;
-      ctx.log.info({ shardId }, 'discord: gateway session ready');
-      ctx.reportHealthy?.();
-    });
+      ctx.log.info({ shardId }, `discord: gateway session ${what}`);
+      ctx.reportHealthy();
+    };
+    client.on(Events.ShardResume, (shardId) => healthy(shardId, 'resumed'));
+    client.on(Events.ShardReady, (shardId) => healthy(shardId, 'ready'));
     client.on(Events.ShardDisconnect, (event) => {
+      if (quiet()) return;
       const error = closeCodeError(event.code);
-      report(error, 'discord: gateway closed for good');
-      if (!quiet()) for (const listener of this.#failureListeners) listener(error);
+      ctx.log.warn({ err: error }, 'discord: gateway closed for good');
+      ctx.fail(error);
     });
   }
 
-  async #onMessage(running: Running, message: Message): Promise<void> {
-    const { ctx, client } = running;
+  async #onMessage(link: Link, message: Message): Promise<void> {
+    const { ctx, client } = link;
     const decision = toInboundMessage(message, {
       botId: client.user.id,
-      requireMention: this.#requireMention,
+      requireMention: this.#options.requireMention ?? true,
     });
     if (decision.kind === 'skip') {
       if (decision.reason !== 'self') {
@@ -323,23 +254,29 @@ export class DiscordAdapter implements Adapter {
       ctx.log.error({ err: error, messageId: message.id }, 'discord: could not accept a message');
     }
   }
+}
 
-  #stopRunning(running: Running): Promise<void> {
-    if (running.stopped === undefined) {
-      running.stopping = true;
-      running.ctx.signal.removeEventListener('abort', running.onAbort);
-      if (this.#running === running) this.#running = undefined;
-      running.stopped = running.client.destroy().finally(() => running.client.removeAllListeners());
-    }
-    return running.stopped;
+/**
+ * The Discord adapter.
+ *
+ * @example
+ * const discord = new DiscordAdapter({ token: process.env.DISCORD_BOT_TOKEN! });
+ * const gateway = createGateway({ store, agent, adapters: [discord] });
+ * await gateway.start();
+ */
+export class DiscordAdapter extends KitAdapter<DiscordWire> {
+  // the primitives Discord's wire has, so callers need no optional call
+  declare readonly edit: (ref: MessageRef, text: string) => Promise<void>;
+  declare readonly delete: (ref: MessageRef) => Promise<void>;
+  declare readonly react: (ref: MessageRef, emoji: string) => Promise<void>;
+  declare readonly sendTyping: (chat: ChatRef) => Promise<void>;
+  declare readonly fetchAttachment: (attachment: Attachment) => Promise<Uint8Array>;
+
+  constructor(options: DiscordOptions) {
+    super(new DiscordWire(options));
   }
 }
 
-function replyOption(replyTo: string | undefined): Pick<MessageCreateOptions, 'reply'> {
+function replyOption(replyTo: string | undefined) {
   return replyTo ? { reply: { messageReference: replyTo, failIfNotExists: false } } : {};
-}
-
-function lastOf(ids: string[]): SendResult {
-  const last = ids.at(-1);
-  return last === undefined ? {} : { platformMessageId: last, platformMessageIds: ids };
 }

@@ -1,20 +1,20 @@
 /**
- * Turns what discord.js throws into `AdapterError`s the outbox and the
- * circuit breaker understand: rate limits and upstream 5xx or network failures
- * are retryable (with `retryAfterMs` when Discord said how long to wait), a
- * rejected token is fatal with reason `unauthorized`, other refusals
- * (missing permissions, unknown channel, bad request) are fatal for that send.
+ * Discord's error classifier: rate limits (with the wait Discord named),
+ * upstream 5xx and network failures are retryable; a rejected token needs the
+ * operator; other refusals (missing permissions, unknown channel, bad request)
+ * fail that one call.
  */
 import { DiscordAPIError, DiscordjsError, DiscordjsErrorCodes, HTTPError, RateLimitError } from 'discord.js';
-import { AdapterError } from '../../errors.ts';
+import type { AdapterError } from '../../errors.ts';
+import { errorMessage, type Failure, failureError, httpFailure } from '../kit/index.ts';
 import { rateLimitWaitMs } from './rate-limit-policy.ts';
 
 /** The adapter's name, also the `platform` of its messages and errors. */
 export const DISCORD_PLATFORM = 'discord';
 
-/** Gateway close codes after which discord.js does not reconnect, with the reason reported. */
-const FATAL_CLOSE_REASONS: Record<number, string> = {
-  4004: 'unauthorized',
+/** Gateway close codes after which discord.js does not reconnect. */
+const FATAL_CLOSE_CODES: Record<number, string> = {
+  4004: 'authentication_failed',
   4010: 'invalid_shard',
   4011: 'sharding_required',
   4012: 'invalid_api_version',
@@ -22,78 +22,74 @@ const FATAL_CLOSE_REASONS: Record<number, string> = {
   4014: 'disallowed_intents',
 };
 
+const TOKEN_HINT = 'check DISCORD_BOT_TOKEN';
+
 /**
- * Maps an error of a Discord call to an `AdapterError`.
+ * Names the reason of an error discord.js threw.
  *
- * @param error what discord.js threw
- * @param action what the adapter was doing ("send a message"), for the message
+ * @example
+ * classifyDiscordError(new HTTPError(503, ...)); // { reason: 'upstream_5xx', code: 'http_503', ... }
  */
-export function toAdapterError(error: unknown, action: string): AdapterError {
-  if (error instanceof AdapterError) return error;
+export function classifyDiscordError(error: unknown): Failure {
   if (error instanceof RateLimitError) {
-    return new AdapterError(
-      DISCORD_PLATFORM,
-      `rate limited while trying to ${action} (${error.global ? 'global' : error.route})`,
-      {
-        retryable: true,
-        retryAfterMs: Math.ceil(rateLimitWaitMs(error)),
-        cause: error,
-        reason: 'rate_limited',
-      },
-    );
+    return {
+      reason: 'rate_limited',
+      message: `rate limited (${error.global ? 'global' : error.route})`,
+      retryAfterMs: Math.ceil(rateLimitWaitMs(error)),
+    };
   }
-  if (error instanceof DiscordAPIError) return fromStatus(error.status, error.message, action, error);
-  if (error instanceof HTTPError) return fromStatus(error.status, error.message, action, error);
+  if (error instanceof DiscordAPIError || error instanceof HTTPError) {
+    const failure = httpFailure(error.status);
+    return {
+      ...failure,
+      message: `HTTP ${error.status} ${error.message}`,
+      ...(failure.reason === 'unauthorized' ? { hint: TOKEN_HINT } : {}),
+    };
+  }
   if (
     (error instanceof DiscordjsError && error.code === DiscordjsErrorCodes.TokenInvalid) ||
     (error instanceof Error && /Expected token to be set/.test(error.message))
   ) {
-    return unauthorized(action, error);
+    return { reason: 'unauthorized', message: 'the bot token was rejected', hint: TOKEN_HINT };
   }
-  const detail = error instanceof Error ? error.message : String(error);
-  return new AdapterError(DISCORD_PLATFORM, `could not ${action}: ${detail}`, {
-    retryable: true,
-    cause: error,
-    reason: 'network',
-  });
+  // anything else discord.js throws is its transport failing: retry
+  return { reason: 'network', message: errorMessage(error) };
 }
 
-/** The error for a websocket closed with a code after which discord.js stops. */
-export function closeCodeError(code: number): AdapterError {
-  const reason = FATAL_CLOSE_REASONS[code] ?? 'disconnected';
+/**
+ * The `AdapterError` of a Discord error, for code outside a primitive.
+ *
+ * @example
+ * toAdapterError(new HTTPError(503, ...), 'send'); // retryable, reason upstream_5xx
+ */
+export function toAdapterError(error: unknown, action: string): AdapterError {
+  return failureError(DISCORD_PLATFORM, classifyDiscordError(error), action, error);
+}
+
+/** The failure of a websocket closed with a code after which discord.js stops. */
+export function closeCodeFailure(code: number): Failure {
+  const name = FATAL_CLOSE_CODES[code];
   const hint =
     code === 4014
-      ? ': turn on the Message Content intent under Bot → Privileged Gateway Intents'
+      ? 'turn on the Message Content intent under Bot → Privileged Gateway Intents'
       : code === 4004
-        ? ': the bot token was rejected'
-        : '';
-  return new AdapterError(DISCORD_PLATFORM, `gateway closed with code ${code}${hint}`, {
-    retryable: false,
-    reason,
-  });
+        ? TOKEN_HINT
+        : undefined;
+  return {
+    // 4004 is a rejected token; the others need a change of the app's settings
+    reason: code === 4004 ? 'unauthorized' : name ? 'bad_request' : 'connection_lost',
+    message: `gateway closed with code ${code}`,
+    code: name ?? `close_${code}`,
+    ...(hint ? { hint } : {}),
+  };
 }
 
-function unauthorized(action: string, cause: unknown): AdapterError {
-  return new AdapterError(
-    DISCORD_PLATFORM,
-    `the bot token was rejected while trying to ${action}; check DISCORD_BOT_TOKEN`,
-    { retryable: false, cause, reason: 'unauthorized' },
-  );
-}
-
-function fromStatus(status: number, detail: string, action: string, cause: unknown): AdapterError {
-  if (status === 401) return unauthorized(action, cause);
-  if (status === 429 || status >= 500) {
-    return new AdapterError(DISCORD_PLATFORM, `could not ${action}: HTTP ${status} ${detail}`, {
-      retryable: true,
-      cause,
-      reason: status === 429 ? 'rate_limited' : 'server_error',
-    });
-  }
-  const reason = status === 403 ? 'forbidden' : status === 404 ? 'not_found' : 'rejected';
-  return new AdapterError(DISCORD_PLATFORM, `could not ${action}: HTTP ${status} ${detail}`, {
-    retryable: false,
-    cause,
-    reason,
-  });
+/**
+ * The error for a websocket closed with a code after which discord.js stops.
+ *
+ * @example
+ * closeCodeError(4014).message; // discord: gateway: gateway closed with code 4014 (turn on the Message Content intent …)
+ */
+export function closeCodeError(code: number): AdapterError {
+  return failureError(DISCORD_PLATFORM, closeCodeFailure(code), 'gateway');
 }

@@ -1,5 +1,5 @@
 /**
- * The Matrix adapter on matrix-js-sdk: `/sync` through `startClient`, rooms as
+ * The Matrix adapter on matrix-js-sdk, Matrix's wire for the adapter kit: `/sync` through `startClient`, rooms as
  * chats (DMs and groups), threads, replies, edits for streaming, reactions,
  * typing, media and invites. Only events that arrive after the first sync are
  * answered: the history the bot sees when it connects is context, not new work.
@@ -21,24 +21,21 @@ import type { IRoomTimelineData } from 'matrix-js-sdk/lib/models/event-timeline-
 import { listMatches } from '../../access/allowlist.ts';
 import { toIdList } from '../../access/id-list.ts';
 import { AdapterError } from '../../errors.ts';
+import type { Attachment, ChatRef, MessageRef, OutboundMessage, ReconcileResult } from '../contract.ts';
 import {
-  type Adapter,
-  type AdapterCapabilities,
-  type AdapterContext,
-  type Attachment,
-  type ChatRef,
-  type MessageRef,
-  NO_CAPABILITIES,
-  type OutboundMessage,
-  type ReconcileResult,
-  type SendResult,
-} from '../contract.ts';
+  type Failure,
+  type FileSendOptions,
+  KitAdapter,
+  type PlatformWire,
+  type SendOptions,
+  type WireContext,
+} from '../kit/index.ts';
 import { splitMessage } from '../shared/split-message.ts';
 import { chatKindOf } from './chat-kind.ts';
 import { type MatrixCredentials, resolveCredentials } from './credentials.ts';
 import { isEdit, toInboundMessage } from './inbound-event.ts';
 import { answerInvite, type InviteOutcome } from './invites.ts';
-import { isUnauthorized, MATRIX_PLATFORM, toAdapterError } from './matrix-errors.ts';
+import { classifyMatrixError, isUnauthorized, MATRIX_PLATFORM, toAdapterError } from './matrix-errors.ts';
 import type { MatrixOptions } from './matrix-options.ts';
 import { downloadMedia, uploadAttachment } from './media.ts';
 import { editContent, mediaContent, place, reactionContent, textContent } from './outbound-content.ts';
@@ -62,47 +59,26 @@ const TYPING_TIMEOUT_MS = 15_000;
 /** Events fetched when checking whether an unknown send was delivered. */
 const RECONCILE_LOOKBACK = 50;
 
-/** Matrix has everything: voice, files, threads, reactions, typing, edits, redactions. */
-export const MATRIX_CAPABILITIES: AdapterCapabilities = {
-  ...NO_CAPABILITIES,
-  voice: true,
-  images: true,
-  files: true,
-  threads: true,
-  reactions: true,
-  typing: true,
-  streaming: true,
-  edit: true,
-  delete: true,
-  reconcile: true,
-  maxMessageLength: MATRIX_MAX_MESSAGE_LENGTH,
-};
-
 /** The allowlist of inviters when none is given: `MATRIX_ALLOWED_USERS` of the process. */
 function inviterAllowlistFromEnv(): (userId: string) => boolean {
   return (userId) => listMatches(toIdList(process.env.MATRIX_ALLOWED_USERS), userId);
 }
 
-/**
- * A Matrix bot account as a gateway adapter.
- *
- * @example
- * const adapter = new MatrixAdapter({ homeserverUrl: 'https://matrix.example.org', accessToken: 'syt_...' });
- */
-export class MatrixAdapter implements Adapter {
+/** Matrix's wire: `/sync` in, room events out. */
+export class MatrixWire implements PlatformWire {
   readonly name = MATRIX_PLATFORM;
-  readonly capabilities = MATRIX_CAPABILITIES;
+  readonly title = 'Matrix';
+  readonly limits = { maxMessageLength: MATRIX_MAX_MESSAGE_LENGTH };
+  readonly declares = { voice: true, images: true, threads: true };
+  readonly editIntervalMs = MATRIX_EDIT_INTERVAL_MS;
   readonly #options: MatrixOptions;
   readonly #isAllowedInviter: (userId: string) => boolean;
-  /** Fewest milliseconds between two edits of one streamed message. */
-  readonly editIntervalMs: number;
-  readonly #failureListeners: ((error: Error) => void)[] = [];
   readonly #handledInvites = new Set<string>();
   readonly #encryptedWarned = new Set<string>();
   readonly #typingRooms = new Set<string>();
   #client: MatrixClient | undefined;
-  #credentials: MatrixCredentials | undefined;
-  #ctx: AdapterContext | undefined;
+  credentials: MatrixCredentials | undefined;
+  #ctx: WireContext | undefined;
   #live = false;
   #authenticatedMedia = false;
   /** Inbound messages are ingested one after another, in the order of the timeline. */
@@ -112,22 +88,20 @@ export class MatrixAdapter implements Adapter {
   constructor(options: MatrixOptions) {
     this.#options = options;
     this.#isAllowedInviter = options.isAllowedInviter ?? inviterAllowlistFromEnv();
-    this.editIntervalMs = MATRIX_EDIT_INTERVAL_MS;
   }
 
-  /** The bot's user id (after `start`). */
-  get userId(): string | undefined {
-    return this.#credentials?.userId;
+  classify(error: unknown): Failure {
+    return classifyMatrixError(error);
   }
 
   /** Signs in, runs the first /sync and resolves once the client is PREPARED. */
-  async start(ctx: AdapterContext): Promise<void> {
+  async connect(ctx: WireContext, signal: AbortSignal): Promise<void> {
     this.#shutdownClient(); // a restart after a failure begins with a fresh client
     this.#ctx = ctx;
     routeSdkGlobalLogger(ctx.log);
     const logger = sdkLogger(ctx.log);
     const credentials = await resolveCredentials(this.#options, logger);
-    this.#credentials = credentials;
+    this.credentials = credentials;
     const client = createClient({
       baseUrl: this.#options.homeserverUrl,
       accessToken: credentials.accessToken,
@@ -137,7 +111,7 @@ export class MatrixAdapter implements Adapter {
     });
     this.#client = client;
     this.#live = false;
-    const prepared = this.#whenPrepared(client, ctx);
+    const prepared = this.#whenPrepared(client, ctx, signal);
     client.on(RoomEvent.Timeline, (event, room, toStart, removed, data) =>
       this.#onTimeline(event, room, toStart, removed, data),
     );
@@ -160,15 +134,15 @@ export class MatrixAdapter implements Adapter {
     ctx.log.info({ userId: credentials.userId }, 'Matrix connected');
   }
 
-  /** Resolves at the first PREPARED; rejects on a sync failure before it or when the gateway aborts. */
-  #whenPrepared(client: MatrixClient, ctx: AdapterContext): Promise<void> {
+  /** Resolves at the first PREPARED; rejects on a sync failure before it or when the adapter stops. */
+  #whenPrepared(client: MatrixClient, ctx: WireContext, signal: AbortSignal): Promise<void> {
     return new Promise<void>((resolve, reject) => {
       const onAbort = () => reject(new AdapterError(MATRIX_PLATFORM, 'start aborted', { retryable: true }));
-      ctx.signal.addEventListener('abort', onAbort, { once: true });
+      signal.addEventListener('abort', onAbort, { once: true });
       client.on(ClientEvent.Sync, (state, prev, data) => {
         if (state === SyncState.Prepared) {
           this.#live = true;
-          ctx.signal.removeEventListener('abort', onAbort);
+          signal.removeEventListener('abort', onAbort);
           resolve();
           return;
         }
@@ -176,14 +150,21 @@ export class MatrixAdapter implements Adapter {
           const error = toAdapterError(data?.error ?? new Error(`sync ${state}`), '/sync', true);
           if (!this.#live) {
             if (!error.retryable || state === SyncState.Error) {
-              ctx.signal.removeEventListener('abort', onAbort);
+              signal.removeEventListener('abort', onAbort);
               reject(error);
             } else {
-              ctx.reportError?.(error);
+              ctx.reportError(error);
             }
             return;
           }
-          this.#onSyncFailure(error);
+          ctx.log.warn({ err: error.message, retryable: error.retryable }, 'Matrix sync failed');
+          if (isUnauthorized(error)) {
+            // the token is gone: syncing again cannot help; the operator must act
+            this.#shutdownClient();
+            ctx.fail(error);
+          } else {
+            ctx.reportError(error);
+          }
           return;
         }
         if (
@@ -191,21 +172,10 @@ export class MatrixAdapter implements Adapter {
           (prev === SyncState.Reconnecting || prev === SyncState.Error || prev === SyncState.Catchup)
         ) {
           ctx.log.info({}, 'Matrix sync is back');
-          ctx.reportHealthy?.();
+          ctx.reportHealthy();
         }
       });
     });
-  }
-
-  #onSyncFailure(error: AdapterError): void {
-    const ctx = this.#ctx;
-    ctx?.log.warn({ err: error.message, retryable: error.retryable }, 'Matrix sync failed');
-    ctx?.reportError?.(error);
-    if (isUnauthorized(error)) {
-      // the token is gone: syncing again cannot help; the operator must act
-      this.#shutdownClient();
-      for (const listener of this.#failureListeners) listener(error);
-    }
   }
 
   #onTimeline(
@@ -217,7 +187,7 @@ export class MatrixAdapter implements Adapter {
   ): void {
     // history from before the adapter started, back-pagination and removals are not new messages
     if (!this.#live || !room || toStartOfTimeline || removed || !data.liveEvent) return;
-    if (event.getSender() === this.#credentials?.userId) return;
+    if (event.getSender() === this.credentials?.userId) return;
     const type = event.getType();
     if (type === EventType.RoomMessageEncrypted) {
       if (!this.#encryptedWarned.has(room.roomId)) {
@@ -231,11 +201,10 @@ export class MatrixAdapter implements Adapter {
     }
     if (type !== EventType.RoomMessage || isEdit(event)) return;
     const client = this.#client;
-    if (!client) return;
+    const ctx = this.#ctx;
+    if (!client || !ctx) return;
     const message = toInboundMessage(event, room, chatKindOf(client, room));
     if (!message) return;
-    const ctx = this.#ctx;
-    if (!ctx) return;
     this.#ingestQueue = this.#ingestQueue.then(async () => {
       try {
         await ctx.ingest(message);
@@ -252,7 +221,7 @@ export class MatrixAdapter implements Adapter {
 
   #answerPendingInvites(client: MatrixClient): void {
     const ctx = this.#ctx;
-    const me = this.#credentials?.userId;
+    const me = this.credentials?.userId;
     if (!ctx || !me) return;
     for (const room of client.getRooms()) {
       if (room.getMyMembership() !== 'invite' || this.#handledInvites.has(room.roomId)) continue;
@@ -271,7 +240,7 @@ export class MatrixAdapter implements Adapter {
   }
 
   /** Stops syncing and aborts requests in flight; leaves no timers behind. */
-  async stop(): Promise<void> {
+  async disconnect(): Promise<void> {
     this.#shutdownClient();
     // requests of answers to invites were aborted with the client; wait for them to settle
     await this.#inviteQueue.catch(() => undefined);
@@ -286,85 +255,45 @@ export class MatrixAdapter implements Adapter {
     client.removeAllListeners();
   }
 
-  onFailure(listener: (error: Error) => void): void {
-    this.#failureListeners.push(listener);
-  }
-
   #requireClient(): MatrixClient {
-    if (!this.#client || !this.#credentials) {
-      throw new AdapterError(MATRIX_PLATFORM, 'not started', { retryable: true, reason: 'not_started' });
+    if (!this.#client || !this.credentials) {
+      throw new AdapterError(MATRIX_PLATFORM, 'not started', { retryable: true, reason: 'not_connected' });
     }
     return this.#client;
   }
 
-  /** Text content placed in its thread, quoting `replyTo` in groups and threads (not in DMs). */
-  #placed(chat: ChatRef, text: string, replyTo: string | undefined) {
-    const quote = chat.chatType !== 'dm' || chat.threadId ? replyTo : undefined;
-    return place(textContent(text), {
+  /** A stable transaction id per part of a reply, so a retried send is deduplicated by the homeserver. */
+  #txnId(options: SendOptions): string {
+    return options.idempotencyKey ? replyTxnId(options.idempotencyKey, options.part ?? '0') : freshTxnId();
+  }
+
+  /** Text in its thread, quoting `replyTo` in groups and threads (not in DMs). */
+  async sendText(chat: ChatRef, text: string, options: SendOptions): Promise<string> {
+    const client = this.#requireClient();
+    const quote = chat.chatType !== 'dm' || chat.threadId ? options.replyTo : undefined;
+    const content = place(textContent(text), {
       ...(chat.threadId ? { threadId: chat.threadId } : {}),
       ...(quote ? { replyTo: quote } : {}),
     });
-  }
-
-  async send(message: OutboundMessage): Promise<SendResult> {
-    const client = this.#requireClient();
-    const roomId = message.chatId;
-    const ids: string[] = [];
     try {
-      const parts = message.text.trim() ? splitMessage(message.text, MATRIX_MAX_MESSAGE_LENGTH) : [];
-      const replyTo = message.inReplyTo.at(-1);
-      for (const [i, part] of parts.entries()) {
-        const first = ids.length === 0;
-        const content = first
-          ? this.#placed(message, part, replyTo)
-          : place(
-              textContent(part),
-              message.threadId ? { threadId: message.threadId, ...(replyTo ? { replyTo } : {}) } : {},
-            );
-        ids.push(
-          await sendRoomEvent(
-            client,
-            roomId,
-            EventType.RoomMessage,
-            content,
-            replyTxnId(message.idempotencyKey, String(i)),
-          ),
-        );
-      }
-      for (const [i, attachment] of (message.attachments ?? []).entries()) {
-        ids.push(
-          await this.#sendAttachment(
-            client,
-            message,
-            attachment,
-            replyTxnId(message.idempotencyKey, `f${i}`),
-          ),
-        );
-      }
-    } catch (error) {
-      throw toAdapterError(error, 'send a message');
+      return await sendRoomEvent(client, chat.chatId, EventType.RoomMessage, content, this.#txnId(options));
     } finally {
-      this.#stopTyping(client, roomId);
+      this.#stopTyping(client, chat.chatId);
     }
-    const last = ids.at(-1);
-    return {
-      ...(last ? { platformMessageId: last } : {}),
-      ...(ids.length ? { platformMessageIds: ids } : {}),
-    };
   }
 
-  async #sendAttachment(
-    client: MatrixClient,
-    message: OutboundMessage,
-    attachment: Attachment,
-    txnId: string,
-  ): Promise<string> {
-    const upload = await uploadAttachment(client, attachment);
-    const content = place(
-      mediaContent(attachment.kind, upload),
-      message.threadId ? { threadId: message.threadId } : {},
-    );
-    return sendRoomEvent(client, message.chatId, EventType.RoomMessage, content, txnId);
+  async sendFile(chat: ChatRef, file: Attachment, options: FileSendOptions): Promise<string> {
+    const client = this.#requireClient();
+    try {
+      const upload = await uploadAttachment(client, file);
+      const content = place(
+        mediaContent(file.kind, upload),
+        chat.threadId ? { threadId: chat.threadId } : {},
+      );
+      return await sendRoomEvent(client, chat.chatId, EventType.RoomMessage, content, this.#txnId(options));
+    } finally {
+      this.#stopTyping(client, chat.chatId);
+    }
   }
 
   /** Whether the last part of a reply is in the room (found by its transaction id). */
@@ -377,64 +306,42 @@ export class MatrixAdapter implements Adapter {
       files > 0
         ? replyTxnId(message.idempotencyKey, `f${files - 1}`)
         : replyTxnId(message.idempotencyKey, String(parts - 1));
-    try {
-      const events = await recentRoomEvents(client, message.chatId, RECONCILE_LOOKBACK);
-      const found = events.find(
-        (e) => e.sender === this.#credentials?.userId && e.unsigned?.transaction_id === lastTxn,
-      );
-      return found ? { delivered: true, platformMessageId: found.event_id } : { delivered: false };
-    } catch (error) {
-      throw toAdapterError(error, 'check a sent message');
-    }
+    const events = await recentRoomEvents(client, message.chatId, RECONCILE_LOOKBACK);
+    const found = events.find(
+      (e) => e.sender === this.credentials?.userId && e.unsigned?.transaction_id === lastTxn,
+    );
+    return found ? { delivered: true, platformMessageId: found.event_id } : { delivered: false };
   }
 
   async edit(ref: MessageRef, text: string): Promise<void> {
     const client = this.#requireClient();
-    try {
-      await sendRoomEvent(
-        client,
-        ref.chatId,
-        EventType.RoomMessage,
-        editContent(ref.messageId, text),
-        freshTxnId(),
-      );
-    } catch (error) {
-      throw toAdapterError(error, 'edit a message');
-    }
+    await sendRoomEvent(
+      client,
+      ref.chatId,
+      EventType.RoomMessage,
+      editContent(ref.messageId, text),
+      freshTxnId(),
+    );
   }
 
   async delete(ref: MessageRef): Promise<void> {
-    const client = this.#requireClient();
-    try {
-      await redactRoomEvent(client, ref.chatId, ref.messageId, freshTxnId());
-    } catch (error) {
-      throw toAdapterError(error, 'redact a message');
-    }
+    await redactRoomEvent(this.#requireClient(), ref.chatId, ref.messageId, freshTxnId());
   }
 
   async react(ref: MessageRef, emoji: string): Promise<void> {
     const client = this.#requireClient();
-    try {
-      await sendRoomEvent(
-        client,
-        ref.chatId,
-        EventType.Reaction,
-        reactionContent(ref.messageId, emoji),
-        freshTxnId(),
-      );
-    } catch (error) {
-      throw toAdapterError(error, 'react to a message');
-    }
+    await sendRoomEvent(
+      client,
+      ref.chatId,
+      EventType.Reaction,
+      reactionContent(ref.messageId, emoji),
+      freshTxnId(),
+    );
   }
 
-  async sendTyping(chat: ChatRef): Promise<void> {
-    const client = this.#requireClient();
-    try {
-      await client.sendTyping(chat.chatId, true, TYPING_TIMEOUT_MS);
-      this.#typingRooms.add(chat.chatId);
-    } catch (error) {
-      throw toAdapterError(error, 'show typing');
-    }
+  async typing(chat: ChatRef): Promise<void> {
+    await this.#requireClient().sendTyping(chat.chatId, true, TYPING_TIMEOUT_MS);
+    this.#typingRooms.add(chat.chatId);
   }
 
   #stopTyping(client: MatrixClient, roomId: string): void {
@@ -454,8 +361,33 @@ export class MatrixAdapter implements Adapter {
     return downloadMedia(
       client,
       attachment.url,
-      this.#credentials?.accessToken ?? '',
+      this.credentials?.accessToken ?? '',
       this.#authenticatedMedia,
     );
+  }
+}
+
+/**
+ * A Matrix bot account as a gateway adapter.
+ *
+ * @example
+ * const adapter = new MatrixAdapter({ homeserverUrl: 'https://matrix.example.org', accessToken: 'syt_...' });
+ */
+export class MatrixAdapter extends KitAdapter<MatrixWire> {
+  // the primitives Matrix's wire has, so callers need no optional call
+  declare readonly edit: (ref: MessageRef, text: string) => Promise<void>;
+  declare readonly delete: (ref: MessageRef) => Promise<void>;
+  declare readonly react: (ref: MessageRef, emoji: string) => Promise<void>;
+  declare readonly sendTyping: (chat: ChatRef) => Promise<void>;
+  declare readonly fetchAttachment: (attachment: Attachment) => Promise<Uint8Array>;
+  declare readonly reconcile: (message: OutboundMessage) => Promise<ReconcileResult>;
+
+  constructor(options: MatrixOptions) {
+    super(new MatrixWire(options));
+  }
+
+  /** The bot's user id (after `start`). */
+  get userId(): string | undefined {
+    return this.wire.credentials?.userId;
   }
 }

@@ -1,11 +1,12 @@
 /**
- * How failures of the homeserver become `AdapterError`s: rate limits
- * (`M_LIMIT_EXCEEDED`, 429) and server or network trouble are retryable, with
- * the wait the server asked for; a token the server no longer knows is fatal
- * (`reason: 'unauthorized'`), as is any other refusal.
+ * Matrix's error classifier: rate limits (`M_LIMIT_EXCEEDED`, 429) and server
+ * or network trouble are retryable, with the wait the server asked for; a token
+ * the server no longer knows needs the operator (`unauthorized`); any other
+ * refusal fails that one call.
  */
-import { ConnectionError, HTTPError, MatrixError } from 'matrix-js-sdk';
+import { HTTPError, MatrixError } from 'matrix-js-sdk';
 import { AdapterError } from '../../errors.ts';
+import { type Failure, failureError } from '../kit/index.ts';
 
 /** The platform name in every error of this adapter. */
 export const MATRIX_PLATFORM = 'matrix';
@@ -14,56 +15,45 @@ export const MATRIX_PLATFORM = 'matrix';
 const AUTH_ERRCODES = new Set(['M_UNKNOWN_TOKEN', 'M_MISSING_TOKEN', 'M_USER_DEACTIVATED']);
 
 /**
- * Classifies a failure of `action` (for the message).
+ * Names the reason of a homeserver failure.
  *
  * @param authContext the request proves the bot's identity (login, whoami, /sync):
  *   a refusal (`M_FORBIDDEN`, 401, 403) there means bad credentials.
  * @example
- * toAdapterError(err, 'send a message') // AdapterError { retryable: true, retryAfterMs: 1500 } for M_LIMIT_EXCEEDED
+ * classifyMatrixError(limitExceeded) // { reason: 'rate_limited', retryAfterMs: 1500, code: 'M_LIMIT_EXCEEDED' }
  */
-export function toAdapterError(error: unknown, action: string, authContext = false): AdapterError {
-  if (error instanceof AdapterError) return error;
+export function classifyMatrixError(error: unknown, authContext = false): Failure {
   if (error instanceof MatrixError || error instanceof HTTPError) {
     const status = error.httpStatus;
     const errcode = error instanceof MatrixError ? error.errcode : undefined;
-    const detail = `${action} failed: ${errcode ?? `HTTP ${status}`}${error.message ? ` (${error.message})` : ''}`;
+    const message = `${errcode ?? `HTTP ${status}`}${error.message ? ` (${error.message})` : ''}`;
+    const code = errcode ?? (status !== undefined ? `http_${status}` : undefined);
+    const base = { message, ...(code ? { code } : {}) };
     if (errcode === 'M_LIMIT_EXCEEDED' || status === 429) {
       const retryAfterMs = safeRetryAfter(error);
-      return new AdapterError(MATRIX_PLATFORM, detail, {
-        retryable: true,
-        ...(retryAfterMs !== undefined ? { retryAfterMs } : {}),
-        cause: error,
-        reason: 'rate_limited',
-      });
+      return { ...base, reason: 'rate_limited', ...(retryAfterMs !== undefined ? { retryAfterMs } : {}) };
     }
     const authRefused = authContext && (errcode === 'M_FORBIDDEN' || status === 401 || status === 403);
-    if ((errcode && AUTH_ERRCODES.has(errcode)) || authRefused) {
-      return new AdapterError(MATRIX_PLATFORM, detail, {
-        retryable: false,
-        cause: error,
-        reason: 'unauthorized',
-      });
-    }
-    if (status === undefined || status >= 500 || status === 408) {
-      return new AdapterError(MATRIX_PLATFORM, detail, {
-        retryable: true,
-        cause: error,
-        reason: 'server_error',
-      });
-    }
-    return new AdapterError(MATRIX_PLATFORM, detail, {
-      retryable: false,
-      cause: error,
-      reason: errcode === 'M_FORBIDDEN' ? 'forbidden' : (errcode ?? `http_${status}`),
-    });
+    if ((errcode && AUTH_ERRCODES.has(errcode)) || authRefused) return { ...base, reason: 'unauthorized' };
+    if (status === undefined || status >= 500 || status === 408) return { ...base, reason: 'upstream_5xx' };
+    if (errcode === 'M_FORBIDDEN' || status === 403) return { ...base, reason: 'forbidden' };
+    if (errcode === 'M_NOT_FOUND' || status === 404) return { ...base, reason: 'not_found' };
+    if (errcode === 'M_TOO_LARGE' || status === 413) return { ...base, reason: 'too_large' };
+    return { ...base, reason: 'bad_request' };
   }
-  const message = error instanceof Error ? error.message : String(error);
-  const network = error instanceof ConnectionError || error instanceof TypeError;
-  return new AdapterError(MATRIX_PLATFORM, `${action} failed: ${message}`, {
-    retryable: true,
-    cause: error,
-    reason: network ? 'network' : 'unknown',
-  });
+  // the SDK's own connection failures, and anything else below HTTP: try again
+  return { reason: 'network', message: error instanceof Error ? error.message : String(error) };
+}
+
+/**
+ * The `AdapterError` of a homeserver failure of `action`, for code outside a primitive (sign-in, /sync).
+ *
+ * @example
+ * toAdapterError(err, 'log in with the password', true) // unauthorized for M_FORBIDDEN
+ */
+export function toAdapterError(error: unknown, action: string, authContext = false): AdapterError {
+  if (error instanceof AdapterError) return error;
+  return failureError(MATRIX_PLATFORM, classifyMatrixError(error, authContext), action, error);
 }
 
 /** The server's requested wait, or undefined when it named none (or named it badly). */

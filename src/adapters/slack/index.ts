@@ -6,9 +6,8 @@ export { type BotIdentity, type SlackMessageLike, toInboundMessage } from './inb
 export { mentionsBot, stripBotMention } from './mention.ts';
 export { parseSlackMessageId, slackMessageId } from './message-id.ts';
 export { escapeMrkdwn, SLACK_SPLIT_LENGTH, SLACK_TEXT_LIMIT, slackTextParts } from './mrkdwn-text.ts';
-export { SlackAdapter } from './slack-adapter.ts';
-export { SLACK_CAPABILITIES } from './slack-capabilities.ts';
-export { FATAL_AUTH_ERRORS, SLACK_PLATFORM, toAdapterError } from './slack-errors.ts';
+export { SlackAdapter, SlackWire } from './slack-adapter.ts';
+export { classifySlackError, FATAL_AUTH_ERRORS, SLACK_PLATFORM, toAdapterError } from './slack-errors.ts';
 export {
   type ResolvedSlackOptions,
   resolveSlackOptions,

@@ -1,11 +1,12 @@
 /**
- * Turning what the Slack Web API answered into `AdapterError`s the gateway can
- * act on: rate limits and upstream trouble are retryable (the outbox retries,
- * after `retryAfterMs` when Slack said), a dead or revoked token is fatal and
- * names the reason, anything else is a permanent failure of that one call.
+ * Slack's error classifier: rate limits and upstream trouble are Slack's
+ * (the kit retries them, after `retryAfterMs` when Slack said), a dead or
+ * revoked token needs the operator, a missing scope refuses that one call,
+ * anything else is a permanent failure of that one call.
  */
 import { webApi } from '@slack/bolt';
 import { AdapterError } from '../../errors.ts';
+import { errorMessage, type Failure, failureError, httpFailure, isNetworkError } from '../kit/index.ts';
 
 /** The adapter's name, also the `platform` of its messages and errors. */
 export const SLACK_PLATFORM = 'slack';
@@ -36,72 +37,60 @@ const RETRYABLE_PLATFORM_ERRORS: ReadonlySet<string> = new Set([
   'team_added_to_org',
 ]);
 
+/** Auth errors that concern one call's scope, not the token: that call is refused. */
+const SCOPE_ERRORS: ReadonlySet<string> = new Set([
+  'no_permission',
+  'missing_scope',
+  'not_allowed_token_type',
+]);
+
 /**
- * Classifies an error thrown by `@slack/web-api` (or by our own HTTP calls).
+ * Names the reason of an error thrown by `@slack/web-api` (or by our own HTTP calls).
  *
- * @param error what the call threw
- * @param action what the adapter was doing, for the message (`chat.postMessage`)
  * @example
- * try { await client.chat.postMessage(args) } catch (e) { throw toAdapterError(e, 'chat.postMessage') }
+ * classifySlackError(platformErrorOf('token_revoked')); // { reason: 'unauthorized', code: 'token_revoked', ... }
  */
-export function toAdapterError(error: unknown, action: string): AdapterError {
-  if (error instanceof AdapterError) return error;
+export function classifySlackError(error: unknown): Failure {
   if (error instanceof webApi.WebAPIRateLimitedError) {
-    return new AdapterError(SLACK_PLATFORM, `${action}: rate limited, retry after ${error.retryAfter}s`, {
-      retryable: true,
-      retryAfterMs: Math.max(0, error.retryAfter) * 1000,
+    return {
       reason: 'rate_limited',
-      cause: error,
-    });
+      message: `rate limited, retry after ${error.retryAfter}s`,
+      retryAfterMs: Math.max(0, error.retryAfter) * 1000,
+    };
   }
   if (error instanceof webApi.WebAPIPlatformError) {
     const code = String(error.data.error);
     if (FATAL_AUTH_ERRORS.has(code)) {
-      return new AdapterError(
-        SLACK_PLATFORM,
-        `${action}: ${code} (check SLACK_BOT_TOKEN and the app's scopes)`,
-        {
-          retryable: false,
-          reason: code,
-          cause: error,
-        },
-      );
+      const hint = "check SLACK_BOT_TOKEN and the app's scopes";
+      return { reason: SCOPE_ERRORS.has(code) ? 'forbidden' : 'unauthorized', code, message: code, hint };
     }
-    return new AdapterError(SLACK_PLATFORM, `${action}: ${code}`, {
-      retryable: RETRYABLE_PLATFORM_ERRORS.has(code),
-      reason: code,
-      cause: error,
-    });
+    if (code === 'ratelimited' || code === 'rate_limited')
+      return { reason: 'rate_limited', code, message: code };
+    if (code === 'request_timeout') return { reason: 'network', code, message: code };
+    if (RETRYABLE_PLATFORM_ERRORS.has(code)) return { reason: 'upstream_5xx', code, message: code };
+    if (/not_found$/.test(code)) return { reason: 'not_found', code, message: code };
+    if (code === 'msg_too_long' || code === 'file_too_large')
+      return { reason: 'too_large', code, message: code };
+    return { reason: 'bad_request', code, message: code };
   }
   if (error instanceof webApi.WebAPIHTTPError) {
-    const status = error.statusCode;
-    return new AdapterError(SLACK_PLATFORM, `${action}: HTTP ${status} ${error.statusMessage}`, {
-      retryable: status >= 500 || status === 429 || status === 408,
-      reason: `http_${status}`,
-      cause: error,
-    });
+    return { ...httpFailure(error.statusCode), message: `HTTP ${error.statusCode} ${error.statusMessage}` };
   }
   if (error instanceof webApi.WebAPIRequestError) {
-    return new AdapterError(SLACK_PLATFORM, `${action}: network error: ${error.original.message}`, {
-      retryable: true,
-      reason: 'network',
-      cause: error,
-    });
+    return { reason: 'network', message: `network error: ${error.original.message}` };
   }
-  const message = error instanceof Error ? error.message : String(error);
-  return new AdapterError(SLACK_PLATFORM, `${action}: ${message}`, {
-    retryable: isNetworkError(error),
-    reason: isNetworkError(error) ? 'network' : 'unknown',
-    cause: error,
-  });
+  return { reason: isNetworkError(error) ? 'network' : 'unknown', message: errorMessage(error) };
 }
 
-/** Whether an error came from the network below HTTP (refused, reset, timed out). */
-function isNetworkError(error: unknown): boolean {
-  if (!(error instanceof Error)) return false;
-  if (error.name === 'TimeoutError' || error.name === 'AbortError') return true;
-  const code = (error as { code?: unknown }).code ?? (error.cause as { code?: unknown } | undefined)?.code;
-  return typeof code === 'string' && /^(E[A-Z]+|UND_ERR_[A-Z_]+)$/.test(code);
+/**
+ * The `AdapterError` of a Slack error, for code that reports outside a primitive (Socket Mode reconnects).
+ *
+ * @example
+ * try { await client.apps.connections.open() } catch (e) { hooks.onDrop(toAdapterError(e, 'reconnect')) }
+ */
+export function toAdapterError(error: unknown, action: string): AdapterError {
+  if (error instanceof AdapterError) return error;
+  return failureError(SLACK_PLATFORM, classifySlackError(error), action, error);
 }
 
 /** The Web API error code inside an error, when Slack answered with one. */

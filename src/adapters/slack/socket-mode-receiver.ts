@@ -14,6 +14,7 @@
 import type { App, Logger, Receiver, ReceiverEvent } from '@slack/bolt';
 import { SocketModeClient } from '@slack/socket-mode';
 import { AdapterError } from '../../errors.ts';
+import { failureError } from '../kit/index.ts';
 import { SLACK_PLATFORM, toAdapterError } from './slack-errors.ts';
 
 const MAX_RECONNECT_DELAY_MS = 30_000;
@@ -153,13 +154,14 @@ export class AckAfterProcessingReceiver implements Receiver {
       timer = setTimeout(
         () =>
           reject(
-            new AdapterError(
+            failureError(
               SLACK_PLATFORM,
-              `no hello from Socket Mode within ${this.#options.connectTimeoutMs} ms`,
               {
-                retryable: true,
-                reason: 'connect_timeout',
+                reason: 'network',
+                code: 'connect_timeout',
+                message: `no hello from Socket Mode within ${this.#options.connectTimeoutMs} ms`,
               },
+              'apps.connections.open',
             ),
           ),
         this.#options.connectTimeoutMs,
@@ -173,10 +175,15 @@ export class AckAfterProcessingReceiver implements Receiver {
         throw error;
       }
       if (error === undefined) {
-        throw new AdapterError(SLACK_PLATFORM, 'the Socket Mode connection closed before Slack said hello', {
-          retryable: true,
-          reason: 'socket_closed',
-        });
+        throw failureError(
+          SLACK_PLATFORM,
+          {
+            reason: 'connection_lost',
+            code: 'socket_closed',
+            message: 'the connection closed before Slack said hello',
+          },
+          'Socket Mode',
+        );
       }
       throw toAdapterError(error, 'apps.connections.open');
     } finally {
@@ -207,10 +214,11 @@ export class AckAfterProcessingReceiver implements Receiver {
       return;
     }
     this.#options.hooks.onDrop(
-      new AdapterError(SLACK_PLATFORM, 'the Socket Mode connection dropped; reconnecting', {
-        retryable: true,
-        reason: 'socket_closed',
-      }),
+      failureError(
+        SLACK_PLATFORM,
+        { reason: 'connection_lost', code: 'socket_closed', message: 'the connection dropped; reconnecting' },
+        'Socket Mode',
+      ),
     );
     this.#scheduleReconnect(this.#options.reconnectDelayMs);
   }

@@ -5,8 +5,8 @@
 export { COMMAND_NAME, toBotCommands } from './command-menu.ts';
 export { classifyMessage, platformMessageId } from './inbound-message.ts';
 export { type BotIdentity, isAddressedToBot, stripBotMention } from './mention-gate.ts';
-export { TELEGRAM_CAPABILITIES, TelegramAdapter } from './telegram-adapter.ts';
-export { TELEGRAM_PLATFORM, toAdapterError } from './telegram-errors.ts';
+export { TelegramAdapter, TelegramWire } from './telegram-adapter.ts';
+export { classifyTelegramError, TELEGRAM_PLATFORM, toAdapterError } from './telegram-errors.ts';
 export {
   TELEGRAM_DEFAULTS,
   TELEGRAM_MAX_MESSAGE_LENGTH,

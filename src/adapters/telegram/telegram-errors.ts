@@ -1,82 +1,57 @@
 /**
- * How failures of the Telegram Bot API become `AdapterError`s: a 429 is
- * retryable after the `retry_after` Telegram names, 5xx answers and network
- * failures are retryable, and 401/403 (bad token, bot blocked or kicked) are
- * fatal with a reason the operator can act on.
+ * Telegram's error classifier: a 429 waits the `retry_after` Telegram names,
+ * 5xx answers and network failures are Telegram's trouble, a token Telegram
+ * does not know (401, or 404 from the Bot API) needs the operator, and a 403
+ * concerns one chat (the user blocked the bot, the bot was removed).
  */
 import { GrammyError, HttpError } from 'grammy';
-import { AdapterError } from '../../errors.ts';
+import type { AdapterError } from '../../errors.ts';
+import { errorMessage, type Failure, failureError } from '../kit/index.ts';
 
 /** The platform name of Telegram messages and errors. */
 export const TELEGRAM_PLATFORM = 'telegram';
 
 /**
- * Classifies an error thrown by a grammY API call.
+ * Names the reason of an error thrown by a grammY call.
  *
- * @param error what the call threw
- * @param action what the adapter was doing (`sendMessage`, `polling`), for the message
  * @example
- * try { await api.sendMessage(chatId, text) } catch (e) { throw toAdapterError(e, 'sendMessage') }
+ * classifyTelegramError(new GrammyError(...429...)); // { reason: 'rate_limited', retryAfterMs: 7000, ... }
  */
-export function toAdapterError(error: unknown, action: string): AdapterError {
-  if (error instanceof AdapterError) return error;
-  if (error instanceof GrammyError) return fromApiError(error, action);
-  if (error instanceof HttpError) {
-    return new AdapterError(TELEGRAM_PLATFORM, `${action}: network error: ${errorMessage(error.error)}`, {
-      retryable: true,
-      cause: error,
-      reason: 'network',
-    });
-  }
-  return new AdapterError(TELEGRAM_PLATFORM, `${action}: ${errorMessage(error)}`, {
-    retryable: true,
-    cause: error,
-    reason: 'network',
-  });
-}
-
-function fromApiError(error: GrammyError, action: string): AdapterError {
+export function classifyTelegramError(error: unknown): Failure {
+  if (error instanceof HttpError)
+    return { reason: 'network', message: `network error: ${errorMessage(error.error)}` };
+  if (!(error instanceof GrammyError)) return { reason: 'network', message: errorMessage(error) };
   const code = error.error_code;
-  const what = `${action}: ${code} ${error.description}`;
+  const message = `${code} ${error.description}`;
   if (code === 429) {
     const seconds = error.parameters?.retry_after;
-    return new AdapterError(TELEGRAM_PLATFORM, what, {
-      retryable: true,
-      ...(typeof seconds === 'number' ? { retryAfterMs: seconds * 1000 } : {}),
-      cause: error,
+    return {
       reason: 'rate_limited',
-    });
+      message,
+      ...(typeof seconds === 'number' ? { retryAfterMs: seconds * 1000 } : {}),
+    };
   }
-  if (code === 401 || code === 404) {
-    // the Bot API answers 404 Not Found for a token it does not know
-    return new AdapterError(TELEGRAM_PLATFORM, `${what} (check TELEGRAM_BOT_TOKEN)`, {
-      retryable: false,
-      cause: error,
-      reason: 'unauthorized',
-    });
-  }
-  if (code === 403) {
-    return new AdapterError(TELEGRAM_PLATFORM, what, {
-      retryable: false,
-      cause: error,
-      reason: forbiddenReason(error.description),
-    });
-  }
-  if (code === 409) {
-    return new AdapterError(TELEGRAM_PLATFORM, `${what} (another instance uses this bot token)`, {
-      retryable: true,
-      cause: error,
-      reason: 'conflict',
-    });
-  }
-  if (code >= 500) {
-    return new AdapterError(TELEGRAM_PLATFORM, what, { retryable: true, cause: error, reason: 'upstream' });
-  }
-  return new AdapterError(TELEGRAM_PLATFORM, what, { retryable: false, cause: error, reason: 'bad_request' });
+  // the Bot API answers 404 Not Found for a token it does not know
+  if (code === 401 || code === 404)
+    return { reason: 'unauthorized', message, hint: 'check TELEGRAM_BOT_TOKEN' };
+  if (code === 403) return { reason: 'forbidden', message, code: forbiddenCode(error.description) };
+  if (code === 409) return { reason: 'conflict', message, hint: 'another instance uses this bot token' };
+  if (code >= 500) return { reason: 'upstream_5xx', message, code: `http_${code}` };
+  return { reason: 'bad_request', message };
+}
+
+/**
+ * The `AdapterError` of a grammY error (for the long poller, which reports outside a primitive).
+ *
+ * @example
+ * try { await api.getUpdates() } catch (e) { if (!toAdapterError(e, 'getUpdates').retryable) stop() }
+ */
+export function toAdapterError(error: unknown, action: string): AdapterError {
+  return failureError(TELEGRAM_PLATFORM, classifyTelegramError(error), action, error);
 }
 
 /** Why Telegram refused: the user blocked the bot, the bot was removed from the chat, ... */
-function forbiddenReason(description: string): string {
+function forbiddenCode(description: string): string {
   const text = description.toLowerCase();
   if (text.includes('blocked')) return 'bot_blocked';
   if (text.includes('kicked') || text.includes('not a member')) return 'bot_removed';
@@ -100,8 +75,4 @@ export function isMessageGone(error: unknown): boolean {
     error.error_code === 400 &&
     /message to delete not found|message can't be deleted/i.test(error.description)
   );
-}
-
-function errorMessage(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
 }

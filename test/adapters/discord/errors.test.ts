@@ -56,7 +56,7 @@ describe('discord errors', () => {
     fake.failNext({ method: 'POST', path: /\/messages$/, status: 502, times: 10 });
     const error = await rejection(adapter.send(reply(fake.world.textChannel.id)));
     expect(error.retryable).toBe(true);
-    expect(error.details.reason).toBe('server_error');
+    expect(error.details).toMatchObject({ reason: 'upstream_5xx', code: 'http_502' });
     expect(fake.requests.filter((r) => r.method === 'POST')).toHaveLength(4);
   });
 
@@ -111,7 +111,7 @@ describe('toAdapterError', () => {
     const http = new HTTPError(503, 'Service Unavailable', 'GET', '/x', {});
     expect(toAdapterError(http, 'send')).toMatchObject({
       retryable: true,
-      details: { reason: 'server_error' },
+      details: { reason: 'upstream_5xx', code: 'http_503' },
     });
   });
 });

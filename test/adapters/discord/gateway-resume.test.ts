@@ -45,7 +45,7 @@ it('resumes after the websocket drops, replays what was missed and reports the d
   const [drop] = rec.errors;
   expect(drop).toBeInstanceOf(AdapterError);
   expect(drop?.retryable).toBe(true);
-  expect(drop?.details.reason).toBe('disconnected');
+  expect(drop?.details).toMatchObject({ reason: 'connection_lost', code: 'disconnected' });
   await vi.waitFor(() => expect(rec.healthy()).toBeGreaterThanOrEqual(1));
 
   fake.userSends(dm, 'and after the resume');

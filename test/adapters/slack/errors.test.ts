@@ -59,17 +59,17 @@ describe('slack: errors', () => {
         'x',
       ),
     );
-    expect(error).toMatchObject({ retryable: true, details: { reason: 'http_503' } });
+    expect(error).toMatchObject({ retryable: true, details: { reason: 'upstream_5xx', code: 'http_503' } });
     expect(s.fake.callsOf('chat.update')).toHaveLength(1);
   });
 
   it.each(['invalid_auth', 'account_inactive', 'token_revoked'])(
-    'treats %s as fatal, naming the reason',
+    'treats %s as fatal: the token needs the operator, and the code is kept',
     async (code) => {
       s = await startSlack('socket');
       s.fake.failNext('chat.postMessage', { error: code });
       const error = await failure(s.adapter.send(reply));
-      expect(error).toMatchObject({ retryable: false, details: { reason: code } });
+      expect(error).toMatchObject({ retryable: false, details: { reason: 'unauthorized', code } });
     },
   );
 
@@ -79,7 +79,10 @@ describe('slack: errors', () => {
       fake.failNext('auth.test', { error: 'token_revoked' });
       const adapter = new SlackAdapter(adapterOptions(fake, 'socket'));
       const error = await failure(adapter.start(createTestContext().ctx));
-      expect(error).toMatchObject({ retryable: false, details: { reason: 'token_revoked' } });
+      expect(error).toMatchObject({
+        retryable: false,
+        details: { reason: 'unauthorized', code: 'token_revoked' },
+      });
       expect(fake.connectionsOpened).toBe(0);
     } finally {
       await fake.close();
@@ -91,7 +94,10 @@ describe('slack: errors', () => {
     try {
       const adapter = new SlackAdapter(adapterOptions(fake, 'socket', { appToken: 'xapp-1-wrong' }));
       const error = await failure(adapter.start(createTestContext().ctx));
-      expect(error).toMatchObject({ retryable: false, details: { reason: 'invalid_auth' } });
+      expect(error).toMatchObject({
+        retryable: false,
+        details: { reason: 'unauthorized', code: 'invalid_auth' },
+      });
     } finally {
       await fake.close();
     }

@@ -58,7 +58,7 @@ describe('slack: Socket Mode', () => {
     expect(reported).toMatchObject({
       retryable: true,
       platform: 'slack',
-      details: { reason: 'socket_closed' },
+      details: { reason: 'connection_lost', code: 'socket_closed' },
     });
     await s.fake.userPosts({ channel: DM_CHANNEL, text: 'after the drop' });
     await eventually(() => expect(s.t.accepted.map((m) => m.text)).toEqual(['after the drop']));
@@ -70,7 +70,7 @@ describe('slack: Socket Mode', () => {
     s.fake.dropSockets();
     await s.fake.socketsGreetedAtLeast(2);
     await eventually(() => expect(s.t.healthyReports).toBe(1));
-    expect(s.t.reported.map((e) => (e as AdapterError).details.reason)).toEqual([
+    expect(s.t.reported.map((e) => (e as AdapterError).details.code)).toEqual([
       'socket_closed',
       'http_503',
       'http_503',
@@ -96,7 +96,10 @@ describe('slack: Socket Mode', () => {
     s.fake.failNext('apps.connections.open', { error: 'token_revoked' });
     s.fake.dropSockets();
     await eventually(() => expect(failures).toHaveLength(1));
-    expect(failures[0]).toMatchObject({ retryable: false, details: { reason: 'token_revoked' } });
+    expect(failures[0]).toMatchObject({
+      retryable: false,
+      details: { reason: 'unauthorized', code: 'token_revoked' },
+    });
     expect(s.t.reported.map((e) => (e as AdapterError).retryable)).toEqual([true, false]);
   });
 

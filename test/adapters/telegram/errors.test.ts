@@ -74,7 +74,7 @@ describe('sending', () => {
     }));
     const error = await sendError();
     expect(error.retryable).toBe(false);
-    expect(error.details.reason).toBe('bot_blocked');
+    expect(error.details).toMatchObject({ reason: 'forbidden', code: 'bot_blocked' });
   });
 
   it('an unreachable Bot API server is retryable', async () => {
