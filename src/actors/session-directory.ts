@@ -348,9 +348,11 @@ export class SessionDirectory {
 
   #enqueue(task: () => Promise<void>): Promise<void> {
     const next = this.#chain.then(task);
-    this.#chain = next.catch((error) =>
-      this.#deps.log.error({ err: errorText(error) }, 'Session directory task failed'),
-    );
+    this.#chain = next.catch((error) => {
+      // a refusal while not running is the caller's to handle (it was told)
+      if (error instanceof GatewayError && error.code === 'GATEWAY_ERR_STATE') return;
+      this.#deps.log.error({ err: errorText(error) }, 'Session directory task failed');
+    });
     return next;
   }
 

@@ -102,7 +102,7 @@ export class IngestPipeline {
       );
     } else {
       // no await between the commit and the hand-off: a session's rows reach the directory in id order
-      void this.#handOff({
+      this.#handOff({
         id,
         platform: message.platform,
         platformMessageId: message.platformMessageId,
@@ -110,7 +110,7 @@ export class IngestPipeline {
         message,
         status: 'accepted',
         receivedAt: this.#deps.now(),
-      });
+      }).catch(() => {}); // the directory logs its own failures; the row stays in the inbox
     }
     return { inboxId: id, duplicate, sessionKey };
   };
