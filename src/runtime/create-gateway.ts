@@ -107,7 +107,7 @@ export function createGateway(options: GatewayOptions): Gateway {
   });
 
   // the facade wakes the sender on every committed reply, so the streams need no wake-up of their own
-  const replies = new ReplyStreams({ store, adapters, log, onOutbox: () => {} });
+  const replies = new ReplyStreams({ store, adapters, log });
   // the progress messages belong to the reply record (the sender tells it when a reply settled)
   const toolProgress = new ToolProgress({ adapters, meta: store.meta, config, log, replies });
   const cron = createGatewayCron({

@@ -17,10 +17,11 @@
  * Adapters that stream natively (`streamDelta`, the API server's SSE) get the
  * pieces directly; adapters that cannot edit get the final reply only.
  */
+
+import { textParts } from '../actors/text-parts.ts';
 import type { Adapter, ChatRef, OutboundMessage } from '../adapters/contract.ts';
+import { errorText, type RuntimeLogger } from '../log/runtime-logger.ts';
 import type { Store } from '../persistence/store.ts';
-import { errorText, type RuntimeLogger } from './logger.ts';
-import { textParts } from './reply-parts.ts';
 
 /** Fewest milliseconds between two edits when the adapter does not say (`Adapter.editIntervalMs`). */
 export const DEFAULT_EDIT_INTERVAL_MS = 1000;
@@ -45,8 +46,6 @@ export interface ReplyStreamsDeps {
   store: Store;
   adapters: ReadonlyMap<string, Adapter>;
   log: RuntimeLogger;
-  /** Wakes the outbox sender of a platform after a reply became `pending`. */
-  onOutbox: (platform: string) => void;
   /** Clock (epoch ms); default `Date.now`. */
   now?: () => number;
 }
@@ -93,7 +92,7 @@ export function editsWhileStreaming(adapter: Adapter | undefined): adapter is Ad
  * Keeps the live stream of each session's run.
  *
  * @example
- * const streams = new ReplyStreams({ store, adapters, log, onOutbox: (p) => sender.notify(p) });
+ * const streams = new ReplyStreams({ store, adapters, log }); // store.outbox wakes the sender (the Outbox facade)
  * streams.begin(run);              // the run starts
  * streams.delta(run, 'Hel');       // pieces as they come
  * await streams.finish(run, reply); // the final text, in the turn's group commit
@@ -217,7 +216,6 @@ export class ReplyStreams {
     stream.work = stream.work
       .then(() => write)
       .then(() => store.outbox.saveStream(run.platform, final(), 'pending'))
-      .then(() => this.#deps.onOutbox(run.platform))
       .catch((error) => this.#warn(stream, error, 'Handing a streamed reply to the outbox failed'));
     return write;
   }

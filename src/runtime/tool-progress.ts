@@ -30,8 +30,8 @@
  */
 import type { Adapter, ChatType, MessageRef, OutboundMessage } from '../adapters/contract.ts';
 import { type GatewayConfig, TOOL_PROGRESS_MODES } from '../config/schema.ts';
+import { errorText, type RuntimeLogger } from '../log/runtime-logger.ts';
 import type { MetaStore } from '../persistence/store.ts';
-import { errorText, type RuntimeLogger } from './logger.ts';
 import type { ReplyStreams } from './reply-streams.ts';
 
 /** A tool-progress mode. */

@@ -10,6 +10,7 @@ import type { Adapter, ChatRef, SendResult } from '../../src/adapters/contract.t
 import { silentLogger } from '../../src/log/runtime-logger.ts';
 import { createMemoryStore } from '../../src/persistence/memory-store.ts';
 import type { OutboxRow, Store } from '../../src/persistence/store.ts';
+import { Outbox, withOutbox } from '../../src/runtime/outbox.ts';
 import { ReplyStreams, replyKey, type StreamRun } from '../../src/runtime/reply-streams.ts';
 
 /** One answer on its way through the reply path. */
@@ -40,19 +41,18 @@ export async function replyPath(adapter: Adapter, store?: Store): Promise<ReplyP
   await db.migrate();
   const adapters = new Map([[adapter.name, adapter]]);
   const settled: OutboxRow[] = [];
-  let sender: OutboxSender | undefined;
-  const streams = new ReplyStreams({
-    store: db,
-    adapters,
-    log: silentLogger,
-    onOutbox: (p) => sender?.notify(p),
-  });
-  sender = new OutboxSender({
+  const sender = new OutboxSender({
     store: db,
     adapters,
     isUp: () => true,
     log: silentLogger,
     onSettled: (row) => settled.push(row),
+  });
+  // as in the gateway: the outbox facade wakes the sender once a reply is ready
+  const streams = new ReplyStreams({
+    store: withOutbox(db, new Outbox(db.outbox, (p) => sender.notify(p))),
+    adapters,
+    log: silentLogger,
   });
   await sender.start();
   let runs = 0;
@@ -81,11 +81,11 @@ export async function replyPath(adapter: Adapter, store?: Store): Promise<ReplyP
         idempotencyKey: replyKey(run.runId),
         sessionKey: run.sessionKey,
       });
-      sender?.notify(adapter.name);
+      sender.notify(adapter.name);
       const key = replyKey(run.runId);
       for (let i = 0; i < 500 && !settled.some((r) => r.idempotencyKey === key); i++) {
         await new Promise((r) => setTimeout(r, 10));
-        sender?.notify(adapter.name);
+        sender.notify(adapter.name);
       }
       const row = settled.find((r) => r.idempotencyKey === key);
       if (row?.status !== 'sent') throw new Error(`the reply ${key} was not delivered: ${row?.lastError}`);
@@ -94,7 +94,7 @@ export async function replyPath(adapter: Adapter, store?: Store): Promise<ReplyP
     },
     async close() {
       streams.stop();
-      await sender?.stop(0);
+      await sender.stop(0);
       if (!store) await db.close();
     },
   };

@@ -1,2 +1,0 @@
-/** `textParts` now lives in `src/actors/text-parts.ts`; this path re-exports it. */
-export { textParts } from '../actors/text-parts.ts';
