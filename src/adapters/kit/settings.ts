@@ -49,6 +49,8 @@ export interface SettingsSpec<F extends SettingsFields> {
   fields: F;
   /** Variables whose presence turns the platform on (default: the required ones). */
   configuredBy?: readonly string[];
+  /** Whether the values read turn the platform on after all (`WHATSAPP_ENABLED=false`: no). */
+  active?: (values: SettingsOf<F>) => boolean;
   /** Rules across fields, after each field is valid. */
   check?: (values: SettingsOf<F>) => ConfigIssue[];
 }
@@ -151,6 +153,7 @@ export function readSettings<F extends SettingsFields>(
     if (parsed.success) values[key] = parsed.data;
     else issues.push({ path, message: parsed.error.issues[0]?.message ?? 'invalid', fix: field.fix });
   }
+  if (spec.active && !spec.active(values as SettingsOf<F>)) return { configured: false };
   if (issues.length === 0 && spec.check) issues.push(...spec.check(values as SettingsOf<F>));
   return issues.length > 0
     ? { configured: true, issues }
