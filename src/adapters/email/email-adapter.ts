@@ -3,57 +3,49 @@
  * polling fallback) and answers over SMTP. Every mail thread is its own
  * conversation: the chat is the sender's address and the thread its root
  * Message-ID, and replies are threaded with `In-Reply-To`, `References` and
- * one "Re: " before the subject.
+ * one "Re: " before the subject. It is Email's wire for the adapter kit: a
+ * reply's text and files go out as one mail when the text fits, and Email has
+ * no edits, so no streaming.
  */
 import { randomUUID } from 'node:crypto';
 import { type ParsedMail, simpleParser } from 'mailparser';
 import { AdapterError } from '../../errors.ts';
+import type { Attachment, ChatRef } from '../contract.ts';
 import {
-  type Adapter,
-  type AdapterCapabilities,
-  type AdapterContext,
-  NO_CAPABILITIES,
-  type OutboundMessage,
-  type SendResult,
-} from '../contract.ts';
-import { splitMessage } from '../shared/split-message.ts';
+  type Failure,
+  type FileSendOptions,
+  KitAdapter,
+  type PlatformWire,
+  type SendOptions,
+  type WireContext,
+} from '../kit/index.ts';
 import { EMAIL_DEFAULTS, EMAIL_PLATFORM, type EmailOptions } from './email-options.ts';
 import { EmailState } from './email-state.ts';
 import { ImapInbox, type MailOutcome } from './imap-inbox.ts';
 import { type ThreadInfo, toInboundMail } from './inbound-mail.ts';
 import { skipReason } from './mail-filter.ts';
-import { SmtpOutbox } from './smtp-outbox.ts';
+import { classifySmtpError, SmtpOutbox } from './smtp-outbox.ts';
 import { messageIds, replyReferences, replySubject, trimReferences } from './thread-headers.ts';
 
-/** Email's capabilities (FEATURES §1): images, files and threads; no edits, so no streaming. */
-export const EMAIL_CAPABILITIES: AdapterCapabilities = {
-  ...NO_CAPABILITIES,
-  images: true,
-  files: true,
-  threads: true,
-  maxMessageLength: 100_000,
-};
+/** Characters of one mail's text; longer replies become several mails. */
+const EMAIL_MAX_MESSAGE_LENGTH = 100_000;
 
-/**
- * The Email adapter.
- *
- * @example
- * const adapter = new EmailAdapter({
- *   address: 'bot@example.com', password: 'app-password',
- *   imap: { host: 'imap.example.com', port: 993, secure: true },
- *   smtp: { host: 'smtp.example.com', port: 587, secure: false },
- * });
- */
-export class EmailAdapter implements Adapter {
+/** Email's wire: IMAP in, SMTP out. */
+export class EmailWire implements PlatformWire {
   readonly name = EMAIL_PLATFORM;
-  readonly capabilities = EMAIL_CAPABILITIES;
+  readonly title = 'Email';
+  // one mail carries the text and every file
+  readonly limits = {
+    maxMessageLength: EMAIL_MAX_MESSAGE_LENGTH,
+    maxCaptionLength: EMAIL_MAX_MESSAGE_LENGTH,
+  };
+  readonly declares = { images: true, threads: true };
   readonly #options: EmailOptions;
   readonly #address: string;
   readonly #state: EmailState;
-  #ctx: AdapterContext | undefined;
-  #inbox: ImapInbox | undefined;
+  #ctx: WireContext | undefined;
+  inbox: ImapInbox | undefined;
   #outbox: SmtpOutbox | undefined;
-  readonly #failureListeners: ((error: Error) => void)[] = [];
 
   constructor(options: EmailOptions) {
     this.#options = options;
@@ -61,12 +53,11 @@ export class EmailAdapter implements Adapter {
     this.#state = new EmailState(options.stateDir);
   }
 
-  /** Whether the IMAP server pushes new mail (IDLE); false when the adapter polls. Valid after `start`. */
-  get push(): boolean {
-    return this.#inbox?.idle ?? false;
+  classify(error: unknown): Failure {
+    return classifySmtpError(error);
   }
 
-  async start(ctx: AdapterContext): Promise<void> {
+  async connect(ctx: WireContext): Promise<void> {
     this.#ctx = ctx;
     const o = this.#options;
     const user = o.username ?? o.address;
@@ -85,53 +76,61 @@ export class EmailAdapter implements Adapter {
       state: this.#state,
       log: ctx.log,
       onMail: (source) => this.#receive(source),
-      onError: (error) => this.#report(error),
-      onHealthy: () => ctx.reportHealthy?.(),
+      onError: (error) => {
+        ctx.log[error.retryable ? 'warn' : 'error']({ err: error.message }, 'Email connection problem');
+        if (error.retryable) ctx.reportError(error);
+        else ctx.fail(error);
+      },
+      onHealthy: () => ctx.reportHealthy(),
     });
-    this.#inbox = inbox;
+    this.inbox = inbox;
     await inbox.start();
   }
 
-  async stop(): Promise<void> {
-    await this.#inbox?.stop();
-    this.#inbox = undefined;
+  async disconnect(): Promise<void> {
+    await this.inbox?.stop();
+    this.inbox = undefined;
     this.#outbox?.close();
     this.#outbox = undefined;
   }
 
-  onFailure(listener: (error: Error) => void): void {
-    this.#failureListeners.push(listener);
+  async sendText(chat: ChatRef, text: string, options: SendOptions): Promise<string> {
+    return this.#mail(chat, text, [], options.replyTo);
   }
 
-  async send(message: OutboundMessage): Promise<SendResult> {
+  async sendFiles(chat: ChatRef, files: Attachment[], options: FileSendOptions): Promise<string> {
+    return this.#mail(chat, options.caption ?? '', files, options.replyTo);
+  }
+
+  /** Sends one mail in the thread of `chat`, answering `replyTo` (or the thread's last mail). */
+  async #mail(
+    chat: ChatRef,
+    text: string,
+    attachments: Attachment[],
+    replyTo: string | undefined,
+  ): Promise<string> {
     const outbox = this.#outbox;
-    if (!outbox) throw new AdapterError(EMAIL_PLATFORM, 'not started', { retryable: true });
-    const thread = await this.#threadFor(message);
-    const parts = splitMessage(message.text || ' ', this.capabilities.maxMessageLength);
-    const ids: string[] = [];
-    for (const [i, text] of parts.entries()) {
-      const messageId = this.#newMessageId();
-      const last = i === parts.length - 1;
-      await outbox.send({
-        to: message.chatId,
-        subject: thread.subject,
-        text,
-        messageId,
-        ...(thread.inReplyTo ? { inReplyTo: thread.inReplyTo } : {}),
-        references: thread.references,
-        ...(last && message.attachments?.length ? { attachments: message.attachments } : {}),
-      });
-      ids.push(messageId);
-    }
-    return { platformMessageId: ids.at(-1), platformMessageIds: ids };
+    if (!outbox)
+      throw new AdapterError(EMAIL_PLATFORM, 'not started', { retryable: true, reason: 'not_connected' });
+    const thread = await this.#threadFor(chat.threadId, replyTo);
+    const messageId = this.#newMessageId();
+    await outbox.send({
+      to: chat.chatId,
+      subject: thread.subject,
+      text: text || ' ',
+      messageId,
+      ...(thread.inReplyTo ? { inReplyTo: thread.inReplyTo } : {}),
+      references: thread.references,
+      ...(attachments.length ? { attachments } : {}),
+    });
+    return messageId;
   }
 
   /** Subject, In-Reply-To and References for a reply, from memory or (after a restart) from the mailbox. */
   async #threadFor(
-    message: OutboundMessage,
+    root: string | undefined,
+    answered: string | undefined,
   ): Promise<{ subject: string; inReplyTo?: string; references: string[] }> {
-    const answered = message.inReplyTo.at(-1);
-    const root = message.threadId;
     let info: ThreadInfo | undefined = root ? this.#state.thread(root) : undefined;
     if (!info && (answered ?? root)) info = await this.#recoverThread((answered ?? root) as string);
     if (!info) {
@@ -150,7 +149,7 @@ export class EmailAdapter implements Adapter {
   /** Rebuilds a thread's memory from the mail with that Message-ID in INBOX. */
   async #recoverThread(messageId: string): Promise<ThreadInfo | undefined> {
     try {
-      const source = await this.#inbox?.findByMessageId(messageId);
+      const source = await this.inbox?.findByMessageId(messageId);
       if (!source) return undefined;
       const mail = await simpleParser(source, { skipHtmlToText: true, skipTextToHtml: true });
       const ids = {
@@ -166,7 +165,7 @@ export class EmailAdapter implements Adapter {
   }
 
   async #receive(source: Buffer): Promise<MailOutcome> {
-    const ctx = this.#ctx as AdapterContext;
+    const ctx = this.#ctx as WireContext;
     let mail: ParsedMail;
     try {
       mail = await simpleParser(source, { skipTextToHtml: true });
@@ -195,15 +194,29 @@ export class EmailAdapter implements Adapter {
     return 'ingested';
   }
 
-  #report(error: AdapterError): void {
-    const ctx = this.#ctx;
-    ctx?.log[error.retryable ? 'warn' : 'error']({ err: error.message }, 'Email connection problem');
-    ctx?.reportError?.(error);
-    if (!error.retryable) for (const listener of this.#failureListeners) listener(error);
-  }
-
   #newMessageId(): string {
     const domain = this.#address.split('@')[1] || 'localhost';
     return `<${randomUUID()}@${domain}>`;
+  }
+}
+
+/**
+ * The Email adapter.
+ *
+ * @example
+ * const adapter = new EmailAdapter({
+ *   address: 'bot@example.com', password: 'app-password',
+ *   imap: { host: 'imap.example.com', port: 993, secure: true },
+ *   smtp: { host: 'smtp.example.com', port: 587, secure: false },
+ * });
+ */
+export class EmailAdapter extends KitAdapter<EmailWire> {
+  constructor(options: EmailOptions) {
+    super(new EmailWire(options));
+  }
+
+  /** Whether the IMAP server pushes new mail (IDLE); false when the adapter polls. Valid after `start`. */
+  get push(): boolean {
+    return this.wire.inbox?.idle ?? false;
   }
 }

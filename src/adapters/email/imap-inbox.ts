@@ -12,6 +12,7 @@
 import { ImapFlow, type ImapFlowError } from 'imapflow';
 import { AdapterError } from '../../errors.ts';
 import type { AdapterLogger } from '../contract.ts';
+import { type Failure, failureError } from '../kit/index.ts';
 import { EMAIL_PLATFORM, type EmailServerOptions } from './email-options.ts';
 import type { EmailState } from './email-state.ts';
 
@@ -180,7 +181,11 @@ export class ImapInbox {
     if (this.#stopping || this.#client !== client) return;
     this.#client = undefined;
     this.#o.onError(
-      new AdapterError(EMAIL_PLATFORM, 'IMAP connection closed; reconnecting', { retryable: true }),
+      failureError(
+        EMAIL_PLATFORM,
+        { reason: 'connection_lost', message: 'IMAP connection closed; reconnecting' },
+        'read mail',
+      ),
     );
     this.#scheduleReconnect();
   }
@@ -221,19 +226,18 @@ async function logout(client: ImapFlow | undefined): Promise<void> {
   client.close();
 }
 
-/** The `AdapterError` for an IMAP failure: a refused login is fatal, anything else retryable. */
+/**
+ * The `AdapterError` for an IMAP failure: a refused login needs the operator, anything else is retried.
+ *
+ * @example
+ * imapFailure({ authenticationFailed: true }).retryable // false
+ */
 export function imapFailure(error: unknown): AdapterError {
   const e = error as ImapFlowError;
   const detail = e.responseText ?? e.message ?? String(error);
-  if (e.authenticationFailed || e.serverResponseCode === 'AUTHENTICATIONFAILED') {
-    return new AdapterError(EMAIL_PLATFORM, `IMAP login refused: ${detail}`, {
-      retryable: false,
-      reason: 'unauthorized',
-      cause: error,
-    });
-  }
-  return new AdapterError(EMAIL_PLATFORM, `IMAP connection failed: ${detail}`, {
-    retryable: true,
-    cause: error,
-  });
+  const failure: Failure =
+    e.authenticationFailed || e.serverResponseCode === 'AUTHENTICATIONFAILED'
+      ? { reason: 'unauthorized', message: `IMAP login refused: ${detail}`, hint: 'check EMAIL_PASSWORD' }
+      : { reason: 'network', message: `IMAP connection failed: ${detail}` };
+  return failureError(EMAIL_PLATFORM, failure, 'read mail', error);
 }

@@ -5,8 +5,9 @@
  */
 import nodemailer, { type Transporter } from 'nodemailer';
 import type SMTPTransport from 'nodemailer/lib/smtp-transport';
-import { AdapterError } from '../../errors.ts';
+import type { AdapterError } from '../../errors.ts';
 import type { Attachment } from '../contract.ts';
+import { type Failure, failureError } from '../kit/index.ts';
 import { EMAIL_PLATFORM, type EmailServerOptions } from './email-options.ts';
 
 /** One mail to send. */
@@ -93,36 +94,40 @@ function toNodemailerAttachment(file: Attachment): {
 }
 
 /**
- * The `AdapterError` for a nodemailer failure: login refused → fatal
- * `unauthorized`; 4xx and connection errors → retryable; other 5xx → fatal `rejected`.
+ * The reason of a nodemailer failure: a refused login needs the operator; a 4xx
+ * answer is the server asking us to try later (greylisting, busy); other 5xx
+ * refuse that mail; anything else is the connection failing.
+ *
+ * @example
+ * classifySmtpError({ responseCode: 451 }).reason // 'rate_limited'
  */
-export function smtpFailure(error: unknown): AdapterError {
+export function classifySmtpError(error: unknown): Failure {
   const e = error as { code?: string; responseCode?: number; response?: string; message?: string };
   const detail = e.response ?? e.message ?? String(error);
   const code = e.responseCode;
   if (e.code === 'EAUTH' || code === 535 || code === 534 || code === 530) {
-    return new AdapterError(EMAIL_PLATFORM, `SMTP login refused: ${detail}`, {
-      retryable: false,
-      reason: 'unauthorized',
-      cause: error,
-    });
+    return { reason: 'unauthorized', message: `SMTP login refused: ${detail}`, hint: 'check EMAIL_PASSWORD' };
   }
   if (code !== undefined && code >= 400 && code < 500) {
-    return new AdapterError(EMAIL_PLATFORM, `SMTP server deferred the mail: ${detail}`, {
-      retryable: true,
+    return {
+      reason: 'rate_limited',
+      message: `SMTP server deferred the mail: ${detail}`,
       retryAfterMs: 60_000,
-      cause: error,
-    });
+      code: `smtp_${code}`,
+    };
   }
   if (code !== undefined && code >= 500) {
-    return new AdapterError(EMAIL_PLATFORM, `SMTP server refused the mail: ${detail}`, {
-      retryable: false,
-      reason: 'rejected',
-      cause: error,
-    });
+    return { reason: 'bad_request', message: `SMTP server refused the mail: ${detail}`, code: 'rejected' };
   }
-  return new AdapterError(EMAIL_PLATFORM, `SMTP connection failed: ${detail}`, {
-    retryable: true,
-    cause: error,
-  });
+  return { reason: 'network', message: `SMTP connection failed: ${detail}` };
+}
+
+/**
+ * The `AdapterError` for a nodemailer failure (see `classifySmtpError`).
+ *
+ * @example
+ * smtpFailure({ code: 'EAUTH' }).retryable // false
+ */
+export function smtpFailure(error: unknown): AdapterError {
+  return failureError(EMAIL_PLATFORM, classifySmtpError(error), 'send mail', error);
 }

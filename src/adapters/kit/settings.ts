@@ -49,8 +49,13 @@ export interface SettingsSpec<F extends SettingsFields> {
   fields: F;
   /** Variables whose presence turns the platform on (default: the required ones). */
   configuredBy?: readonly string[];
-  /** Rules across fields, after each field is valid. */
-  check?: (values: SettingsOf<F>) => ConfigIssue[];
+  /** Whether the values read turn the platform on after all (`WHATSAPP_ENABLED=false`: no). */
+  active?: (values: SettingsOf<F>) => boolean;
+  /**
+   * Rules across fields. `failed` names the fields whose value was refused (their value is
+   * then undefined). Issues are reported in the order of the fields they name.
+   */
+  check?: (values: SettingsOf<F>, failed: ReadonlySet<keyof F>) => ConfigIssue[];
 }
 
 /**
@@ -134,11 +139,13 @@ export function readSettings<F extends SettingsFields>(
   if (!switches.some((name) => source.env[name]?.trim())) return { configured: false };
   const issues: ConfigIssue[] = [];
   const values: Record<string, unknown> = {};
+  const failed = new Set<keyof F>();
   for (const [key, field] of fields) {
     const path = fieldPath(spec.platform, field);
     const value = raw(field);
     if (value === undefined) {
       if ('env' in field && field.required) {
+        failed.add(key);
         issues.push({
           path,
           message: field.missing?.message ?? 'missing',
@@ -149,9 +156,19 @@ export function readSettings<F extends SettingsFields>(
     }
     const parsed = field.schema.safeParse(value);
     if (parsed.success) values[key] = parsed.data;
-    else issues.push({ path, message: parsed.error.issues[0]?.message ?? 'invalid', fix: field.fix });
+    else {
+      failed.add(key);
+      issues.push({ path, message: parsed.error.issues[0]?.message ?? 'invalid', fix: field.fix });
+    }
   }
-  if (issues.length === 0 && spec.check) issues.push(...spec.check(values as SettingsOf<F>));
+  if (spec.active && !spec.active(values as SettingsOf<F>)) return { configured: false };
+  if (spec.check) issues.push(...spec.check(values as SettingsOf<F>, failed));
+  const order = fields.map(([, field]) => fieldPath(spec.platform, field));
+  const rank = (issue: ConfigIssue) => {
+    const at = order.indexOf(issue.path);
+    return at === -1 ? order.length : at;
+  };
+  issues.sort((a, b) => rank(a) - rank(b));
   return issues.length > 0
     ? { configured: true, issues }
     : { configured: true, options: values as SettingsOf<F> };

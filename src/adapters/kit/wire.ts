@@ -96,7 +96,8 @@ export interface PlatformWire {
   /**
    * Connects and starts receiving; resolves once messages are accepted. Inbound messages go
    * to `ctx.ingest` (acknowledge the platform after it resolved). `signal` aborts when the
-   * adapter stops.
+   * adapter stops: a `connect` still running must then end (reject or resolve) soon, since
+   * the stop waits for it before calling `disconnect`.
    */
   connect(ctx: WireContext, signal: AbortSignal): Promise<void>;
   /** Closes what `connect` opened; the kit calls it once on stop, after `connect` settled. */

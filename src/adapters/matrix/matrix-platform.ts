@@ -53,7 +53,7 @@ export const matrixPlatform = definePlatform({
   name: MATRIX_PLATFORM,
   title: 'Matrix',
   fields,
-  check: (s) => {
+  check: (s, failed) => {
     if (!s.accessToken && !s.password) {
       return [
         {
@@ -63,7 +63,7 @@ export const matrixPlatform = definePlatform({
         },
       ];
     }
-    if (!s.accessToken && !s.userId) {
+    if (!s.accessToken && !s.userId && !failed.has('userId')) {
       return [
         {
           path: 'MATRIX_USER_ID',

@@ -52,8 +52,8 @@ export const slackPlatform = definePlatform({
   title: 'Slack',
   fields,
   configuredBy: ['SLACK_BOT_TOKEN', 'SLACK_APP_TOKEN', 'SLACK_SIGNING_SECRET'],
-  check: (s) =>
-    !s.appToken && !s.signingSecret
+  check: (s, failed) =>
+    !s.appToken && !s.signingSecret && !failed.has('appToken') && !failed.has('signingSecret')
       ? [
           {
             path: 'SLACK_APP_TOKEN',

@@ -21,10 +21,10 @@ export {
 } from './socket.ts';
 export {
   NEEDS_RELINK_MESSAGE,
-  WHATSAPP_CAPABILITIES,
   WHATSAPP_EDIT_INTERVAL_MS,
   WHATSAPP_MAX_MESSAGE_LENGTH,
   WhatsAppAdapter,
   type WhatsAppAdapterOptions,
+  WhatsAppWire,
 } from './whatsapp-adapter.ts';
 export { readPairingNumber, type WhatsAppPlatformOptions, whatsappPlatform } from './whatsapp-platform.ts';

@@ -2,27 +2,24 @@
  * The WhatsApp adapter: a linked device on the user's WhatsApp account over
  * WhatsApp Web (baileys). It links by QR code (printed in the log) or by
  * pairing code, keeps the auth state in `<HERMES_HOME>/whatsapp/auth`, receives
- * `messages.upsert`, and answers with `sendMessage`: text split at 4096
- * characters, streaming by editing one message, images and documents, typing
- * presence and deletes.
+ * `messages.upsert`, and answers with `sendMessage`: the kit splits text at
+ * 4096 characters and streams by edits; the wire sends texts, images and
+ * documents, edits, deletes and typing presence.
  *
  * baileys acknowledges a message to WhatsApp when it decrypts it, before the
  * adapter sees it; the adapter marks it read on the phone only after
  * `ctx.ingest` accepted it.
  */
 import type { AnyMessageContent, BaileysEventMap, proto, WAMessage } from 'baileys';
-import { AdapterError, GatewayError } from '../../errors.ts';
+import { AdapterError } from '../../errors.ts';
+import type { Attachment, ChatRef, MessageRef } from '../contract.ts';
 import {
-  type Adapter,
-  type AdapterCapabilities,
-  type AdapterContext,
-  type ChatRef,
-  type MessageRef,
-  NO_CAPABILITIES,
-  type OutboundMessage,
-  type SendResult,
-} from '../contract.ts';
-import { splitMessage } from '../shared/split-message.ts';
+  type Failure,
+  type FileSendOptions,
+  KitAdapter,
+  type PlatformWire,
+  type WireContext,
+} from '../kit/index.ts';
 import type { BackoffOptions } from './backoff.ts';
 import { WhatsAppConnection } from './connection.ts';
 import {
@@ -35,7 +32,7 @@ import { toInboundParts } from './inbound-message.ts';
 import { ownMessageKey, platformMessageId } from './message-id.ts';
 import { attachmentContent, MAX_CAPTION_LENGTH } from './outbound-content.ts';
 import { pairingCodeHint, renderQr, SCAN_QR_HINT } from './qr-code.ts';
-import { notConnectedError, toAdapterError } from './send-error.ts';
+import { classifyWhatsAppError, notConnectedError } from './send-error.ts';
 import {
   makeBaileysSocket,
   type SocketFactory,
@@ -49,18 +46,6 @@ export const WHATSAPP_MAX_MESSAGE_LENGTH = 4096;
 
 /** Fewest milliseconds between two edits of a streamed message. */
 export const WHATSAPP_EDIT_INTERVAL_MS = 1500;
-
-/** What the adapter can do (FEATURES.md §1): images, files, typing, streaming by edits; no voice, threads or reactions. */
-export const WHATSAPP_CAPABILITIES: AdapterCapabilities = {
-  ...NO_CAPABILITIES,
-  images: true,
-  files: true,
-  typing: true,
-  streaming: true,
-  edit: true,
-  delete: true,
-  maxMessageLength: WHATSAPP_MAX_MESSAGE_LENGTH,
-};
 
 /** The log line of a device that must be linked again. */
 export const NEEDS_RELINK_MESSAGE = 'WhatsApp needs relink: run hermes gateway setup';
@@ -88,26 +73,18 @@ export interface WhatsAppAdapterOptions {
 /** Sent messages kept so baileys can re-send one a recipient could not decrypt. */
 const SENT_CACHE_SIZE = 500;
 
-/**
- * The WhatsApp adapter.
- *
- * @example
- * const whatsapp = new WhatsAppAdapter({ home: '/home/me/.hermes' });
- * const gateway = createGateway({ store, agent, adapters: [whatsapp] });
- * await gateway.start(); // the log shows a QR code until the device is linked
- */
-export class WhatsAppAdapter implements Adapter {
+/** WhatsApp's wire: a baileys socket that reconnects by itself. */
+export class WhatsAppWire implements PlatformWire {
   readonly name = WHATSAPP_PLATFORM;
-  readonly capabilities = WHATSAPP_CAPABILITIES;
-  readonly #options: WhatsAppAdapterOptions;
-  /** Fewest milliseconds between two edits of one streamed message. */
+  readonly title = 'WhatsApp';
+  readonly limits = { maxMessageLength: WHATSAPP_MAX_MESSAGE_LENGTH, maxCaptionLength: MAX_CAPTION_LENGTH };
+  readonly declares = { images: true };
   readonly editIntervalMs: number;
-  readonly #failureListeners: ((error: Error) => void)[] = [];
+  readonly #options: WhatsAppAdapterOptions;
   readonly #sentContent = new Map<string, proto.IMessage>();
   readonly #typing = new Set<string>();
-  #ctx: AdapterContext | undefined;
+  #ctx: WireContext | undefined;
   #connection: WhatsAppConnection | undefined;
-  #onAbort: (() => void) | undefined;
   #started = false;
   #dropped = false;
   #relink: AdapterError | undefined;
@@ -118,11 +95,12 @@ export class WhatsAppAdapter implements Adapter {
     this.editIntervalMs = options.editIntervalMs ?? WHATSAPP_EDIT_INTERVAL_MS;
   }
 
+  classify(error: unknown): Failure {
+    return classifyWhatsAppError(error);
+  }
+
   /** Connects (links first when needed); resolves once the connection is open. */
-  async start(ctx: AdapterContext): Promise<void> {
-    if (this.#connection) {
-      throw new GatewayError('GATEWAY_ERR_STATE', 'The WhatsApp adapter is already running; stop it first');
-    }
+  async connect(ctx: WireContext, signal: AbortSignal): Promise<void> {
     this.#ctx = ctx;
     this.#started = false;
     this.#dropped = false;
@@ -138,78 +116,52 @@ export class WhatsAppAdapter implements Adapter {
     });
     connection.on('messages.upsert', (upsert) => this.#onUpsert(upsert));
     this.#connection = connection;
-    this.#onAbort = () => {
-      this.stop().catch((error: unknown) => ctx.log.warn({ err: String(error) }, 'whatsapp: stop failed'));
-    };
-    ctx.signal.addEventListener('abort', this.#onAbort, { once: true });
+    // a stop while linking or reconnecting ends the attempt
+    const onAbort = () => void connection.stop();
+    signal.addEventListener('abort', onAbort, { once: true });
     try {
       await connection.connect();
     } catch (error) {
-      if (this.#connection === connection) await this.stop();
+      await this.disconnect();
       throw error;
+    } finally {
+      signal.removeEventListener('abort', onAbort);
     }
     this.#started = true;
   }
 
-  async stop(): Promise<void> {
+  async disconnect(): Promise<void> {
     const connection = this.#connection;
     this.#connection = undefined;
     this.#started = false;
-    if (this.#onAbort) this.#ctx?.signal.removeEventListener('abort', this.#onAbort);
-    this.#onAbort = undefined;
     this.#typing.clear();
     await connection?.stop();
   }
 
-  onFailure(listener: (error: Error) => void): void {
-    this.#failureListeners.push(listener);
+  async sendText(chat: ChatRef, text: string): Promise<string | undefined> {
+    return this.#deliver(chat.chatId, { text });
   }
 
-  async send(message: OutboundMessage): Promise<SendResult> {
-    const socket = this.#requireSocket('send a reply');
-    const jid = message.chatId;
-    const ids: string[] = [];
-    let texts = message.text.trim() === '' ? [] : splitMessage(message.text, WHATSAPP_MAX_MESSAGE_LENGTH);
-    const attachments = message.attachments ?? [];
-    let caption: string | undefined;
-    if (attachments.length > 0 && texts.length === 1 && (texts[0] as string).length <= MAX_CAPTION_LENGTH) {
-      caption = texts[0];
-      texts = [];
-    }
-    for (const text of texts) pushId(ids, await this.#deliver(socket, jid, { text }));
-    for (const [i, attachment] of attachments.entries()) {
-      pushId(
-        ids,
-        await this.#deliver(socket, jid, attachmentContent(attachment, i === 0 ? caption : undefined)),
-      );
-    }
-    if (this.#typing.delete(jid)) socket.sendPresenceUpdate('paused', jid).catch(() => {});
-    return { platformMessageId: ids.at(-1), platformMessageIds: ids };
+  async sendFile(chat: ChatRef, file: Attachment, { caption }: FileSendOptions): Promise<string | undefined> {
+    return this.#deliver(chat.chatId, attachmentContent(file, caption));
   }
 
   async edit(ref: MessageRef, text: string): Promise<void> {
-    const socket = this.#requireSocket('edit a message');
     const key = ownMessageKey(ref.messageId);
-    await this.#deliver(socket, key.remoteJid as string, { text, edit: key });
+    await this.#deliver(key.remoteJid as string, { text, edit: key });
   }
 
   async delete(ref: MessageRef): Promise<void> {
-    const socket = this.#requireSocket('delete a message');
     const key = ownMessageKey(ref.messageId);
-    await this.#deliver(socket, key.remoteJid as string, { delete: key });
+    await this.#deliver(key.remoteJid as string, { delete: key });
   }
 
-  async sendTyping(chat: ChatRef): Promise<void> {
-    const socket = this.#requireSocket('show typing');
-    try {
-      await socket.sendPresenceUpdate('composing', chat.chatId);
-      this.#typing.add(chat.chatId);
-    } catch (error) {
-      throw toAdapterError(error, 'show typing');
-    }
+  async typing(chat: ChatRef): Promise<void> {
+    await this.#requireSocket('show typing').sendPresenceUpdate('composing', chat.chatId);
+    this.#typing.add(chat.chatId);
   }
 
-  #connectionEvents(ctx: AdapterContext) {
+  #connectionEvents(ctx: WireContext) {
     return {
       onQr: (qr: string) => {
         ctx.log.info({ event: 'whatsapp_qr' }, `\n${renderQr(qr)}`);
@@ -220,7 +172,7 @@ export class WhatsAppAdapter implements Adapter {
       },
       onOpen: (socket: WhatsAppSocket) => {
         ctx.log.info({ account: socket.user?.id }, 'WhatsApp connected');
-        if (this.#dropped) ctx.reportHealthy?.();
+        if (this.#dropped) ctx.reportHealthy();
         this.#dropped = false;
       },
       onDrop: (error: AdapterError, delayMs: number) => {
@@ -229,7 +181,7 @@ export class WhatsAppAdapter implements Adapter {
           { err: error.message, reason: error.details.reason, delayMs },
           `WhatsApp connection dropped; reconnecting in ${formatDelay(delayMs)}`,
         );
-        ctx.reportError?.(error);
+        ctx.reportError(error);
       },
       onFatal: (error: AdapterError) => {
         this.#relink = error;
@@ -241,8 +193,9 @@ export class WhatsAppAdapter implements Adapter {
             'WhatsApp refused the connection',
           );
         }
-        ctx.reportError?.(error);
-        if (this.#started) for (const listener of this.#failureListeners) listener(error);
+        // while connecting, the failed connect() tells the gateway
+        if (this.#started) ctx.fail(error);
+        else ctx.reportError(error);
       },
     };
   }
@@ -285,18 +238,11 @@ export class WhatsAppAdapter implements Adapter {
       );
   }
 
-  /** Sends one message; returns its platform message id. */
-  async #deliver(
-    socket: WhatsAppSocket,
-    jid: string,
-    content: AnyMessageContent,
-  ): Promise<string | undefined> {
-    let sent: WAMessage | undefined;
-    try {
-      sent = await socket.sendMessage(jid, content);
-    } catch (error) {
-      throw toAdapterError(error, 'send a message');
-    }
+  /** Sends one message; returns its platform message id. The bot answered: "typing…" ends. */
+  async #deliver(jid: string, content: AnyMessageContent): Promise<string | undefined> {
+    const socket = this.#requireSocket('send a message');
+    const sent = await socket.sendMessage(jid, content);
+    if (this.#typing.delete(jid)) socket.sendPresenceUpdate('paused', jid).catch(() => {});
     const id = sent?.key.id;
     if (!id) return undefined;
     if (sent?.message) this.#remember(id, sent.message);
@@ -324,10 +270,25 @@ export class WhatsAppAdapter implements Adapter {
   }
 }
 
-function formatDelay(ms: number): string {
-  return ms < 1000 ? `${ms} ms` : `${Math.round(ms / 100) / 10} s`;
+/**
+ * The WhatsApp adapter.
+ *
+ * @example
+ * const whatsapp = new WhatsAppAdapter({ home: '/home/me/.hermes' });
+ * const gateway = createGateway({ store, agent, adapters: [whatsapp] });
+ * await gateway.start(); // the log shows a QR code until the device is linked
+ */
+export class WhatsAppAdapter extends KitAdapter<WhatsAppWire> {
+  // the primitives WhatsApp's wire has, so callers need no optional call
+  declare readonly edit: (ref: MessageRef, text: string) => Promise<void>;
+  declare readonly delete: (ref: MessageRef) => Promise<void>;
+  declare readonly sendTyping: (chat: ChatRef) => Promise<void>;
+
+  constructor(options: WhatsAppAdapterOptions) {
+    super(new WhatsAppWire(options));
+  }
 }
 
-function pushId(ids: string[], id: string | undefined): void {
-  if (id !== undefined) ids.push(id);
+function formatDelay(ms: number): string {
+  return ms < 1000 ? `${ms} ms` : `${Math.round(ms / 100) / 10} s`;
 }

@@ -3,9 +3,10 @@
  * `WHATSAPP_PAIRING_NUMBER` (optional) links by pairing code instead of a QR
  * code, and the auth state lives under `<HERMES_HOME>/whatsapp/auth`.
  */
+import { z } from 'zod';
 import { isFlagSet } from '../../access/allowlist.ts';
 import type { ConfigIssue } from '../../errors.ts';
-import type { PlatformDefinition } from '../platform-definition.ts';
+import { definePlatform, fromEnv } from '../kit/index.ts';
 import { WHATSAPP_PLATFORM } from './socket.ts';
 import { WhatsAppAdapter, type WhatsAppAdapterOptions } from './whatsapp-adapter.ts';
 
@@ -50,48 +51,56 @@ export function readPairingNumber(value: string): { number: string } | { issue: 
   return { number };
 }
 
-/** WhatsApp, linked as a device of the user's account. */
-export const whatsappPlatform: PlatformDefinition<WhatsAppPlatformOptions> = {
-  name: WHATSAPP_PLATFORM,
-  title: 'WhatsApp',
-  variables: [
+/** WhatsApp's settings: each from one variable, each with its fix. */
+const fields = {
+  enabled: fromEnv(
+    'WHATSAPP_ENABLED',
+    z.string().transform((value, ctx) => {
+      if (isFlagSet(value)) return true;
+      if (/^(false|0|no|off)$/i.test(value.trim())) return false;
+      ctx.addIssue({ code: 'custom', message: `"${value}" is neither true nor false` });
+      return z.NEVER;
+    }),
     {
-      name: 'WHATSAPP_ENABLED',
       description:
         'true to connect WhatsApp (link the device by the QR code in the log or with hermes gateway setup)',
       required: true,
+      untrimmed: true,
+      fix: 'set WHATSAPP_ENABLED=true to connect WhatsApp, or remove it',
     },
+  ),
+  pairingNumber: fromEnv(
+    'WHATSAPP_PAIRING_NUMBER',
+    z.string().transform((value, ctx) => {
+      const pairing = readPairingNumber(value);
+      if ('number' in pairing) return pairing.number;
+      ctx.addIssue({ code: 'custom', message: pairing.issue.message });
+      return z.NEVER;
+    }),
     {
-      name: 'WHATSAPP_PAIRING_NUMBER',
       description:
         'optional: your phone number with country code (digits) to link with a pairing code instead of a QR code',
+      untrimmed: true,
+      fix: 'write the phone number with its country code, digits only, e.g. WHATSAPP_PAIRING_NUMBER=4915112345678',
     },
+  ),
+};
+
+/** WhatsApp, linked as a device of the user's account. */
+export const whatsappPlatform = definePlatform({
+  name: WHATSAPP_PLATFORM,
+  title: 'WhatsApp',
+  fields,
+  active: (s) => s.enabled !== false,
+  moreVariables: [
     {
       name: 'WHATSAPP_ALLOWED_USERS',
       description: 'phone numbers with country code (digits, comma-separated) allowed to talk to the agent',
     },
   ],
-  read({ env, home }) {
-    const enabled = env.WHATSAPP_ENABLED;
-    if (enabled === undefined || enabled.trim() === '') return { configured: false };
-    if (!isFlagSet(enabled)) {
-      if (/^(false|0|no|off)$/i.test(enabled.trim())) return { configured: false };
-      return {
-        configured: true,
-        issues: [
-          {
-            path: 'WHATSAPP_ENABLED',
-            message: `"${enabled}" is neither true nor false`,
-            fix: 'set WHATSAPP_ENABLED=true to connect WhatsApp, or remove it',
-          },
-        ],
-      };
-    }
-    const raw = env.WHATSAPP_PAIRING_NUMBER;
-    if (raw === undefined || raw.trim() === '') return { configured: true, options: { home } };
-    const pairing = readPairingNumber(raw);
-    if ('issue' in pairing) return { configured: true, issues: [pairing.issue] };
-    return { configured: true, options: { home, pairingNumber: pairing.number } };
-  },
+  options: (s, { home }): WhatsAppPlatformOptions => ({
+    home,
+    ...(s.pairingNumber ? { pairingNumber: s.pairingNumber } : {}),
+  }),
   create: (options) => new WhatsAppAdapter(options),
-};
+});

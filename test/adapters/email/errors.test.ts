@@ -91,7 +91,7 @@ describeWithDovecot('email failures', (dovecot) => {
     world.refuseRcpt(550, '5.1.1 No such user');
     const permanent = await failure(adapter.send(REPLY));
     expect(permanent.retryable).toBe(false);
-    expect(permanent.details.reason).toBe('rejected');
+    expect(permanent.details).toMatchObject({ reason: 'bad_request', code: 'rejected' });
     await adapter.send(REPLY);
     expect(world.sent).toHaveLength(1);
   });

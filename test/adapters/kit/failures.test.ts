@@ -5,7 +5,12 @@
  * a user who blocked the bot concerns that one message only.
  */
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { createAdapter, type FailureReason, RETRYABLE } from '../../../src/adapters/kit/index.ts';
+import {
+  createAdapter,
+  type FailureReason,
+  httpFailure,
+  RETRYABLE,
+} from '../../../src/adapters/kit/index.ts';
 import { createEchoAgent } from '../../../src/agent/echo-agent.ts';
 import { AdapterError } from '../../../src/errors.ts';
 import { createMemoryStore } from '../../../src/persistence/memory-store.ts';
@@ -51,6 +56,22 @@ describe('failure classification', () => {
       'rate_limited',
       'upstream_5xx',
     ]);
+  });
+
+  it('HTTP statuses map to the same reasons on every platform', () => {
+    const reasons = [429, 401, 403, 404, 413, 408, 500, 503, 400].map((status) => httpFailure(status).reason);
+    expect(reasons).toEqual([
+      'rate_limited',
+      'unauthorized',
+      'forbidden',
+      'not_found',
+      'too_large',
+      'network',
+      'upstream_5xx',
+      'upstream_5xx',
+      'bad_request',
+    ]);
+    expect(httpFailure(429, 2000)).toMatchObject({ retryAfterMs: 2000, code: 'http_429' });
   });
 
   it('a failure the wire reports while connected reaches the gateway classified', async () => {

@@ -109,4 +109,25 @@ describe('platform settings', () => {
       options: { token: 'tok-9', requireMention: true },
     });
   });
+
+  it('reports every problem at once in the order of the fields, and skips rules about refused values', () => {
+    const spec2 = {
+      platform: 'echo',
+      fields,
+      check: (v: { apiUrl?: string | undefined }, failed: ReadonlySet<string>) =>
+        !v.apiUrl && !failed.has('apiUrl')
+          ? [{ path: 'ECHO_API_URL', message: 'needed', fix: 'set ECHO_API_URL' }]
+          : [],
+    };
+    const bad = readSettings(spec2, { env: { ECHO_TOKEN: 'abc' }, extra: { require_mention: 2 } });
+    expect(bad.configured && 'issues' in bad ? bad.issues.map((i) => i.path) : []).toEqual([
+      'ECHO_TOKEN',
+      'ECHO_API_URL',
+      'gateway.platforms.echo.extra.require_mention',
+    ]);
+    const refused = readSettings(spec2, { env: { ECHO_TOKEN: 'tok-1', ECHO_API_URL: 'nope' }, extra: {} });
+    expect(refused.configured && 'issues' in refused ? refused.issues.map((i) => i.message) : []).toEqual([
+      'not an http(s) URL: nope',
+    ]);
+  });
 });

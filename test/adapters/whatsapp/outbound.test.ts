@@ -6,7 +6,6 @@
 import { Boom } from '@hapi/boom';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { OutboundMessage } from '../../../src/adapters/contract.ts';
-import { WHATSAPP_CAPABILITIES } from '../../../src/adapters/whatsapp/index.ts';
 import { AdapterError } from '../../../src/errors.ts';
 import { GROUP_JID, makeRig, seenMessages, testContext, USER_JID, type WhatsAppRig } from './harness.ts';
 
@@ -32,7 +31,7 @@ describe('sending', () => {
   afterEach(() => rig.close());
 
   it('declares images, files, typing and streaming, but no voice, threads or reactions', () => {
-    expect(WHATSAPP_CAPABILITIES).toMatchObject({
+    expect(rig.adapter.capabilities).toMatchObject({
       voice: false,
       images: true,
       files: true,
@@ -124,39 +123,50 @@ describe('sending', () => {
       failure: new Boom('rate-overlimit', { statusCode: 429 }),
       retryable: true,
       reason: 'rate_limited',
+      code: 'http_429',
     },
     {
       what: 'a server error',
       failure: new Boom('Internal', { statusCode: 500 }),
       retryable: true,
-      reason: 'server_error',
+      reason: 'upstream_5xx',
+      code: 'http_500',
     },
     {
       what: 'a closed connection',
       failure: new Boom('Connection Closed', { statusCode: 428 }),
       retryable: true,
-      reason: 'connection_closed',
+      reason: 'connection_lost',
+      code: 'connection_closed',
     },
     {
       what: 'a network error',
       failure: Object.assign(new Error('read ECONNRESET'), { code: 'ECONNRESET' }),
       retryable: true,
       reason: 'network',
+      code: 'ECONNRESET',
     },
     {
       what: 'a refused message',
       failure: new Boom('bad-request', { statusCode: 400 }),
       retryable: false,
-      reason: 'status_400',
+      reason: 'bad_request',
+      code: 'status_400',
     },
-    { what: 'a bug', failure: new TypeError('x is not a function'), retryable: false, reason: 'send_failed' },
+    {
+      what: 'a bug',
+      failure: new TypeError('x is not a function'),
+      retryable: false,
+      reason: 'unknown',
+      code: 'send_failed',
+    },
   ])(
     'turns $what into an AdapterError (retryable: $retryable, $reason)',
-    async ({ failure, retryable, reason }) => {
+    async ({ failure, retryable, reason, code }) => {
       rig.fake.failNextSend = failure;
       const error = await rig.adapter.send(reply('hi')).catch((e: unknown) => e);
       expect(error).toBeInstanceOf(AdapterError);
-      expect(error).toMatchObject({ retryable, platform: 'whatsapp', details: { reason } });
+      expect(error).toMatchObject({ retryable, platform: 'whatsapp', details: { reason, code } });
     },
   );
 });

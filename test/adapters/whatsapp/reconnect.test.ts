@@ -88,7 +88,7 @@ describe('reconnecting', () => {
     rig.fake.current.close(DisconnectReason.unavailableService);
     await expect(rig.adapter.send(reply)).rejects.toMatchObject({
       retryable: true,
-      details: { reason: 'connection_closed' },
+      details: { reason: 'not_connected', code: 'connection_closed' },
     });
     expect(adapterErrors(t.errors)[0]?.details.reason).toBe('service_unavailable');
   });
