@@ -5,7 +5,7 @@
  * aborts the run; the backend then ends its processes.
  */
 import { fromCallback } from 'xstate';
-import type { Agent, ApprovalRequest, ChatMessage, Tool } from '../agent/agent.ts';
+import type { Agent, ApprovalRequest, ChatMessage, ClarifyRequest, Tool } from '../agent/agent.ts';
 import { resolveModel } from '../commands/model-choice.ts';
 import type { GatewayConfig } from '../config/schema.ts';
 import { AbortedError } from '../errors.ts';
@@ -34,12 +34,14 @@ export interface AgentRunDeps {
   log: RuntimeLogger;
   /** Per-session model override, when one is set. */
   modelFor?: (sessionKey: string) => string | undefined;
-  /** Whether a person can be asked to approve dangerous actions on this platform (not on the API server). */
+  /** Whether a person can be asked (approvals, the agent's questions) on this platform (not on the API server). */
   canAskApproval?: (platform: string) => boolean;
   /** Providers (for `/model provider:model`) and personalities (for `/personality`). */
   config?: Pick<GatewayConfig, 'providers' | 'personalities'>;
   /** Tools bound to the run's chat (the `cronjob` tool), besides the backend's own. */
   toolsFor?: (input: AgentRunInput) => Tool[];
+  /** The toolset of the run's platform: which tool names the model is offered (all when absent). */
+  allowToolsFor?: (input: AgentRunInput) => (toolName: string) => boolean;
   /**
    * Sends a message to the run's chat outside its reply (a background process's
    * output and end), also after the run has ended; `key` names it uniquely.
@@ -165,6 +167,8 @@ export function createAgentRunLogic(deps: AgentRunDeps) {
     const taken: number[] = [];
     const approvals = new Map<string, (approved: boolean) => void>();
     let approvalCount = 0;
+    const questions = new Map<string, (answer: string | null) => void>();
+    let questionCount = 0;
     receive((command) => {
       if (command.type === 'ABORT') {
         abortRequested = true;
@@ -174,11 +178,16 @@ export function createAgentRunLogic(deps: AgentRunDeps) {
       } else if (command.type === 'APPROVAL') {
         approvals.get(command.approvalId)?.(command.approved);
         approvals.delete(command.approvalId);
+      } else if (command.type === 'CLARIFY') {
+        questions.get(command.clarifyId)?.(command.answer);
+        questions.delete(command.clarifyId);
       }
     });
     controller.signal.addEventListener('abort', () => {
       for (const answer of approvals.values()) answer(false);
       approvals.clear();
+      for (const answer of questions.values()) answer(null);
+      questions.clear();
     });
     const requestApproval = (request: ApprovalRequest) =>
       new Promise<boolean>((resolve) => {
@@ -191,6 +200,19 @@ export function createAgentRunLogic(deps: AgentRunDeps) {
           approvalId,
           command: request.command,
           reason: request.reason,
+        });
+      });
+    const clarify = (request: ClarifyRequest) =>
+      new Promise<string | null>((resolve) => {
+        if (controller.signal.aborted) return resolve(null);
+        const clarifyId = `${runId}:c${++questionCount}`;
+        questions.set(clarifyId, resolve);
+        report({
+          type: 'AGENT.CLARIFY_REQUEST',
+          runId,
+          clarifyId,
+          question: request.question,
+          ...(request.choices?.length ? { choices: request.choices } : {}),
         });
       });
     const canAsk = deps.canAskApproval?.(input.platform) ?? true;
@@ -216,9 +238,10 @@ export function createAgentRunLogic(deps: AgentRunDeps) {
           ...(model ? { model } : {}),
           ...(options.endpoint ? { endpoint: options.endpoint } : {}),
           ...(options.reasoningEffort ? { reasoningEffort: options.reasoningEffort } : {}),
-          ...(canAsk ? { requestApproval } : {}),
+          ...(canAsk ? { requestApproval, clarify } : {}),
           ...(deps.notifyChat ? { notify: notifyChat(deps.notifyChat, input) } : {}),
           ...(deps.toolsFor ? { tools: deps.toolsFor(input) } : {}),
+          ...(deps.allowToolsFor ? { allowTools: deps.allowToolsFor(input) } : {}),
           takeSteered: () => {
             const texts = steers.map((m) =>
               deps.media ? deps.media.textWithFiles(m.text, m.attachments ?? [], input.platform) : m.text,

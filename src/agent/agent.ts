@@ -94,6 +94,21 @@ export interface ToolContext {
    * (the API server, isolated runs).
    */
   notify?: (text: string, key?: string) => void;
+  /**
+   * Asks the person in the chat a question and waits for the answer; resolves
+   * with the answer's text, or null when nobody answered in time or the run
+   * was stopped. Absent where nobody can be asked (the API server, cron jobs).
+   */
+  clarify?: (request: ClarifyRequest) => Promise<string | null>;
+  /** The id of the model's tool call being run (unique within the run). */
+  callId?: string;
+}
+
+/** A question a tool asks the user. */
+export interface ClarifyRequest {
+  question: string;
+  /** Answers to offer, shown as numbered lines. */
+  choices?: string[];
 }
 
 /** What a tool asks the user to approve. */
@@ -139,6 +154,13 @@ export interface AgentRequest {
   requestApproval?: (request: ApprovalRequest) => Promise<boolean>;
   /** Passed to tools as `ToolContext.notify`: a message to the session's chat, also after the run ended. */
   notify?: (text: string, key?: string) => void;
+  /** Passed to tools as `ToolContext.clarify`. */
+  clarify?: (request: ClarifyRequest) => Promise<string | null>;
+  /**
+   * The run's toolset: which tools, the backend's own and the run's, the model
+   * is offered, by name (see `src/agent/toolsets.ts`). All of them when absent.
+   */
+  allowTools?: (toolName: string) => boolean;
   /** Another OpenAI-compatible endpoint for this run (a provider chosen with `/model`). */
   endpoint?: { baseURL: string; apiKey?: string };
   /** Reasoning effort for models that take one (`low`, `medium`, `high`; `none` sends nothing). */

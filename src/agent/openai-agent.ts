@@ -80,10 +80,12 @@ export function createOpenAIAgent(options: OpenAIAgentOptions): Agent {
   };
   const baseTools = new Map((options.tools ?? []).map((tool) => [tool.name, tool]));
   const baseWireTools = [...baseTools.values()].map(toWireTool);
-  /** The backend's tools plus the run's own. */
+  /** The backend's tools plus the run's own, as far as the run's toolset allows them. */
   const toolsOf = (request: AgentRequest) => {
-    if (!request.tools?.length) return { tools: baseTools, wireTools: baseWireTools };
-    const tools = new Map([...baseTools, ...request.tools.map((t) => [t.name, t] as const)]);
+    const allow = request.allowTools;
+    if (!request.tools?.length && !allow) return { tools: baseTools, wireTools: baseWireTools };
+    const all = [...baseTools, ...(request.tools ?? []).map((t) => [t.name, t] as const)];
+    const tools = new Map(allow ? all.filter(([name]) => allow(name)) : all);
     return { tools, wireTools: [...tools.values()].map(toWireTool) };
   };
   const maxToolRounds = options.maxToolRounds ?? DEFAULT_MAX_TOOL_ROUNDS;
@@ -208,8 +210,10 @@ export function createOpenAIAgent(options: OpenAIAgentOptions): Agent {
           const ctx = {
             signal: request.signal,
             sessionKey: request.sessionKey,
+            callId: call.id,
             ...(request.requestApproval ? { requestApproval: request.requestApproval } : {}),
             ...(request.notify ? { notify: request.notify } : {}),
+            ...(request.clarify ? { clarify: request.clarify } : {}),
           };
           const outcome = await runToolCall(call, toolsOf(request).tools, ctx, request.onEvent);
           if (request.signal.aborted) throw cancelled(index + 1);

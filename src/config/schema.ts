@@ -4,6 +4,7 @@
  * silently falls back to a default. Missing keys take the documented defaults.
  */
 import { z } from 'zod';
+import { ToolsetsSchema } from './toolsets-schema.ts';
 
 /** Agent backends the gateway can run. */
 export const AGENT_BACKENDS = ['echo', 'openai', 'exec'] as const;
@@ -33,6 +34,8 @@ const AgentSchema = z.strictObject({
   transcription_model: z.string().min(1).optional(),
   timeout_seconds: positiveSeconds(600),
   terminal: TerminalSchema.prefault({}),
+  /** How long the agent's question (the `clarify` tool) waits for the user's answer. */
+  clarify_timeout_seconds: positiveSeconds(600),
 });
 
 const ApiServerSchema = z.strictObject({
@@ -344,6 +347,8 @@ export const GatewayConfigSchema = z
     providers: ProvidersSchema.default({}),
     /** Personality name → system prompt, for `/personality`. */
     personalities: PersonalitiesSchema.default({}),
+    /** Per platform, the tools its sessions get (`hermes-<platform>` toolsets). */
+    toolsets: ToolsetsSchema.default({}),
   })
   .superRefine(
     (config, ctx) => {

@@ -22,6 +22,32 @@ function runWithAttachments(run: unknown): unknown {
   return { ...r, messages: withAttachments(r.messages) };
 }
 
+/** A run with its turn id (v4 runs had none: the run was its own turn). */
+function runWithTurn(run: unknown): unknown {
+  if (!run || typeof run !== 'object') return run;
+  const r = run as Record<string, unknown>;
+  return typeof r.turnId === 'string' ? r : { ...r, turnId: r.runId };
+}
+
+/** Applies `change` to the input of the snapshot's agent run, when one was running. */
+function withRunInput(
+  snapshot: PersistedSnapshot,
+  change: (input: Record<string, unknown>) => Record<string, unknown>,
+): PersistedSnapshot {
+  const children = snapshot.children as
+    | { agentRun?: { snapshot?: { input?: Record<string, unknown> } } }
+    | undefined;
+  const input = children?.agentRun?.snapshot?.input;
+  if (!children?.agentRun?.snapshot || !input) return snapshot;
+  return {
+    ...snapshot,
+    children: {
+      ...children,
+      agentRun: { ...children.agentRun, snapshot: { ...children.agentRun.snapshot, input: change(input) } },
+    },
+  };
+}
+
 /** Step `n` upgrades a snapshot of version `n` to version `n + 1`. */
 const STEPS: Record<number, (snapshot: PersistedSnapshot) => PersistedSnapshot> = {
   // v2 adds busy-input modes (merging, superseded, steered, acknowledgements), per-session settings
@@ -99,6 +125,15 @@ const STEPS: Record<number, (snapshot: PersistedSnapshot) => PersistedSnapshot> 
       },
     };
   },
+  // v5: the agent may ask the user a question (`pendingClarification`); runs name the turn they answer
+  4: (snapshot) =>
+    withRunInput(
+      {
+        ...snapshot,
+        context: { ...snapshot.context, run: runWithTurn(snapshot.context.run), pendingClarification: null },
+      },
+      (input) => ({ ...input, run: runWithTurn(input.run) }),
+    ),
 };
 
 /** Whether a snapshot of `version` can be upgraded to the current session machine. */

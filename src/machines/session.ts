@@ -21,6 +21,9 @@
  *   timer may expire the resume window.
  * - `resuming`: like `running`, but the agent is told its previous turn was cut
  *   off by a restart and must not re-run its old tool calls.
+ * - `running.awaitingClarification` (and in `resuming`): the agent asked the user a
+ *   question (the `clarify` tool); the user's next message is the answer, a
+ *   durable timer ends the wait without one, `/stop` cancels the run.
  *
  * Pure: no I/O. Effects are named actions (`recordUserTurn`, `commitTurn`, ...)
  * and the `agentRun` actor, all provided from outside with `machine.provide()`.
@@ -31,7 +34,7 @@ import type { Attachment, ChatType } from '../adapters/contract.ts';
 import type { MediaRef } from '../media/media-ref.ts';
 
 /** Version of the session machine; bump on any change to states or context shape. */
-export const SESSION_MACHINE_VERSION = 4;
+export const SESSION_MACHINE_VERSION = 5;
 
 /** What a message that arrives during a run does. */
 export type BusyMode = 'interrupt' | 'queue' | 'steer';
@@ -58,6 +61,12 @@ export interface RunInfo {
   messages: PendingMessage[];
   /** True when this turn resumes one a restart interrupted. */
   resume: boolean;
+  /**
+   * The turn this run answers: the same for the runs that resume it after a
+   * restart or merge into it after an interrupt (`<conversationId>@<first inbox id>`).
+   * Side effects of tools are keyed by it, so a resumed turn does not repeat them.
+   */
+  turnId: string;
 }
 
 /** Per-session agent settings (`/model`, `/personality`, `/reasoning`). */
@@ -104,6 +113,8 @@ export interface SessionContext {
   settings: SessionSettings;
   /** The dangerous action waiting for the user's approval, if any. */
   pendingApproval: PendingApproval | null;
+  /** The question the agent asked the user and waits on, if any. */
+  pendingClarification: PendingClarification | null;
   /** Why the conversation was reset automatically, until the user has been told. */
   resetNotice: 'idle' | 'daily' | null;
   /** Titles of this session's conversations, by conversation id (`/title`). */
@@ -115,6 +126,14 @@ export interface PendingApproval {
   approvalId: string;
   command: string;
   reason: string;
+}
+
+/** A question the run asked the user (the `clarify` tool). */
+export interface PendingClarification {
+  clarifyId: string;
+  question: string;
+  /** Answers offered, shown as numbered lines; empty for a free answer. */
+  choices: string[];
 }
 
 /** What a session actor is created with. */
@@ -159,6 +178,10 @@ export type SessionEvent =
   | { type: 'AGENT.STOPPED'; runId: string }
   /** A tool of the run needs the user's approval for a dangerous action. */
   | { type: 'AGENT.APPROVAL_REQUEST'; runId: string; approvalId: string; command: string; reason: string }
+  /** The run asks the user a question and waits for the answer (the `clarify` tool). */
+  | { type: 'AGENT.CLARIFY_REQUEST'; runId: string; clarifyId: string; question: string; choices?: string[] }
+  /** Nobody answered the question in time (durable timer): the run goes on without an answer. */
+  | { type: 'CLARIFY.TIMEOUT'; clarifyId: string }
   /** `/approve` or `/deny`. */
   | { type: 'APPROVAL.RESOLVE'; approved: boolean }
   /** Nobody answered the approval in time (durable timer): denied. */
@@ -178,7 +201,9 @@ export type SessionEvent =
 export type AgentRunCommand =
   | { type: 'ABORT' }
   | { type: 'STEER'; message: PendingMessage }
-  | { type: 'APPROVAL'; approvalId: string; approved: boolean };
+  | { type: 'APPROVAL'; approvalId: string; approved: boolean }
+  /** The user's answer to a question of the run; null when nobody answered in time. */
+  | { type: 'CLARIFY'; clarifyId: string; answer: string | null };
 
 /** Bare words that approve a pending approval. */
 export const YES_WORDS = /^(?:y|yes|yep|ok|okay|sure|approve|approved|go ahead|do it)[.!]*$/i;
@@ -237,6 +262,7 @@ export function interruptedContext(context: SessionContext): SessionContext {
     superseded: [],
     steered: [],
     pendingApproval: null,
+    pendingClarification: null,
     restartInterruptions: context.restartInterruptions + 1,
   };
 }
@@ -271,9 +297,14 @@ function nextRun(
   context: SessionContext,
   messages: PendingMessage[],
   resume: boolean,
+  turnId?: string,
 ): Partial<SessionContext> {
   const runCount = context.runCount + 1;
-  return { runCount, run: { runId: `${context.conversationId}#${runCount}`, messages, resume } };
+  const runId = `${context.conversationId}#${runCount}`;
+  // a resume answers the cut-off turn first: its first message names the turn
+  const first = (resume ? context.interrupted?.[0] : undefined) ?? messages[0];
+  const turn = turnId ?? (first ? `${context.conversationId}@${first.inboxId}` : runId);
+  return { runCount, run: { runId, messages, resume, turnId: turn } };
 }
 
 type MessageEvent = Extract<SessionEvent, { type: 'MESSAGE' }>;
@@ -306,6 +337,7 @@ function runState(resume: boolean) {
           'requeueUntakenSteers',
           'requeueMerging',
           'clearApproval',
+          'clearClarification',
           'clearRun',
         ],
       },
@@ -350,6 +382,26 @@ function runState(resume: boolean) {
             target: 'awaitingApproval',
             actions: ['recordApproval', 'askApproval'],
           },
+          'AGENT.CLARIFY_REQUEST': {
+            guard: 'isCurrentRun',
+            target: 'awaitingClarification',
+            actions: ['recordClarification', 'askClarification'],
+          },
+        },
+      },
+      awaitingClarification: {
+        on: {
+          // whatever the busy mode, the next message is the answer
+          MESSAGE: {
+            target: 'working',
+            actions: ['acceptMessage', 'answerClarification', 'closeClarification', 'clearClarification'],
+          },
+          'CLARIFY.TIMEOUT': {
+            guard: 'isPendingClarification',
+            target: 'working',
+            actions: ['answerClarification', 'notifyClarificationTimedOut', 'clearClarification'],
+          },
+          STOP: { target: 'stopping', actions: ['closeClarification', 'clearClarification', 'abortRun'] },
         },
       },
       awaitingApproval: {
@@ -461,6 +513,12 @@ const sessionEffects = {
   closeApproval: () => {},
   /** Effect: tell the user nobody answered in time and the action was denied. */
   notifyApprovalTimedOut: () => {},
+  /** Effect: show the agent's question (choices as numbered lines) and arm the durable clarify timeout. */
+  askClarification: () => {},
+  /** Effect: cancel the clarify timeout; record an answering message in the transcript and close it. */
+  closeClarification: () => {},
+  /** Effect: tell the user nobody answered the question in time and the agent goes on without it. */
+  notifyClarificationTimedOut: () => {},
   /** Effect: tell the user the interrupted turn was dropped after too many restarts and a fresh conversation starts. */
   notifySuspended: () => {},
   /** Effect: send ⚡ / ⏳ / ⏩ for the event's mode (called at most once per BUSY_ACK_INTERVAL_MS). */
@@ -506,6 +564,8 @@ export const sessionMachine = setup({
     saysNo: ({ event }) => NO.test(textOf(event)),
     isPendingApproval: ({ context, event }) =>
       event.type === 'APPROVAL.TIMEOUT' && context.pendingApproval?.approvalId === event.approvalId,
+    isPendingClarification: ({ context, event }) =>
+      event.type === 'CLARIFY.TIMEOUT' && context.pendingClarification?.clarifyId === event.clarifyId,
     interruptedTooOften: ({ context }) => context.restartInterruptions >= MAX_RESTART_INTERRUPTIONS,
     queueFull: ({ context, event }) =>
       context.queue.length >= ((event as MessageEvent).queueCap ?? DEFAULT_QUEUE_CAP),
@@ -543,9 +603,9 @@ export const sessionMachine = setup({
         return [...context.steered.filter((m) => !taken.has(m.inboxId)), ...context.queue];
       },
     }),
-    /** The interrupted turn is superseded: the merged messages become the next run. */
+    /** The interrupted turn is superseded: the merged messages become the next run of the same turn. */
     startMergedRun: assign(({ context }) => ({
-      ...nextRun(context, context.merging, context.run?.resume ?? false),
+      ...nextRun(context, context.merging, context.run?.resume ?? false, context.run?.turnId),
       superseded: [...context.superseded, ...(context.run?.messages ?? []), ...context.steered],
       merging: [],
       steered: [],
@@ -559,6 +619,22 @@ export const sessionMachine = setup({
           : null,
     }),
     clearApproval: assign({ pendingApproval: null }),
+    recordClarification: assign({
+      pendingClarification: ({ event }) =>
+        event.type === 'AGENT.CLARIFY_REQUEST'
+          ? { clarifyId: event.clarifyId, question: event.question, choices: event.choices ?? [] }
+          : null,
+    }),
+    clearClarification: assign({ pendingClarification: null }),
+    /** Tells the run the answer: the text of the answering message, null when the wait timed out. */
+    answerClarification: enqueueActions(({ context, event, enqueue }) => {
+      if (!context.pendingClarification) return;
+      enqueue.sendTo('agentRun', {
+        type: 'CLARIFY',
+        clarifyId: context.pendingClarification.clarifyId,
+        answer: event.type === 'MESSAGE' ? event.message.text : null,
+      } satisfies AgentRunCommand);
+    }),
     /** Tells the run the answer: approved by APPROVAL.RESOLVE or a yes word; denied otherwise. */
     answerApproval: enqueueActions(({ context, event, enqueue }) => {
       if (!context.pendingApproval) return;
@@ -614,6 +690,7 @@ export const sessionMachine = setup({
     lastBusyAckAt: null,
     settings: DEFAULT_SESSION_SETTINGS,
     pendingApproval: null,
+    pendingClarification: null,
     resetNotice: null,
     titles: {},
   }),

@@ -13,6 +13,7 @@ import type { RunMedia } from '../media/run-media.ts';
 import type { Store, TimerRow } from '../persistence/store.ts';
 import type { RuntimeSettings } from './gateway-options.ts';
 import type { ReplyStreams } from './reply-streams.ts';
+import { createToolsets, runMessagingTools } from './run-tools.ts';
 import { createSessionLogic } from './session-logic.ts';
 import type { ToolProgress } from './tool-progress.ts';
 
@@ -45,6 +46,7 @@ export interface GatewaySessionDeps {
 export function createGatewaySessionLogic(deps: GatewaySessionDeps): SessionMachine {
   const { store, adapters, log, now, config, settings } = deps;
   const headless = (platform: string) => adapters.get(platform)?.capabilities.headless === true;
+  const toolsets = createToolsets({ adapters, config });
   return createSessionLogic({
     run: {
       agent: deps.agent,
@@ -70,7 +72,9 @@ export function createGatewaySessionLogic(deps: GatewaySessionDeps): SessionMach
                 },
               }),
         }),
+        ...runMessagingTools({ store, adapters, config }, input),
       ],
+      allowToolsFor: (input) => toolsets(input.platform).allows,
       // a background process reports to the chat that started it; the API server has no chat to tell
       notifyChat: (input, text, key) => {
         if (headless(input.platform)) return;
@@ -98,6 +102,7 @@ export function createGatewaySessionLogic(deps: GatewaySessionDeps): SessionMach
       timers: deps.timers,
       now,
       approvalTimeoutMs: settings.approvalTimeoutMs,
+      clarifyTimeoutMs: config.agent.clarify_timeout_seconds * 1000,
       resetPolicy: (platform, chatType) => settings.resetPolicy(platform, chatType),
       toolProgress: deps.toolProgress,
       replies: deps.replies,

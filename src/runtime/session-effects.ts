@@ -20,6 +20,7 @@ import {
   YES_WORDS,
 } from '../machines/session.ts';
 import type { Store, TimerRow } from '../persistence/store.ts';
+import { createClarifyEffects } from './clarify-effects.ts';
 import type { ReplyStreams, StreamRun } from './reply-streams.ts';
 import { nextReset, type ResetPolicy } from './reset-policy.ts';
 import type { ToolProgress } from './tool-progress.ts';
@@ -58,6 +59,8 @@ export interface SessionEffectDeps {
   now?: () => number;
   /** How long an approval waits before it is denied (default 5 min). */
   approvalTimeoutMs?: number;
+  /** How long the agent's question waits for an answer (`agent.clarify_timeout_seconds`, default 10 min). */
+  clarifyTimeoutMs?: number;
   /** The reset policy of a chat (default: none). */
   resetPolicy?: (platform: string, chatType: ChatType) => ResetPolicy | undefined;
   /** Tool progress bubbles (`display.tool_progress`); none when absent. */
@@ -177,6 +180,15 @@ export function createSessionEffects(deps: SessionEffectDeps): SessionEffects {
   const finish = (what: string, writes: Promise<unknown>[]) => guard(what, Promise.all(writes));
 
   return {
+    ...createClarifyEffects({
+      reply,
+      appendUser,
+      markDone: (ids) => store.inbox.setStatus(ids, 'done'),
+      ...(deps.timers ? { timers: deps.timers } : {}),
+      ...(deps.now ? { now: deps.now } : {}),
+      ...(deps.clarifyTimeoutMs === undefined ? {} : { timeoutMs: deps.clarifyTimeoutMs }),
+      finish,
+    }),
     acceptMessage: ({ event }: ActionArgs) => {
       if (event.type !== 'MESSAGE') return;
       void guard('inbox status', store.inbox.setStatus([event.message.inboxId], 'delivered'));

@@ -64,6 +64,7 @@ function sessionContext(sessionKey: string, settings: SessionSettings): SessionC
     lastBusyAckAt: null,
     settings,
     pendingApproval: null,
+    pendingClarification: null,
     resetNotice: null,
     titles: {},
   };

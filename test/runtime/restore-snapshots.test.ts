@@ -140,15 +140,51 @@ const RESTORED: Record<
     runCount: 3,
     restartInterruptions: 2,
   },
+  // the question is void after a restart: the user's next message resumes the turn it belonged to
+  'awaiting-clarification': {
+    state: 'restartInterrupted',
+    recovered: true,
+    interrupted: [1],
+    queue: [],
+    runCount: 1,
+    restartInterruptions: 1,
+  },
 };
 
 /** What a new message (inbox id 100) does to each restored session. */
-const NEXT: Record<ScenarioName, { state: string; runId: string; resume: boolean }> = {
-  'idle-fresh': { state: 'running', runId: 'telegram:dm:42/1#1', resume: false },
-  'idle-after-turns': { state: 'running', runId: 'telegram:dm:42/1#4', resume: false },
-  'running-with-queue': { state: 'resuming', runId: 'telegram:group:-1001234567890:77/1#3', resume: true },
-  'restart-interrupted': { state: 'resuming', runId: 'api:research-1/1#3', resume: true },
-  resuming: { state: 'resuming', runId: 'api:research-1/1#4', resume: true },
+/** `turnId`: a new turn is named by the new message, a resumed one by the first message of the cut-off turn. */
+const NEXT: Record<ScenarioName, { state: string; runId: string; resume: boolean; turnId: string }> = {
+  'idle-fresh': {
+    state: 'running',
+    runId: 'telegram:dm:42/1#1',
+    resume: false,
+    turnId: 'telegram:dm:42/1@100',
+  },
+  'idle-after-turns': {
+    state: 'running',
+    runId: 'telegram:dm:42/1#4',
+    resume: false,
+    turnId: 'telegram:dm:42/1@100',
+  },
+  'running-with-queue': {
+    state: 'resuming',
+    runId: 'telegram:group:-1001234567890:77/1#3',
+    resume: true,
+    turnId: 'telegram:group:-1001234567890:77/1@11',
+  },
+  'restart-interrupted': {
+    state: 'resuming',
+    runId: 'api:research-1/1#3',
+    resume: true,
+    turnId: 'api:research-1/1@2',
+  },
+  resuming: { state: 'resuming', runId: 'api:research-1/1#4', resume: true, turnId: 'api:research-1/1@2' },
+  'awaiting-clarification': {
+    state: 'resuming',
+    runId: 'telegram:dm:42/1#2',
+    resume: true,
+    turnId: 'telegram:dm:42/1@1',
+  },
 };
 
 const NAMES = Object.keys(RESTORED) as ScenarioName[];
@@ -183,6 +219,8 @@ describe(`golden session snapshots (${fixtureFileName(SESSION_MACHINE_VERSION)})
       expect(snap.context.restartInterruptions).toBe(expected.restartInterruptions);
       expect(snap.context.conversationId).toBe(before.conversationId);
       expect(snap.context.lastError).toBe(before.lastError);
+      expect(snap.context.pendingApproval).toBeNull();
+      expect(snap.context.pendingClarification).toBeNull();
       expect(r.errors).toEqual([]);
       r.actor.stop();
     });
@@ -198,6 +236,7 @@ describe(`golden session snapshots (${fixtureFileName(SESSION_MACHINE_VERSION)})
         runId: next.runId,
         messages: [pendingMessage(100, 'hello again')],
         resume: next.resume,
+        turnId: next.turnId,
       });
       expect(r.runs.map((run) => run.run.runId)).toEqual([next.runId]);
       // from idle the reset notice is checked; a resume goes straight to the run
@@ -262,6 +301,17 @@ describe('snapshots of another machine version', () => {
     expect(upgraded.context.queue.map((m) => m.attachments)).toEqual([[], []]);
     expect(upgraded.context.run?.messages.map((m) => m.attachments)).toEqual([[]]);
     expect(upgraded.children.agentRun.snapshot.input.run.messages.map((m) => m.attachments)).toEqual([[]]);
+  });
+
+  it('v4 runs become their own turn and no question is pending', () => {
+    const v4 = readFixtureFile(4)!.fixtures['running-with-queue']!.snapshot;
+    const upgraded = migrateSessionSnapshot(4, structuredClone(v4)) as {
+      context: SessionContext;
+      children: { agentRun: { snapshot: { input: { run: { runId: string; turnId: string } } } } };
+    };
+    expect(upgraded.context.pendingClarification).toBeNull();
+    expect(upgraded.context.run?.turnId).toBe('telegram:group:-1001234567890:77/1#2');
+    expect(upgraded.children.agentRun.snapshot.input.run.turnId).toBe('telegram:group:-1001234567890:77/1#2');
   });
 
   it.each([0, SESSION_MACHINE_VERSION + 1])(
