@@ -13,6 +13,7 @@ describe('configuration defaults', () => {
         base_url: 'https://api.openai.com/v1',
         max_tool_rounds: 8,
         timeout_seconds: 600,
+        clarify_timeout_seconds: 600,
         terminal: { enabled: true, timeout_seconds: 120 },
       },
       api_server: {
@@ -51,6 +52,7 @@ describe('configuration defaults', () => {
       session_reset: { mode: 'both', at_hour: 4, idle_minutes: 1440, by_chat_type: {} },
       providers: {},
       personalities: {},
+      toolsets: {},
     });
     expect(config).toEqual(DEFAULT_CONFIG);
   });

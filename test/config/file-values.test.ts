@@ -14,6 +14,7 @@ agent:
   system_prompt: You are terse.
   max_tool_rounds: 3
   timeout_seconds: 30
+  clarify_timeout_seconds: 90
   terminal:
     enabled: false
     timeout_seconds: 5
@@ -70,6 +71,7 @@ display:
       system_prompt: 'You are terse.',
       max_tool_rounds: 3,
       timeout_seconds: 30,
+      clarify_timeout_seconds: 90,
       terminal: { enabled: false, timeout_seconds: 5 },
     });
     expect(config.api_server).toEqual({

@@ -139,6 +139,10 @@ const RUN_SUBSTATES: Record<
     await say('approve-me please');
     await l.until(`${run}.awaitingApproval`);
   },
+  awaitingClarification: async (l, run, say) => {
+    await say('clarify-me please');
+    await l.until(`${run}.awaitingClarification`);
+  },
 };
 
 const SCENARIOS: Scenario[] = [

@@ -55,7 +55,8 @@ beforeAll(async () => {
     for (const id of r.taken) taken.add(id);
     for (const id of r.visited) visited.add(id);
   }
-});
+  // several thousand paths, each played on a live actor with the real effects
+}, 300_000);
 
 afterAll(() => {
   const states = definition.states.filter((s) => visited.has(s)).length;

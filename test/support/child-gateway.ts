@@ -5,6 +5,7 @@
  * - "slow …" works until it is interrupted;
  * - "stubborn …" needs two seconds to stop after it is interrupted;
  * - "approve-me …" asks the chat to approve a dangerous command first;
+ * - "clarify-me …" asks the chat a question and answers with the reply;
  * - anything else is answered at once with "answer: <prompt>".
  */
 import type { Adapter, AdapterContext, OutboundMessage } from '../../src/adapters/contract.ts';
@@ -51,6 +52,11 @@ const agent: Agent = {
       const approved = await request.requestApproval?.({ command: 'rm -rf /', reason: 'test' });
       if (request.signal.aborted) throw new AbortedError();
       return { text: `approved: ${approved}`, usage: { inputTokens: 0, outputTokens: 0 }, messages: [] };
+    }
+    if (prompt.includes('clarify-me')) {
+      const reply = await request.clarify?.({ question: 'Which one?', choices: ['this', 'that'] });
+      if (request.signal.aborted) throw new AbortedError();
+      return { text: `clarified: ${reply}`, usage: { inputTokens: 0, outputTokens: 0 }, messages: [] };
     }
     return { text: `answer: ${prompt}`, usage: { inputTokens: 0, outputTokens: 0 }, messages: [] };
   },

@@ -47,6 +47,7 @@ export function abstractState(snapshot: { value: unknown; context: SessionContex
     merging: c.merging.length,
     restarts: c.restartInterruptions,
     approval: c.pendingApproval !== null,
+    clarification: c.pendingClarification !== null,
     interrupted: c.interrupted !== null && c.interrupted.length > 0,
     superseded: c.superseded.length > 0,
     resetNotice: c.resetNotice,
@@ -89,12 +90,14 @@ export interface SessionModel {
 function traversalEnv(): SampleEnv {
   let inboxId = 0;
   let approvals = 0;
+  let questions = 0;
   return {
     message: (text: string): PendingMessage => {
       inboxId += 1;
       return { inboxId, platformMessageId: `t${inboxId}`, userId: 'u1', text, attachments: [] };
     },
     approvalId: (runId: string) => `${runId}:a${++approvals}`,
+    clarifyId: (runId: string) => `${runId}:c${++questions}`,
     at: 0,
   };
 }

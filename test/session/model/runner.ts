@@ -96,6 +96,7 @@ function finishingSample(state: string, finish: Finish): Sample | null {
   if (state === 'restartInterrupted')
     return sampleNamed(finish === 'expire' ? 'AUTO_RESUME.EXPIRED' : 'MESSAGE');
   if (state.endsWith('.awaitingApproval')) return sampleNamed('APPROVAL.RESOLVE deny');
+  if (state.endsWith('.awaitingClarification')) return sampleNamed('CLARIFY.TIMEOUT');
   if (state.endsWith('.working')) return sampleNamed('AGENT.DONE');
   return sampleNamed('AGENT.STOPPED');
 }
@@ -175,6 +176,11 @@ export async function playPath(path: ModelPath, finish: Finish): Promise<PathRec
       )
         account('closeApproval', true, [event.message]);
     },
+    // the answer to the agent's question is taken by the run: it is part of the turn's answer
+    closeClarification: ({ context, event }) => {
+      if (context.pendingClarification && event.type === 'MESSAGE')
+        account('closeClarification', false, [event.message]);
+    },
     notifyQueueFull: ({ event }) => {
       if (event.type === 'MESSAGE') account('notifyQueueFull', false, [event.message]);
     },
@@ -236,6 +242,7 @@ export async function playPath(path: ModelPath, finish: Finish): Promise<PathRec
 
   let messages = 0;
   let approvals = 0;
+  let questions = 0;
   const play = async (sample: Sample): Promise<void> => {
     clock += STEP_MS;
     let message: PendingMessage | null = null;
@@ -260,6 +267,7 @@ export async function playPath(path: ModelPath, finish: Finish): Promise<PathRec
     const env: SampleEnv = {
       message: () => message!,
       approvalId: (runId) => `${runId}:a${++approvals}`,
+      clarifyId: (runId) => `${runId}:c${++questions}`,
       at: clock,
     };
     const before = actor.getSnapshot();

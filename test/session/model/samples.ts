@@ -23,6 +23,8 @@ export interface SampleEnv {
   message(text: string): PendingMessage;
   /** A new approval id for this run, as the agent run makes them. */
   approvalId(runId: string): string;
+  /** A new question id for this run, as the agent run makes them. */
+  clarifyId(runId: string): string;
   /** The simulated time, epoch ms. */
   at: number;
 }
@@ -186,6 +188,44 @@ export const SAMPLES: readonly Sample[] = [
       approvalId: env.approvalId(staleRun(c)),
       command: 'rm -rf /',
       reason: 'deletes everything',
+    }),
+  },
+  {
+    label: 'AGENT.CLARIFY_REQUEST',
+    type: 'AGENT.CLARIFY_REQUEST',
+    applies: always,
+    build: (c, env) => ({
+      type: 'AGENT.CLARIFY_REQUEST',
+      runId: currentRun(c),
+      clarifyId: env.clarifyId(currentRun(c)),
+      question: 'Which environment?',
+      choices: ['staging', 'production'],
+    }),
+  },
+  {
+    label: 'AGENT.CLARIFY_REQUEST stale',
+    type: 'AGENT.CLARIFY_REQUEST',
+    applies: always,
+    build: (c, env) => ({
+      type: 'AGENT.CLARIFY_REQUEST',
+      runId: staleRun(c),
+      clarifyId: env.clarifyId(staleRun(c)),
+      question: 'Which one, again?',
+    }),
+  },
+  {
+    label: 'CLARIFY.TIMEOUT',
+    type: 'CLARIFY.TIMEOUT',
+    applies: always,
+    build: (c) => ({ type: 'CLARIFY.TIMEOUT', clarifyId: c.pendingClarification?.clarifyId ?? 'none' }),
+  },
+  {
+    label: 'CLARIFY.TIMEOUT stale',
+    type: 'CLARIFY.TIMEOUT',
+    applies: always,
+    build: (c) => ({
+      type: 'CLARIFY.TIMEOUT',
+      clarifyId: `${c.pendingClarification?.clarifyId ?? 'none'}:old`,
     }),
   },
   {
