@@ -105,7 +105,9 @@ describe('send_message', () => {
     await chat.receive({ chatId: 'c', text: 'tell the team' });
     await gateway.settled();
     expect(team.sent).toEqual([]);
-    expect(chat.textsTo('c').at(-1)).toMatch(/^tool said: Error: send_message failed: team has no home channel\. .*\/sethome/);
+    expect(chat.textsTo('c').at(-1)).toMatch(
+      /^tool said: Error: send_message failed: team has no home channel\. .*\/sethome/,
+    );
   });
 
   it('refuses a target in a form it does not know, with the accepted forms', async () => {
@@ -181,7 +183,11 @@ describe('send_message across a restart', () => {
     try {
       expect((await second.gateway.session('chat:dm:c'))?.state).toBe('restartInterrupted');
       await second.chat.receive({ chatId: 'c', text: 'go on', platformMessageId: 'm2' });
-      await eventually(() => second.chat.textsTo('c').includes('go on'), 5_000, 'the answer of the resumed turn');
+      await eventually(
+        () => second.chat.textsTo('c').includes('go on'),
+        5_000,
+        'the answer of the resumed turn',
+      );
       // the resumed turn called the tool again: the outbox kept the first row, nothing was sent again
       const announcements = (adapter: MemoryAdapter) =>
         adapter.sent.filter((m) => m.text === 'Starting the migration').length;

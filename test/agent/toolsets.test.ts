@@ -59,9 +59,9 @@ describe('toolsets from config.yaml', () => {
     expect(allowed(discord)).not.toContain('files__read');
     expect(discord.allows('terminal')).toBe(true);
     // a platform the section does not name keeps its default
-    expect(toolsetFor('slack', { settings: toolsetSettingsOf(config.toolsets, 'slack') }).allows('terminal')).toBe(
-      true,
-    );
+    expect(
+      toolsetFor('slack', { settings: toolsetSettingsOf(config.toolsets, 'slack') }).allows('terminal'),
+    ).toBe(true);
   });
 
   it('include lists the only tools; exclude still applies; api_server keys the API server', () => {
