@@ -73,26 +73,7 @@ const STEPS: Record<number, (snapshot: PersistedSnapshot) => PersistedSnapshot> 
     },
   }),
   // v3 records the chat type in the input of the agent run (tools bound to the chat need it)
-  2: (snapshot) => {
-    const children = snapshot.children as
-      | { agentRun?: { snapshot?: { input?: Record<string, unknown> } } }
-      | undefined;
-    const input = children?.agentRun?.snapshot?.input;
-    if (!children?.agentRun?.snapshot || !input) return snapshot;
-    return {
-      ...snapshot,
-      children: {
-        ...children,
-        agentRun: {
-          ...children.agentRun,
-          snapshot: {
-            ...children.agentRun.snapshot,
-            input: { ...input, chatType: snapshot.context.chatType },
-          },
-        },
-      },
-    };
-  },
+  2: (snapshot) => withRunInput(snapshot, (input) => ({ ...input, chatType: snapshot.context.chatType })),
   // v4: pending messages carry the references of their files (`attachments`); older ones had none
   3: (snapshot) => {
     const c = snapshot.context;
@@ -105,25 +86,10 @@ const STEPS: Record<number, (snapshot: PersistedSnapshot) => PersistedSnapshot> 
       superseded: withAttachments(c.superseded),
       steered: withAttachments(c.steered),
     };
-    const children = snapshot.children as
-      | { agentRun?: { snapshot?: { input?: Record<string, unknown> } } }
-      | undefined;
-    const input = children?.agentRun?.snapshot?.input;
-    if (!children?.agentRun?.snapshot || !input) return { ...snapshot, context };
-    return {
-      ...snapshot,
-      context,
-      children: {
-        ...children,
-        agentRun: {
-          ...children.agentRun,
-          snapshot: {
-            ...children.agentRun.snapshot,
-            input: { ...input, run: runWithAttachments(input.run) },
-          },
-        },
-      },
-    };
+    return withRunInput({ ...snapshot, context }, (input) => ({
+      ...input,
+      run: runWithAttachments(input.run),
+    }));
   },
   // v5: the agent may ask the user a question (`pendingClarification`); runs name the turn they answer
   4: (snapshot) =>

@@ -11,7 +11,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import type { Agent, Tool } from '../../src/agent/agent.ts';
 import { createEchoAgent } from '../../src/agent/echo-agent.ts';
 import { createOpenAIAgent } from '../../src/agent/openai-agent.ts';
-import { writeHomeChannel } from '../../src/commands/home-channel.ts';
+import { type HomeChannel, writeHomeChannel } from '../../src/commands/home-channel.ts';
 import { validateConfig } from '../../src/config/validate-config.ts';
 import { AbortedError } from '../../src/errors.ts';
 import { createMemoryStore } from '../../src/persistence/memory-store.ts';
@@ -29,6 +29,16 @@ afterEach(async () => {
   for (const c of cleanup.splice(0).reverse()) await c();
 });
 
+/** The team platform's home channel. */
+const TEAM_HOME: HomeChannel = {
+  platform: 'team',
+  chatId: 'general',
+  chatType: 'channel',
+  threadId: null,
+  setBy: 'boss',
+  setAt: 1,
+};
+
 /** A gateway with a chat and a team platform, whose model calls send_message with `args` and then repeats the tool's result. */
 async function setup(args: Record<string, unknown>, options: { home?: boolean } = {}) {
   const model = await startFakeModelServer();
@@ -39,14 +49,7 @@ async function setup(args: Record<string, unknown>, options: { home?: boolean } 
   );
   const store = createMemoryStore();
   if (options.home ?? true) {
-    await writeHomeChannel(store.meta, {
-      platform: 'team',
-      chatId: 'general',
-      chatType: 'channel',
-      threadId: null,
-      setBy: 'boss',
-      setAt: 1,
-    });
+    await writeHomeChannel(store.meta, TEAM_HOME);
   }
   const chat = new MemoryAdapter({ name: 'chat' });
   const team = new MemoryAdapter({ name: 'team' });
@@ -161,14 +164,7 @@ describe('send_message across a restart', () => {
     const path = join(dir, 'state.db');
 
     const first = await life(path);
-    await writeHomeChannel(first.store.meta, {
-      platform: 'team',
-      chatId: 'general',
-      chatType: 'channel',
-      threadId: null,
-      setBy: 'boss',
-      setAt: 1,
-    });
+    await writeHomeChannel(first.store.meta, TEAM_HOME);
     await first.chat.receive({ chatId: 'c', text: 'migrate the database', platformMessageId: 'm1' });
     await eventually(
       () => first.team.sent.some((m) => m.text === 'Starting the migration'),
