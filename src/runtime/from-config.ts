@@ -14,6 +14,7 @@ import type { Adapter } from '../adapters/contract.ts';
 import { platformAdapters } from '../adapters/platforms.ts';
 import { createAgent } from '../agent/create-agent.ts';
 import { transcriberFromConfig } from '../agent/transcribe.ts';
+import { synthesizerFromConfig } from '../voice/synthesize.ts';
 import { type GatewayJson, loadGatewayJson } from '../config/gateway-json.ts';
 import { MEDIA_DIR_NAME, STATE_DB_FILE } from '../config/home.ts';
 import { createOnboarding } from '../config/onboarding.ts';
@@ -108,6 +109,7 @@ export async function startFromConfig(opts: {
     ...adaptersFromConfig(config),
     ...platformAdapters(config, process.env, home, { http }, transcribe),
   ];
+  const synthesize = synthesizerFromConfig(config.agent);
   const store = createSqliteStore({ path: join(home, STATE_DB_FILE) });
   const pairing = new Pairing({ store: store.pairing, log: logger });
   const access = new AccessControl({
@@ -131,6 +133,7 @@ export async function startFromConfig(opts: {
     onboarding: createOnboarding(home, config, logger),
     media: mediaFromConfig(config, home),
     ...(transcribe ? { transcribe } : {}),
+    ...(synthesize ? { speech: { synthesize } } : {}),
   });
   if (adapters.length === 0) {
     logger.warn(

@@ -16,6 +16,7 @@ import { type BusyMode, DEFAULT_QUEUE_CAP } from '../machines/session.ts';
 import type { Store } from '../persistence/store.ts';
 import type { ResetPolicy } from './reset-policy.ts';
 import { DEFAULT_SESSION_KEY_POLICY, type SessionKeyPolicy } from './session-key.ts';
+import type { SpeechOptions } from '../voice/voice-replies.ts';
 import { validateGatewayOptions } from './validate-options.ts';
 
 /** Runtime settings; every field has a default. */
@@ -137,6 +138,11 @@ export interface GatewayOptions {
    * transcribe them itself (`createTranscriber()`); the transcript becomes the message text.
    */
   transcribe?: Transcriber;
+  /**
+   * Speech for spoken replies (`/voice on|tts`) and the `text_to_speech` tool
+   * (`{ synthesize: createSynthesizer(...) }`, optional `ffmpegPath`); absent: no speech.
+   */
+  speech?: SpeechOptions;
 }
 
 /** The options with every default filled in. */

@@ -1,19 +1,23 @@
 /**
  * The session machine as the gateway runs it: the agent run with its tools
  * (the cronjob tool, background-process notices to the chat) and the effects
- * (outbox, timers, reply streams, tool progress, busy acknowledgements).
+ * (outbox, timers, reply streams, tool progress, busy acknowledgements), and
+ * spoken replies with the `text_to_speech` tool where speech is configured.
  */
 import type { Adapter } from '../adapters/contract.ts';
 import type { Agent } from '../agent/agent.ts';
 import { createCronjobTool } from '../agent/tools/cronjob.ts';
+import { createTextToSpeechTool } from '../agent/tools/text-to-speech.ts';
 import type { GatewayConfig } from '../config/schema.ts';
 import { errorText, type RuntimeLogger } from '../log/runtime-logger.ts';
-import type { SessionMachine } from '../machines/session.ts';
+import type { SessionMachine, SessionSettings } from '../machines/session.ts';
 import type { RunMedia } from '../media/run-media.ts';
 import type { Store, TimerRow } from '../persistence/store.ts';
 import type { RuntimeSettings } from './gateway-options.ts';
 import type { ReplyStreams } from './reply-streams.ts';
 import { createSessionLogic } from './session-logic.ts';
+import type { VoiceReplies } from '../voice/voice-replies.ts';
+import { agentOptionsFor } from '../actors/agent-run.ts';
 import type { ToolProgress } from './tool-progress.ts';
 
 /** What the gateway's sessions need. */
@@ -34,6 +38,8 @@ export interface GatewaySessionDeps {
   /** Runs a cron job now (the cronjob tool's `run`). */
   runJobNow: (id: string) => Promise<unknown>;
   takeBusyTip: () => boolean;
+  /** Spoken replies and the `text_to_speech` tool (where speech is configured). */
+  voice?: VoiceReplies;
 }
 
 /**
@@ -45,6 +51,7 @@ export interface GatewaySessionDeps {
 export function createGatewaySessionLogic(deps: GatewaySessionDeps): SessionMachine {
   const { store, adapters, log, now, config, settings } = deps;
   const headless = (platform: string) => adapters.get(platform)?.capabilities.headless === true;
+  const voice = deps.voice?.configured ? deps.voice : undefined;
   return createSessionLogic({
     run: {
       agent: deps.agent,
@@ -70,7 +77,10 @@ export function createGatewaySessionLogic(deps: GatewaySessionDeps): SessionMach
                 },
               }),
         }),
+        // nobody listens on the API server
+        ...(voice && !headless(input.platform) ? [speechTool(voice, input.settings, config)] : []),
       ],
+      ...(voice ? { voiceReply: (input, text, options) => voice.replyAttachment(input, text, options) } : {}),
       // a background process reports to the chat that started it; the API server has no chat to tell
       notifyChat: (input, text, key) => {
         if (headless(input.platform)) return;
@@ -104,4 +114,10 @@ export function createGatewaySessionLogic(deps: GatewaySessionDeps): SessionMach
       userTurnText: (context, m) => deps.media.textWithFiles(m.text, m.attachments ?? [], context.platform),
     },
   });
+}
+
+/** The `text_to_speech` tool, spoken through the session's `/model` provider when it switched. */
+function speechTool(voice: VoiceReplies, settings: SessionSettings, config: GatewayConfig) {
+  const { endpoint } = agentOptionsFor(settings, config);
+  return createTextToSpeechTool({ voice, ...(endpoint ? { endpoint } : {}) });
 }
