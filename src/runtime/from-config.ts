@@ -14,7 +14,6 @@ import type { Adapter } from '../adapters/contract.ts';
 import { platformAdapters } from '../adapters/platforms.ts';
 import { createAgent } from '../agent/create-agent.ts';
 import { transcriberFromConfig } from '../agent/transcribe.ts';
-import { synthesizerFromConfig } from '../voice/synthesize.ts';
 import { type GatewayJson, loadGatewayJson } from '../config/gateway-json.ts';
 import { MEDIA_DIR_NAME, STATE_DB_FILE } from '../config/home.ts';
 import { createOnboarding } from '../config/onboarding.ts';
@@ -24,6 +23,7 @@ import { ingressOptionsFromConfig } from '../http/ingress-config.ts';
 import { INGRESS_COUNTS_KEY, recordIngressCounts } from '../http/ingress-counters.ts';
 import type { Logger } from '../logger.ts';
 import { createSqliteStore } from '../persistence/sqlite-store.ts';
+import { synthesizerFromConfig } from '../voice/synthesize.ts';
 import { createGateway, type Gateway, type RuntimeSettings } from './create-gateway.ts';
 import { DEFAULT_RESET_POLICY, mergeResetPolicy } from './reset-policy.ts';
 

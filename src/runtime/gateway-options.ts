@@ -14,9 +14,9 @@ import { type RuntimeLogger, silentLogger } from '../log/runtime-logger.ts';
 import type { BreakerSettings } from '../machines/breaker.ts';
 import { type BusyMode, DEFAULT_QUEUE_CAP } from '../machines/session.ts';
 import type { Store } from '../persistence/store.ts';
+import type { SpeechOptions } from '../voice/voice-replies.ts';
 import type { ResetPolicy } from './reset-policy.ts';
 import { DEFAULT_SESSION_KEY_POLICY, type SessionKeyPolicy } from './session-key.ts';
-import type { SpeechOptions } from '../voice/voice-replies.ts';
 import { validateGatewayOptions } from './validate-options.ts';
 
 /** Runtime settings; every field has a default. */

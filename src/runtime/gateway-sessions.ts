@@ -4,6 +4,8 @@
  * (outbox, timers, reply streams, tool progress, busy acknowledgements), and
  * spoken replies with the `text_to_speech` tool where speech is configured.
  */
+
+import { agentOptionsFor } from '../actors/agent-run.ts';
 import type { Adapter } from '../adapters/contract.ts';
 import type { Agent } from '../agent/agent.ts';
 import { createCronjobTool } from '../agent/tools/cronjob.ts';
@@ -13,11 +15,10 @@ import { errorText, type RuntimeLogger } from '../log/runtime-logger.ts';
 import type { SessionMachine, SessionSettings } from '../machines/session.ts';
 import type { RunMedia } from '../media/run-media.ts';
 import type { Store, TimerRow } from '../persistence/store.ts';
+import type { VoiceReplies } from '../voice/voice-replies.ts';
 import type { RuntimeSettings } from './gateway-options.ts';
 import type { ReplyStreams } from './reply-streams.ts';
 import { createSessionLogic } from './session-logic.ts';
-import type { VoiceReplies } from '../voice/voice-replies.ts';
-import { agentOptionsFor } from '../actors/agent-run.ts';
 import type { ToolProgress } from './tool-progress.ts';
 
 /** What the gateway's sessions need. */

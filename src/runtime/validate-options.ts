@@ -68,7 +68,11 @@ export function validateGatewayOptions(options: GatewayOptions): void {
     refuse('transcribe', 'is not a function', 'Pass createTranscriber({ baseURL, model }) or leave it out.');
   }
   if (options.speech !== undefined && typeof options.speech?.synthesize !== 'function') {
-    refuse('speech.synthesize', 'is not a function', 'Pass { synthesize: createSynthesizer({ baseURL, model }) } or leave it out.');
+    refuse(
+      'speech.synthesize',
+      'is not a function',
+      'Pass { synthesize: createSynthesizer({ baseURL, model }) } or leave it out.',
+    );
   }
   const s = options.settings;
   if (s?.passivateAfterMs !== undefined && !(s.passivateAfterMs > 0)) {

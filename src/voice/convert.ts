@@ -5,8 +5,8 @@
  * is asked once (`ffmpeg -version`) and remembered.
  */
 import { spawn } from 'node:child_process';
-import { VoiceError } from './voice-error.ts';
 import type { SpeechFormat } from './synthesize.ts';
+import { VoiceError } from './voice-error.ts';
 
 /** The ffmpeg found on PATH by default. */
 export const DEFAULT_FFMPEG = 'ffmpeg';

@@ -47,7 +47,8 @@ export function speakableText(text: string, max = MAX_SPEECH_CHARS): string {
   if (trimmed.length <= max) return trimmed;
   const head = trimmed.slice(0, max);
   const sentence = Math.max(head.lastIndexOf('. '), head.lastIndexOf('! '), head.lastIndexOf('? '));
-  const cut = sentence > max / 2 ? sentence + 1 : head.lastIndexOf(' ') > max / 2 ? head.lastIndexOf(' ') : max;
+  const cut =
+    sentence > max / 2 ? sentence + 1 : head.lastIndexOf(' ') > max / 2 ? head.lastIndexOf(' ') : max;
   return head.slice(0, cut).trim();
 }
 
@@ -91,7 +92,12 @@ export function createSynthesizer(opts: {
     };
     try {
       const response = await clientFor(endpoint).audio.speech.create(
-        { model: opts.model, voice: opts.voice ?? 'alloy', input: speakableText(text), response_format: format },
+        {
+          model: opts.model,
+          voice: opts.voice ?? 'alloy',
+          input: speakableText(text),
+          response_format: format,
+        },
         options.signal ? { signal: options.signal } : {},
       );
       const data = Buffer.from(await response.arrayBuffer());

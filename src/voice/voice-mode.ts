@@ -33,7 +33,10 @@ function spoken(message: Pick<PendingMessage, 'attachments'>): boolean {
  * @example
  * speaksReply('on', [{ attachments: [{ kind: 'voice', mimeType: 'audio/ogg' }] }]) // true
  */
-export function speaksReply(mode: VoiceMode, messages: readonly Pick<PendingMessage, 'attachments'>[]): boolean {
+export function speaksReply(
+  mode: VoiceMode,
+  messages: readonly Pick<PendingMessage, 'attachments'>[],
+): boolean {
   if (mode === 'tts') return true;
   return mode === 'on' && messages.some(spoken);
 }

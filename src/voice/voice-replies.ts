@@ -98,7 +98,7 @@ export class VoiceReplies {
   /** Whether `platform` can receive a spoken reply (it takes files and a person reads it). */
   sendsAudio(platform: string): boolean {
     const caps = this.#deps.capabilities(platform);
-    return caps !== undefined && caps.files && caps.headless !== true;
+    return caps?.files === true && caps.headless !== true;
   }
 
   /** What `/voice status` reports for a chat on `platform`. */
@@ -117,7 +117,10 @@ export class VoiceReplies {
    *
    * @throws VoiceError when speech is not configured, the endpoint or ffmpeg fails.
    */
-  async speak(text: string, options: { endpoint?: SpeechEndpoint; signal?: AbortSignal } = {}): Promise<SpokenFile> {
+  async speak(
+    text: string,
+    options: { endpoint?: SpeechEndpoint; signal?: AbortSignal } = {},
+  ): Promise<SpokenFile> {
     const speech = this.#deps.speech;
     if (!speech) {
       throw new VoiceError('speech', 'Speech is not configured: set agent.speech_model (e.g. tts-1)');

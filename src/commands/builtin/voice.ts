@@ -13,12 +13,15 @@ const USAGE = 'Usage: /voice [on|off|tts|status]';
 
 /** What the chat is told about speech being configured, ffmpeg and the platform. */
 function problems(status: VoiceStatus | undefined): string[] {
-  if (!status || !status.speechConfigured) {
-    return ['⚠️ Speech is not configured: set agent.speech_model (e.g. tts-1) in config.yaml; until then replies stay text.'];
+  if (!status?.speechConfigured) {
+    return [
+      '⚠️ Speech is not configured: set agent.speech_model (e.g. tts-1) in config.yaml; until then replies stay text.',
+    ];
   }
   const lines: string[] = [];
   if (!status.platformSendsAudio) lines.push('⚠️ This platform cannot receive audio: replies stay text here.');
-  else if (!status.ffmpeg) lines.push('ℹ️ ffmpeg is not installed: voice replies come as audio files, not voice notes.');
+  else if (!status.ffmpeg)
+    lines.push('ℹ️ ffmpeg is not installed: voice replies come as audio files, not voice notes.');
   return lines;
 }
 
@@ -45,7 +48,9 @@ export const voiceCommand: CommandDefinition = {
     const word = ctx.args.toLowerCase();
     if (!word || word === 'status') return showStatus(ctx);
     if (word === 'join' || word === 'leave') {
-      return { text: `🔇 /voice ${word}: voice channels are not available yet. /voice on|tts gives spoken replies here.` };
+      return {
+        text: `🔇 /voice ${word}: voice channels are not available yet. /voice on|tts gives spoken replies here.`,
+      };
     }
     if (!(VOICE_MODES as readonly string[]).includes(word)) {
       return { text: `❓ “${ctx.args}” is not a voice setting. ${USAGE}` };
