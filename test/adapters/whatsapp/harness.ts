@@ -104,7 +104,7 @@ export async function makeRig(
     async userSends(chat: PeerChat, text: string, file?: PeerFile) {
       const uploaded = file
         ? await media.upload({
-            kind: file.kind === 'image' ? 'image' : 'document',
+            kind: file.kind === 'image' ? 'image' : file.kind === 'voice' ? 'audio' : 'document',
             data: file.data,
             mimeType: file.mimeType,
             fileName: file.fileName,
