@@ -5,20 +5,10 @@
  * `/audio/transcriptions` endpoint, and reaches the agent as the text of the
  * message; the reply comes back to the chat.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { Agent, AgentRequest } from '../../src/agent/agent.ts';
 import { createTranscriber } from '../../src/agent/transcribe.ts';
-import { createMemoryStore } from '../../src/persistence/memory-store.ts';
-import { createGateway, type Gateway } from '../../src/runtime/create-gateway.ts';
-import type { ContractHarness } from '../adapters/contract/adapter-contract.ts';
-import { createDiscordHarness } from '../adapters/discord/harness.ts';
-import { createMatrixHarness } from '../adapters/matrix/matrix-world.ts';
-import { createSlackHarness } from '../adapters/slack/harness.ts';
-import { makeWhatsAppHarness } from '../adapters/whatsapp/harness.ts';
-import { type FakeAudioServer, startFakeAudioServer } from './fake-audio-server.ts';
+import { type AudioPlatform, until, usePlatformRig } from './platform-rig.ts';
 import { sineWav } from './wav.ts';
 
 /** What the agent was given: the last user message's text and its files. */
@@ -44,52 +34,28 @@ function listeningAgent(heard: Heard[]): Agent {
   } as Agent;
 }
 
-async function until<T>(check: () => T | undefined | Promise<T | undefined>, timeoutMs = 15_000): Promise<T> {
-  const end = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await check();
-    if (value !== undefined) return value;
-    if (Date.now() > end) throw new Error('timed out waiting');
-    await new Promise((r) => setTimeout(r, 25));
-  }
-}
-
-const platforms: [string, () => Promise<ContractHarness>, string][] = [
-  ['slack', () => createSlackHarness('socket'), 'audio_message.ogg'],
-  ['discord', createDiscordHarness, 'voice-message.ogg'],
-  ['matrix', createMatrixHarness, 'voice.ogg'],
-  ['whatsapp', makeWhatsAppHarness, 'voice.ogg'],
+const platforms: [AudioPlatform, string][] = [
+  ['slack', 'audio_message.ogg'],
+  ['discord', 'voice-message.ogg'],
+  ['matrix', 'voice.ogg'],
+  ['whatsapp', 'voice.ogg'],
 ];
 
 describe('voice notes are transcribed on every platform that receives audio', () => {
-  let harness: ContractHarness | undefined;
-  let gateway: Gateway | undefined;
-  let audio: FakeAudioServer | undefined;
-  let dir: string | undefined;
+  const start = usePlatformRig();
 
-  afterEach(async () => {
-    await gateway?.stop();
-    await harness?.close();
-    await audio?.close();
-    if (dir) rmSync(dir, { recursive: true, force: true });
-    gateway = harness = audio = dir = undefined;
-  });
-
-  for (const [platform, create, fileName] of platforms) {
+  for (const [platform, fileName] of platforms) {
     it(`${platform}: a voice note reaches the agent as its transcript`, async () => {
-      harness = await create();
-      audio = await startFakeAudioServer({ transcript: 'please water the plants' });
-      dir = mkdtempSync(join(tmpdir(), `hermes-voice-in-${platform}-`));
       const heard: Heard[] = [];
-      gateway = createGateway({
-        store: createMemoryStore(),
-        agent: listeningAgent(heard),
-        adapters: [harness.adapter],
-        media: { dir: join(dir, 'media') },
-        transcribe: createTranscriber({ baseURL: audio.url, model: 'whisper-1' }),
-      });
+      const { harness, audio } = await start(
+        platform,
+        (fake) => ({
+          agent: listeningAgent(heard),
+          transcribe: createTranscriber({ baseURL: fake.url, model: 'whisper-1' }),
+        }),
+        { transcript: 'please water the plants' },
+      );
       expect(harness.adapter.capabilities.voice).toBe(true);
-      await gateway.start();
       await harness.peer.userSends(harness.dm, '', {
         kind: 'voice',
         fileName,
@@ -101,11 +67,9 @@ describe('voice notes are transcribed on every platform that receives audio', ()
       expect(message.attachments).toEqual([expect.objectContaining({ kind: 'voice', transcribed: true })]);
       expect(audio.transcriptions).toHaveLength(1);
       const dm = harness.dm;
-      const replies = await until(async () => {
-        const seen = await harness?.peer.botMessages(dm);
-        return seen?.some((m) => m.text.includes('heard: please water the plants')) ? seen : undefined;
-      });
-      expect(replies.length).toBeGreaterThan(0);
+      await until(async () =>
+        (await harness.peer.botMessages(dm)).find((m) => m.text.includes('heard: please water the plants')),
+      );
     }, 30_000);
   }
 });
