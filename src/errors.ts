@@ -55,6 +55,8 @@ export const ERROR_CODES = {
   GATEWAY_ERR_HTTP_LISTEN: 500,
   /** A file could not be stored or sent: over the size limit, outside the allowed folders, unreadable. */
   GATEWAY_ERR_MEDIA: 400,
+  /** Speech could not be made or converted: the speech endpoint failed, or ffmpeg did. */
+  GATEWAY_ERR_VOICE: 502,
 } as const;
 
 /** One of the documented error codes. */

@@ -5,6 +5,7 @@
  * aborts the run; the backend then ends its processes.
  */
 import { fromCallback } from 'xstate';
+import type { Attachment } from '../adapters/contract.ts';
 import type { Agent, ApprovalRequest, ChatMessage, ClarifyRequest, Tool } from '../agent/agent.ts';
 import { resolveModel } from '../commands/model-choice.ts';
 import type { GatewayConfig } from '../config/schema.ts';
@@ -53,6 +54,15 @@ export interface AgentRunDeps {
    * with `MEDIA:` lines go out with the reply. Without it the agent sees text only.
    */
   media?: RunMedia;
+  /**
+   * The spoken copy of the answer (`/voice on|tts`), attached to the reply; undefined when the
+   * session's voice mode or the platform asks for none. `endpoint` is the session's `/model` provider.
+   */
+  voiceReply?: (
+    input: AgentRunInput,
+    text: string,
+    options: { endpoint?: { baseURL: string; apiKey?: string }; signal: AbortSignal },
+  ) => Promise<Attachment | undefined>;
 }
 
 /** What a session's settings ask of the agent: model and endpoint, personality prompt, reasoning. */
@@ -265,6 +275,12 @@ export function createAgentRunLogic(deps: AgentRunDeps) {
         const files = deps.media?.namesFiles(result.text, toolOutputs)
           ? await deps.media.outbound(result.text, toolOutputs, input.platform)
           : { text: result.text, attachments: [] };
+        // `/voice on|tts`: the answer also goes out spoken, as a file of the same reply
+        const spoken = await deps.voiceReply?.(input, files.text, {
+          ...(options.endpoint ? { endpoint: options.endpoint } : {}),
+          signal: controller.signal,
+        });
+        if (spoken) files.attachments = [...files.attachments, spoken];
         if (controller.signal.aborted) throw new AbortedError();
         report({
           type: 'AGENT.DONE',

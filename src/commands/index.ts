@@ -11,6 +11,7 @@ import { reasoningCommand } from './builtin/reasoning.ts';
 import { SESSION_COMMANDS } from './builtin/session-commands.ts';
 import { sethomeCommand } from './builtin/sethome.ts';
 import { verboseCommand } from './builtin/verbose.ts';
+import { voiceCommand } from './builtin/voice.ts';
 import { whoamiCommand } from './builtin/whoami.ts';
 import { type CommandDefinition, CommandRegistry, type SkillSource } from './registry.ts';
 
@@ -34,6 +35,7 @@ export const SETTINGS_COMMANDS: readonly CommandDefinition[] = [
   platformCommand,
   backgroundCommand,
   verboseCommand,
+  voiceCommand,
 ];
 
 /**

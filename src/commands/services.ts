@@ -8,6 +8,7 @@ import type { BreakerView } from '../machines/breaker.ts';
 import type { BusyMode, SessionEvent } from '../machines/session.ts';
 import type { TranscriptEntry, TranscriptSummary } from '../persistence/store.ts';
 import type { ToolProgressControl } from '../runtime/tool-progress.ts';
+import type { VoiceStatus } from '../voice/voice-replies.ts';
 import type { HomeChannel } from './home-channel.ts';
 
 /** One conversation of a session, for `/resume`. */
@@ -74,4 +75,6 @@ export interface CommandServices {
    * (`/background`); the runtime queues the "started" answer with the task id.
    */
   startBackground(prompt: string): Promise<BackgroundTaskStarted>;
+  /** Spoken replies (`/voice status`): whether speech is configured, ffmpeg found, this platform takes audio. */
+  readonly voice?: { status(platform: string): Promise<VoiceStatus> };
 }

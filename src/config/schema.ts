@@ -32,6 +32,12 @@ const AgentSchema = z.strictObject({
   max_tool_rounds: z.number().int().min(0).default(8),
   /** Transcribes voice notes through `<base_url>/audio/transcriptions` with this model (e.g. `whisper-1`); unset: no transcription. */
   transcription_model: z.string().min(1).optional(),
+  /** Spoken replies and the `text_to_speech` tool through `<base_url>/audio/speech` with this model (e.g. `tts-1`); unset: no speech. */
+  speech_model: z.string().min(1).optional(),
+  /** The voice spoken replies use. */
+  speech_voice: z.string().min(1).default('alloy'),
+  /** The audio format asked of the speech endpoint (converted with ffmpeg where a platform needs another). */
+  speech_format: z.enum(['mp3', 'opus', 'aac', 'flac', 'wav', 'pcm']).default('mp3'),
   timeout_seconds: positiveSeconds(600),
   terminal: TerminalSchema.prefault({}),
   /** How long the agent's question (the `clarify` tool) waits for the user's answer. */

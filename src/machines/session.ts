@@ -79,6 +79,11 @@ export interface SessionSettings {
   reasoning: string | null;
   /** Whether the model's reasoning is shown in the chat. */
   showReasoning: boolean;
+  /**
+   * Spoken replies (`/voice`): `on` answers voice notes with voice too, `tts` speaks every reply;
+   * absent (snapshots from before it existed) reads as `off`.
+   */
+  voice?: 'off' | 'on' | 'tts';
 }
 
 /** Persisted context of a session actor: ids and JSON only. */

@@ -34,6 +34,8 @@ export interface CommandRunnerDeps {
   platforms: PlatformControl;
   /** Tool progress of the platforms (`/verbose`). */
   toolProgress?: ToolProgressControl;
+  /** Spoken replies (`/voice status`). */
+  voice?: CommandServices['voice'];
   /** Starts a background task for the chat of `message`. */
   startBackground: (
     message: InboundMessage,
@@ -102,6 +104,7 @@ export function createCommandRunner(deps: CommandRunnerDeps) {
       platforms: deps.platforms,
       ...(deps.toolProgress ? { toolProgress: deps.toolProgress } : {}),
       startBackground: (prompt) => deps.startBackground(message, sessionKey, prompt),
+      ...(deps.voice ? { voice: deps.voice } : {}),
     };
     const scope: Scope = message.chatType === 'dm' ? 'dm' : 'group';
     const policy = deps.tierPolicy?.(message, scope) ?? { tier: 'unrestricted' as const, userCommands: [] };

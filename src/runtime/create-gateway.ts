@@ -26,6 +26,7 @@ import { type GatewayActors, gatewayMachine } from '../machines/gateway.ts';
 import { DEFAULT_SESSION_SETTINGS, type SessionEvent } from '../machines/session.ts';
 import { defaultMediaDir, MediaStore } from '../media/media-store.ts';
 import { RunMedia } from '../media/run-media.ts';
+import { VoiceReplies } from '../voice/voice-replies.ts';
 import { createBootRecovery } from './boot-recovery.ts';
 import { createCommandRunner } from './command-runner.ts';
 import { createDrain } from './drain.ts';
@@ -106,6 +107,13 @@ export function createGateway(options: GatewayOptions): Gateway {
     ...(options.media?.sendFrom ? { sendFrom: options.media.sendFrom } : {}),
   });
 
+  const voice = new VoiceReplies({
+    speech: options.speech,
+    media,
+    capabilities: (platform) => adapters.get(platform)?.capabilities,
+    log,
+  });
+
   // the facade wakes the sender on every committed reply, so the streams need no wake-up of their own
   const replies = new ReplyStreams({ store, adapters, log });
   // the progress messages belong to the reply record (the sender tells it when a reply settled)
@@ -152,6 +160,7 @@ export function createGateway(options: GatewayOptions): Gateway {
       replies,
       runJobNow: (id) => cron.runJobNow(id),
       takeBusyTip: () => options.onboarding?.takeBusyTip() ?? false,
+      voice,
     }),
     log,
     now,
@@ -175,6 +184,7 @@ export function createGateway(options: GatewayOptions): Gateway {
     now,
     tierPolicy: (message, scope) => tierPolicy(config, message.platform, scope, message.userId),
     toolProgress,
+    voice,
     platforms: {
       list: () => breakers.list(),
       pause: (name) => breakers.pause(name),

@@ -23,6 +23,7 @@ import { ingressOptionsFromConfig } from '../http/ingress-config.ts';
 import { INGRESS_COUNTS_KEY, recordIngressCounts } from '../http/ingress-counters.ts';
 import type { Logger } from '../logger.ts';
 import { createSqliteStore } from '../persistence/sqlite-store.ts';
+import { synthesizerFromConfig } from '../voice/synthesize.ts';
 import { createGateway, type Gateway, type RuntimeSettings } from './create-gateway.ts';
 import { DEFAULT_RESET_POLICY, mergeResetPolicy } from './reset-policy.ts';
 
@@ -108,6 +109,7 @@ export async function startFromConfig(opts: {
     ...adaptersFromConfig(config),
     ...platformAdapters(config, process.env, home, { http }, transcribe),
   ];
+  const synthesize = synthesizerFromConfig(config.agent);
   const store = createSqliteStore({ path: join(home, STATE_DB_FILE) });
   const pairing = new Pairing({ store: store.pairing, log: logger });
   const access = new AccessControl({
@@ -131,6 +133,7 @@ export async function startFromConfig(opts: {
     onboarding: createOnboarding(home, config, logger),
     media: mediaFromConfig(config, home),
     ...(transcribe ? { transcribe } : {}),
+    ...(synthesize ? { speech: { synthesize } } : {}),
   });
   if (adapters.length === 0) {
     logger.warn(

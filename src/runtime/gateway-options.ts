@@ -14,6 +14,7 @@ import { type RuntimeLogger, silentLogger } from '../log/runtime-logger.ts';
 import type { BreakerSettings } from '../machines/breaker.ts';
 import { type BusyMode, DEFAULT_QUEUE_CAP } from '../machines/session.ts';
 import type { Store } from '../persistence/store.ts';
+import type { SpeechOptions } from '../voice/voice-replies.ts';
 import type { ResetPolicy } from './reset-policy.ts';
 import { DEFAULT_SESSION_KEY_POLICY, type SessionKeyPolicy } from './session-key.ts';
 import { validateGatewayOptions } from './validate-options.ts';
@@ -137,6 +138,11 @@ export interface GatewayOptions {
    * transcribe them itself (`createTranscriber()`); the transcript becomes the message text.
    */
   transcribe?: Transcriber;
+  /**
+   * Speech for spoken replies (`/voice on|tts`) and the `text_to_speech` tool
+   * (`{ synthesize: createSynthesizer(...) }`, optional `ffmpegPath`); absent: no speech.
+   */
+  speech?: SpeechOptions;
 }
 
 /** The options with every default filled in. */

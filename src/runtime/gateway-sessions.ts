@@ -1,16 +1,21 @@
 /**
  * The session machine as the gateway runs it: the agent run with its tools
  * (the cronjob tool, background-process notices to the chat) and the effects
- * (outbox, timers, reply streams, tool progress, busy acknowledgements).
+ * (outbox, timers, reply streams, tool progress, busy acknowledgements), and
+ * spoken replies with the `text_to_speech` tool where speech is configured.
  */
+
+import { agentOptionsFor } from '../actors/agent-run.ts';
 import type { Adapter } from '../adapters/contract.ts';
 import type { Agent } from '../agent/agent.ts';
 import { createCronjobTool } from '../agent/tools/cronjob.ts';
+import { createTextToSpeechTool } from '../agent/tools/text-to-speech.ts';
 import type { GatewayConfig } from '../config/schema.ts';
 import { errorText, type RuntimeLogger } from '../log/runtime-logger.ts';
-import type { SessionMachine } from '../machines/session.ts';
+import type { SessionMachine, SessionSettings } from '../machines/session.ts';
 import type { RunMedia } from '../media/run-media.ts';
 import type { Store, TimerRow } from '../persistence/store.ts';
+import type { VoiceReplies } from '../voice/voice-replies.ts';
 import type { RuntimeSettings } from './gateway-options.ts';
 import type { ReplyStreams } from './reply-streams.ts';
 import { createToolsets, runMessagingTools } from './run-tools.ts';
@@ -35,6 +40,8 @@ export interface GatewaySessionDeps {
   /** Runs a cron job now (the cronjob tool's `run`). */
   runJobNow: (id: string) => Promise<unknown>;
   takeBusyTip: () => boolean;
+  /** Spoken replies and the `text_to_speech` tool (where speech is configured). */
+  voice?: VoiceReplies;
 }
 
 /**
@@ -47,6 +54,7 @@ export function createGatewaySessionLogic(deps: GatewaySessionDeps): SessionMach
   const { store, adapters, log, now, config, settings } = deps;
   const headless = (platform: string) => adapters.get(platform)?.capabilities.headless === true;
   const toolsets = createToolsets({ adapters, config });
+  const voice = deps.voice?.configured ? deps.voice : undefined;
   return createSessionLogic({
     run: {
       agent: deps.agent,
@@ -73,8 +81,11 @@ export function createGatewaySessionLogic(deps: GatewaySessionDeps): SessionMach
               }),
         }),
         ...runMessagingTools({ store, adapters, config }, input),
+        // nobody listens on the API server
+        ...(voice && !headless(input.platform) ? [speechTool(voice, input.settings, config)] : []),
       ],
       allowToolsFor: (input) => toolsets(input.platform).allows,
+      ...(voice ? { voiceReply: (input, text, options) => voice.replyAttachment(input, text, options) } : {}),
       // a background process reports to the chat that started it; the API server has no chat to tell
       notifyChat: (input, text, key) => {
         if (headless(input.platform)) return;
@@ -109,4 +120,10 @@ export function createGatewaySessionLogic(deps: GatewaySessionDeps): SessionMach
       userTurnText: (context, m) => deps.media.textWithFiles(m.text, m.attachments ?? [], context.platform),
     },
   });
+}
+
+/** The `text_to_speech` tool, spoken through the session's `/model` provider when it switched. */
+function speechTool(voice: VoiceReplies, settings: SessionSettings, config: GatewayConfig) {
+  const { endpoint } = agentOptionsFor(settings, config);
+  return createTextToSpeechTool({ voice, ...(endpoint ? { endpoint } : {}) });
 }

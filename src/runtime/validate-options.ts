@@ -67,6 +67,13 @@ export function validateGatewayOptions(options: GatewayOptions): void {
   if (options.transcribe !== undefined && typeof options.transcribe !== 'function') {
     refuse('transcribe', 'is not a function', 'Pass createTranscriber({ baseURL, model }) or leave it out.');
   }
+  if (options.speech !== undefined && typeof options.speech?.synthesize !== 'function') {
+    refuse(
+      'speech.synthesize',
+      'is not a function',
+      'Pass { synthesize: createSynthesizer({ baseURL, model }) } or leave it out.',
+    );
+  }
   const s = options.settings;
   if (s?.passivateAfterMs !== undefined && !(s.passivateAfterMs > 0)) {
     refuse('settings.passivateAfterMs', 'must be a positive number of milliseconds', 'Use e.g. 600000.');

@@ -12,6 +12,8 @@ describe('configuration defaults', () => {
         model: 'gpt-4o-mini',
         base_url: 'https://api.openai.com/v1',
         max_tool_rounds: 8,
+        speech_voice: 'alloy',
+        speech_format: 'mp3',
         timeout_seconds: 600,
         clarify_timeout_seconds: 600,
         terminal: { enabled: true, timeout_seconds: 120 },

@@ -13,6 +13,9 @@ agent:
   api_key: sk-test
   system_prompt: You are terse.
   max_tool_rounds: 3
+  speech_model: tts-1-hd
+  speech_voice: nova
+  speech_format: opus
   timeout_seconds: 30
   clarify_timeout_seconds: 90
   terminal:
@@ -70,6 +73,9 @@ display:
       api_key: 'sk-test',
       system_prompt: 'You are terse.',
       max_tool_rounds: 3,
+      speech_model: 'tts-1-hd',
+      speech_voice: 'nova',
+      speech_format: 'opus',
       timeout_seconds: 30,
       clarify_timeout_seconds: 90,
       terminal: { enabled: false, timeout_seconds: 5 },

@@ -60,7 +60,8 @@ export async function fetchInboundMedia(
     fileName: media.fileName,
     ...(media.sizeBytes !== undefined ? { sizeBytes: media.sizeBytes } : {}),
   };
-  const what = media.kind === 'image' ? 'image' : `file ${media.fileName}`;
+  const what =
+    media.kind === 'image' ? 'image' : media.kind === 'voice' ? 'voice note' : `file ${media.fileName}`;
   if (media.sizeBytes !== undefined && media.sizeBytes > opts.maxBytes) {
     opts.log.warn(
       { fileName: media.fileName, sizeBytes: media.sizeBytes, maxBytes: opts.maxBytes },

@@ -4,7 +4,8 @@
  * should not see are skipped: the account's own messages, status updates,
  * broadcasts and channels, and messages with neither text nor a supported
  * file (reactions, protocol messages such as edits and deletes, stickers,
- * voice notes, polls).
+ * polls). A voice note (push-to-talk audio) is a `voice` attachment, which the
+ * gateway transcribes; other audio is a file.
  */
 import {
   isJidBroadcast,
@@ -25,7 +26,7 @@ import { WHATSAPP_PLATFORM } from './socket.ts';
 
 /** A file carried by a message (its bytes are downloaded separately). */
 export interface InboundMedia {
-  kind: 'image' | 'file';
+  kind: 'image' | 'file' | 'voice';
   mimeType: string;
   fileName: string;
   /** Size WhatsApp announced, when it did. */
@@ -82,6 +83,17 @@ function mediaOf(content: proto.IMessage): InboundMedia | undefined {
       sizeBytes: toNumber(image.fileLength),
     };
   }
+  const audio = content.audioMessage;
+  if (audio) {
+    const mimeType = audio.mimetype || 'audio/ogg; codecs=opus';
+    const ext = mimeType.startsWith('audio/ogg') ? 'ogg' : extension(mimeType);
+    return {
+      kind: audio.ptt ? 'voice' : 'file',
+      mimeType,
+      fileName: `${audio.ptt ? 'voice' : 'audio'}.${ext}`,
+      sizeBytes: toNumber(audio.fileLength),
+    };
+  }
   const document = content.documentMessage;
   if (document) {
     const mimeType = document.mimetype || 'application/octet-stream';
@@ -109,7 +121,8 @@ function quotedIdOf(content: proto.IMessage): string | undefined {
   const context =
     content.extendedTextMessage?.contextInfo ??
     content.imageMessage?.contextInfo ??
-    content.documentMessage?.contextInfo;
+    content.documentMessage?.contextInfo ??
+    content.audioMessage?.contextInfo;
   return context?.stanzaId || undefined;
 }
 

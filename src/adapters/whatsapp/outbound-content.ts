@@ -1,6 +1,7 @@
 /**
  * What the adapter hands to baileys' `sendMessage` for a reply's files:
- * images as `{ image, caption }`, every other file as
+ * images as `{ image, caption }`, an Ogg/Opus voice note as push-to-talk audio
+ * `{ audio, ptt: true }` (no caption: it goes out as its own message), every other file as
  * `{ document, mimetype, fileName, caption }`. Bytes come from the attachment's
  * `dataBase64`, or baileys reads its `url` (http(s) or a local path) itself.
  */
@@ -37,6 +38,9 @@ export function attachmentContent(attachment: Attachment, caption?: string): Any
   const media = mediaSource(attachment);
   const withCaption = caption ? { caption } : {};
   if (attachment.kind === 'image') return { image: media, ...withCaption };
+  if (attachment.kind === 'voice' && attachment.mimeType?.startsWith('audio/ogg')) {
+    return { audio: media, ptt: true, mimetype: 'audio/ogg; codecs=opus' };
+  }
   return {
     document: media,
     mimetype: attachment.mimeType ?? 'application/octet-stream',

@@ -78,7 +78,7 @@ export class WhatsAppWire implements PlatformWire {
   readonly name = WHATSAPP_PLATFORM;
   readonly title = 'WhatsApp';
   readonly limits = { maxMessageLength: WHATSAPP_MAX_MESSAGE_LENGTH, maxCaptionLength: MAX_CAPTION_LENGTH };
-  readonly declares = { images: true };
+  readonly declares = { voice: true, images: true };
   readonly editIntervalMs: number;
   readonly #options: WhatsAppAdapterOptions;
   readonly #sentContent = new Map<string, proto.IMessage>();
@@ -143,7 +143,10 @@ export class WhatsAppWire implements PlatformWire {
   }
 
   async sendFile(chat: ChatRef, file: Attachment, { caption }: FileSendOptions): Promise<string | undefined> {
-    return this.#deliver(chat.chatId, attachmentContent(file, caption));
+    const content = attachmentContent(file, caption);
+    // a voice note carries no caption: its text goes out first
+    if (caption && 'audio' in content) await this.#deliver(chat.chatId, { text: caption });
+    return this.#deliver(chat.chatId, content);
   }
 
   async edit(ref: MessageRef, text: string): Promise<void> {

@@ -3,6 +3,7 @@
  * a media host and a peer playing the user), and a recording `AdapterContext`
  * for tests that drive the adapter directly.
  */
+import { readFileSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -57,6 +58,14 @@ export function seenMessages(fake: FakeWhatsApp, jid: string): SeenMessage[] {
     if (c.image) {
       files.push({ kind: 'image', fileName: 'image', mimeType: 'image/*', data: bytesOf(c.image) });
     }
+    if (c.audio) {
+      files.push({
+        kind: 'voice',
+        fileName: 'voice.ogg',
+        mimeType: c.mimetype as string,
+        data: bytesOf(c.audio),
+      });
+    }
     if (c.document) {
       files.push({
         kind: 'file',
@@ -76,7 +85,10 @@ export function seenMessages(fake: FakeWhatsApp, jid: string): SeenMessage[] {
 }
 
 function bytesOf(media: unknown): Buffer {
-  return Buffer.isBuffer(media) ? media : Buffer.alloc(0);
+  if (Buffer.isBuffer(media)) return media;
+  // baileys reads `{ url }` itself: a local path is read here as it would be
+  const url = (media as { url?: unknown } | undefined)?.url;
+  return typeof url === 'string' && url.startsWith('/') ? readFileSync(url) : Buffer.alloc(0);
 }
 
 /** Everything the WhatsApp tests share: a fake WhatsApp, a media host, a home and an adapter. */
@@ -104,7 +116,7 @@ export async function makeRig(
     async userSends(chat: PeerChat, text: string, file?: PeerFile) {
       const uploaded = file
         ? await media.upload({
-            kind: file.kind === 'image' ? 'image' : 'document',
+            kind: file.kind === 'image' ? 'image' : file.kind === 'voice' ? 'audio' : 'document',
             data: file.data,
             mimeType: file.mimeType,
             fileName: file.fileName,

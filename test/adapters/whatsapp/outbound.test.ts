@@ -30,9 +30,9 @@ describe('sending', () => {
   });
   afterEach(() => rig.close());
 
-  it('declares images, files, typing and streaming, but no voice, threads or reactions', () => {
+  it('declares voice, images, files, typing and streaming, but no threads or reactions', () => {
     expect(rig.adapter.capabilities).toMatchObject({
-      voice: false,
+      voice: true,
       images: true,
       files: true,
       threads: false,
@@ -73,6 +73,21 @@ describe('sending', () => {
     const content = rig.fake.sent[0]?.content as { image: Buffer; caption: string };
     expect(content.caption).toBe('a chart');
     expect(Buffer.isBuffer(content.image) && content.image.equals(jpeg)).toBe(true);
+  });
+
+  it('sends an Ogg/Opus voice note as push-to-talk audio, its text first (voice notes carry no caption)', async () => {
+    const ogg = Buffer.from('OggS voice note');
+    await rig.adapter.send(
+      reply('time to stretch', {
+        attachments: [
+          { kind: 'voice', mimeType: 'audio/ogg', fileName: 'voice.ogg', dataBase64: ogg.toString('base64') },
+        ],
+      }),
+    );
+    expect(rig.fake.sent.map((m) => m.content)).toEqual([
+      { text: 'time to stretch' },
+      { audio: ogg, ptt: true, mimetype: 'audio/ogg; codecs=opus' },
+    ]);
   });
 
   it('sends a document with its name and type, the long text before it', async () => {

@@ -12,8 +12,10 @@ import { encryptedStream, generateMessageIDV2, proto, type WAMessage } from 'bai
 
 /** A file a user attaches. */
 export interface UserFile {
-  kind: 'image' | 'document';
+  kind: 'image' | 'document' | 'audio';
   data: Buffer;
+  /** Audio recorded as a voice note (push-to-talk); default true for audio. */
+  ptt?: boolean;
   mimeType: string;
   fileName?: string;
 }
@@ -99,6 +101,7 @@ function mediaContent(
     ...(contextInfo ? { contextInfo } : {}),
   };
   if (media.kind === 'image') return { imageMessage: common };
+  if (media.kind === 'audio') return { audioMessage: { ...common, ptt: media.ptt ?? true } };
   return { documentMessage: { ...common, fileName: media.fileName ?? 'file' } };
 }
 
