@@ -11,6 +11,7 @@ import type {
   BackgroundTaskStarted,
   CommandServices,
   ConversationSummary,
+  McpControl,
   PlatformControl,
 } from '../commands/services.ts';
 import type { GatewayConfig } from '../config/schema.ts';
@@ -34,6 +35,8 @@ export interface CommandRunnerDeps {
   platforms: PlatformControl;
   /** Tool progress of the platforms (`/verbose`). */
   toolProgress?: ToolProgressControl;
+  /** The MCP servers (`/reload-mcp`). */
+  mcp?: McpControl;
   /** Starts a background task for the chat of `message`. */
   startBackground: (
     message: InboundMessage,
@@ -101,6 +104,7 @@ export function createCommandRunner(deps: CommandRunnerDeps) {
       insights: (sinceMs) => store.transcript.summary(sinceMs),
       platforms: deps.platforms,
       ...(deps.toolProgress ? { toolProgress: deps.toolProgress } : {}),
+      ...(deps.mcp ? { mcp: deps.mcp } : {}),
       startBackground: (prompt) => deps.startBackground(message, sessionKey, prompt),
     };
     const scope: Scope = message.chatType === 'dm' ? 'dm' : 'group';

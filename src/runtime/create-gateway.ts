@@ -152,6 +152,7 @@ export function createGateway(options: GatewayOptions): Gateway {
       replies,
       runJobNow: (id) => cron.runJobNow(id),
       takeBusyTip: () => options.onboarding?.takeBusyTip() ?? false,
+      ...(options.mcp ? { mcp: options.mcp } : {}),
     }),
     log,
     now,
@@ -175,6 +176,7 @@ export function createGateway(options: GatewayOptions): Gateway {
     now,
     tierPolicy: (message, scope) => tierPolicy(config, message.platform, scope, message.userId),
     toolProgress,
+    ...(options.mcp ? { mcp: options.mcp } : {}),
     platforms: {
       list: () => breakers.list(),
       pause: (name) => breakers.pause(name),
@@ -258,6 +260,7 @@ export function createGateway(options: GatewayOptions): Gateway {
     directory,
     sender,
     cron,
+    ...(options.mcp ? { mcp: options.mcp } : {}),
     // the parts without a supervisor of their own, stopped after the machine
     stopParts: () => {
       backgroundTasks.stop();

@@ -3,6 +3,7 @@
  * settings with their defaults, and `resolveGatewayOptions()`, which refuses bad
  * options at once (see `validate-options.ts`) and fills in the defaults.
  */
+import type { McpTools } from '../agent/mcp/mcp-manager.ts';
 import type { InspectionEvent } from 'xstate';
 import type { AccessControl } from '../access/access-control.ts';
 import type { Adapter, ChatType } from '../adapters/contract.ts';
@@ -137,6 +138,11 @@ export interface GatewayOptions {
    * transcribe them itself (`createTranscriber()`); the transcript becomes the message text.
    */
   transcribe?: Transcriber;
+  /**
+   * MCP servers whose tools every chat run gets (`new McpManager()`): connected in the
+   * background when the gateway starts, closed when it stops, reloaded with `/reload-mcp`.
+   */
+  mcp?: McpTools;
 }
 
 /** The options with every default filled in. */

@@ -5,6 +5,7 @@
  */
 import type { Adapter } from '../adapters/contract.ts';
 import type { Agent } from '../agent/agent.ts';
+import type { McpTools } from '../agent/mcp/mcp-manager.ts';
 import { createCronjobTool } from '../agent/tools/cronjob.ts';
 import type { GatewayConfig } from '../config/schema.ts';
 import { errorText, type RuntimeLogger } from '../log/runtime-logger.ts';
@@ -34,6 +35,8 @@ export interface GatewaySessionDeps {
   /** Runs a cron job now (the cronjob tool's `run`). */
   runJobNow: (id: string) => Promise<unknown>;
   takeBusyTip: () => boolean;
+  /** The MCP servers' tools, added to every chat run. */
+  mcp?: Pick<McpTools, 'tools'>;
 }
 
 /**
@@ -70,6 +73,7 @@ export function createGatewaySessionLogic(deps: GatewaySessionDeps): SessionMach
                 },
               }),
         }),
+        ...(deps.mcp?.tools() ?? []),
       ],
       // a background process reports to the chat that started it; the API server has no chat to tell
       notifyChat: (input, text, key) => {

@@ -42,6 +42,10 @@ export interface McpTools {
   status(): McpServerStatus[];
   /** Reads the configuration again and applies what changed. */
   reload(): Promise<McpReloadReport>;
+  /** Connects the servers in the background; the gateway calls it when it starts. */
+  start(): Promise<void>;
+  /** Closes every connection; the gateway calls it when it stops. */
+  close(): Promise<void>;
 }
 
 /** Options of the manager. */
