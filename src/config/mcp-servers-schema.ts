@@ -89,7 +89,9 @@ export const McpServersSchema = z.record(z.string(), McpServerSchema).superRefin
       path: [name],
       message:
         'is not a usable MCP server name: it prefixes the tool names, so it may hold only letters, digits, _ and - (at most 32)',
-      params: { fix: `rename it, e.g. to ${name.replace(/[^A-Za-z0-9_-]+/g, '_').slice(0, 32) || 'my_server'}` },
+      params: {
+        fix: `rename it, e.g. to ${name.replace(/[^A-Za-z0-9_-]+/g, '_').slice(0, 32) || 'my_server'}`,
+      },
     });
   }
 });

@@ -134,7 +134,11 @@ export async function startFromConfig(opts: {
     media: mediaFromConfig(config, home),
     ...(transcribe ? { transcribe } : {}),
     // `/reload-mcp` reads config.yaml (and the environment) again
-    mcp: new McpManager({ servers: config.mcp_servers, log: logger, loadServers: () => loadConfig({ home }).mcp_servers }),
+    mcp: new McpManager({
+      servers: config.mcp_servers,
+      log: logger,
+      loadServers: () => loadConfig({ home }).mcp_servers,
+    }),
   });
   if (adapters.length === 0) {
     logger.warn(

@@ -3,11 +3,12 @@
  * settings with their defaults, and `resolveGatewayOptions()`, which refuses bad
  * options at once (see `validate-options.ts`) and fills in the defaults.
  */
-import type { McpTools } from '../agent/mcp/mcp-manager.ts';
+
 import type { InspectionEvent } from 'xstate';
 import type { AccessControl } from '../access/access-control.ts';
 import type { Adapter, ChatType } from '../adapters/contract.ts';
 import type { Agent } from '../agent/agent.ts';
+import type { McpTools } from '../agent/mcp/mcp-manager.ts';
 import type { Transcriber } from '../agent/transcribe.ts';
 import type { CommandRegistry } from '../commands/index.ts';
 import { DEFAULT_CONFIG, type GatewayConfig } from '../config/schema.ts';

@@ -182,7 +182,10 @@ export class McpManager implements McpTools {
       );
     } catch (error) {
       entry.error = errorText(error);
-      this.log.warn({ server: spec.name, err: entry.error }, `MCP server "${spec.name}" skipped: ${entry.error}`);
+      this.log.warn(
+        { server: spec.name, err: entry.error },
+        `MCP server "${spec.name}" skipped: ${entry.error}`,
+      );
     }
     this.entries.set(spec.name, entry);
     return statusOf(entry);

@@ -57,7 +57,8 @@ export function createMcpTool(connection: McpConnection, info: McpToolInfo, name
         throw new McpError(server, error instanceof Error ? error.message : String(error), { cause: error });
       }
       const text = resultText(result);
-      if (result.isError) throw new McpError(server, text || 'the server reported an error without a message');
+      if (result.isError)
+        throw new McpError(server, text || 'the server reported an error without a message');
       return text === '' ? '(no output)' : text;
     },
   };

@@ -21,7 +21,8 @@ export function reloadMcpText(report: McpReloadReport): string {
   const lines: string[] = [];
   for (const s of report.added) lines.push(`${s.error === undefined ? '➕' : '⚠️'} added ${serverLine(s)}`);
   for (const name of report.removed) lines.push(`➖ removed ${name}`);
-  for (const s of report.reconnected) lines.push(`${s.error === undefined ? '🔄' : '⚠️'} reconnected ${serverLine(s)}`);
+  for (const s of report.reconnected)
+    lines.push(`${s.error === undefined ? '🔄' : '⚠️'} reconnected ${serverLine(s)}`);
   const kept = report.unchanged.map(serverLine);
   const all = [...report.added, ...report.reconnected, ...report.unchanged];
   const tools = all.reduce((sum, s) => sum + s.tools, 0);

@@ -50,7 +50,7 @@ describe('MCP servers as agent tools', () => {
 
   it('lists every tool of both servers with its server as prefix, with the input schema as parameters', () => {
     const names = mcp.tools().map((t) => t.name);
-    const fixtureTools = ['echo', 'fail', 'slow', 'picture', 'env'];
+    const fixtureTools = ['echo', 'fail', 'slow', 'picture', 'pid', 'env'];
     expect(names.sort()).toEqual(
       [...fixtureTools.map((t) => `local__${t}`), ...fixtureTools.map((t) => `remote__${t}`)].sort(),
     );
@@ -71,7 +71,9 @@ describe('MCP servers as agent tools', () => {
   });
 
   it('describes an image instead of passing its data', async () => {
-    expect(await tool('remote__picture').execute({}, ctx())).toBe('here it is\n\n[image: image/png, 16 bytes]');
+    expect(await tool('remote__picture').execute({}, ctx())).toBe(
+      'here it is\n\n[image: image/png, 16 bytes]',
+    );
   });
 
   it('gives an error result to the model as an error text', async () => {
@@ -83,7 +85,9 @@ describe('MCP servers as agent tools', () => {
       (e) => events.push(e),
     );
     expect(outcome).toEqual({ ok: false, output: 'Error: local__fail failed: the disk is on fire' });
-    expect(events).toContainEqual(expect.objectContaining({ type: 'tool.end', name: 'local__fail', ok: false }));
+    expect(events).toContainEqual(
+      expect.objectContaining({ type: 'tool.end', name: 'local__fail', ok: false }),
+    );
   });
 
   it('reports a server whose command does not exist in one line and skips it; disabled servers are left alone', () => {
@@ -125,7 +129,11 @@ describe('require_approval and tool filters', () => {
   beforeAll(async () => {
     const config = validateConfig({
       mcp_servers: {
-        guarded: { ...stdioEntry(), require_approval: true, tools: { include: ['echo', 'env', 'fail'], exclude: ['fail'] } },
+        guarded: {
+          ...stdioEntry(),
+          require_approval: true,
+          tools: { include: ['echo', 'env', 'fail'], exclude: ['fail'] },
+        },
       },
     });
     mcp = new McpManager({ servers: config.mcp_servers });
@@ -136,7 +144,12 @@ describe('require_approval and tool filters', () => {
   const echo = () => mcp.tools().find((t) => t.name === 'guarded__echo') as Tool;
 
   it('gives the agent only the included tools that are not excluded', () => {
-    expect(mcp.tools().map((t) => t.name).sort()).toEqual(['guarded__echo', 'guarded__env']);
+    expect(
+      mcp
+        .tools()
+        .map((t) => t.name)
+        .sort(),
+    ).toEqual(['guarded__echo', 'guarded__env']);
   });
 
   it('asks before every call and refuses when the person denies', async () => {
@@ -162,7 +175,12 @@ describe('require_approval and tool filters', () => {
   });
 
   it('refuses the call where nobody can be asked', async () => {
-    const out = await echo().execute({ text: 'x' }, { signal: new AbortController().signal, sessionKey: 's' });
-    expect(out).toBe('[Call refused: guarded__echo is a tool of MCP server "guarded", whose calls need approval, and nobody can be asked here]');
+    const out = await echo().execute(
+      { text: 'x' },
+      { signal: new AbortController().signal, sessionKey: 's' },
+    );
+    expect(out).toBe(
+      '[Call refused: guarded__echo is a tool of MCP server "guarded", whose calls need approval, and nobody can be asked here]',
+    );
   });
 });
