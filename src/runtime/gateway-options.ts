@@ -3,7 +3,6 @@
  * settings with their defaults, and `resolveGatewayOptions()`, which refuses bad
  * options at once (see `validate-options.ts`) and fills in the defaults.
  */
-
 import type { InspectionEvent } from 'xstate';
 import type { AccessControl } from '../access/access-control.ts';
 import type { Adapter, ChatType } from '../adapters/contract.ts';

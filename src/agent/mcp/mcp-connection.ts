@@ -6,7 +6,10 @@
  */
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
-import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
+import {
+  StreamableHTTPClientTransport,
+  StreamableHTTPError,
+} from '@modelcontextprotocol/sdk/client/streamableHttp.js';
 import type { Transport } from '@modelcontextprotocol/sdk/shared/transport.js';
 import type { CallToolResult, Tool as McpToolInfo } from '@modelcontextprotocol/sdk/types.js';
 import { McpError } from '../../errors.ts';
@@ -54,7 +57,9 @@ function transportOf(spec: McpServerSpec): { transport: Transport; stderrTail: (
 
 /** A short reason from a thrown value, with what a stdio server printed to stderr. */
 function reasonOf(error: unknown, stderr: string): string {
-  const message = error instanceof Error ? error.message : String(error);
+  const text = error instanceof Error ? error.message : String(error);
+  const message =
+    error instanceof StreamableHTTPError && error.code !== undefined ? `HTTP ${error.code}: ${text}` : text;
   const lastLine = stderr.split('\n').filter(Boolean).at(-1);
   return lastLine ? `${message} (stderr: ${lastLine})` : message;
 }

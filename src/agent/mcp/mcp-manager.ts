@@ -137,6 +137,9 @@ export class McpManager implements McpTools {
         work.push(this.connect(spec).then((status) => void report.added.push(status)));
       }
       await Promise.all(work);
+      const byName = (a: McpServerStatus, b: McpServerStatus) => a.name.localeCompare(b.name);
+      report.added.sort(byName);
+      report.reconnected.sort(byName);
       this.log.info(
         {
           added: report.added.map((s) => s.name),
