@@ -12,7 +12,8 @@ function problems(servers: unknown): string[] {
   try {
     validateConfig({ mcp_servers: servers } as never);
   } catch (error) {
-    if (error instanceof ConfigError) return error.issues.map((i) => `${i.path}: ${i.message}. Fix: ${i.fix}`);
+    if (error instanceof ConfigError)
+      return error.issues.map((i) => `${i.path}: ${i.message}. Fix: ${i.fix}`);
     throw error;
   }
   return [];
@@ -32,7 +33,9 @@ describe('mcp_servers in config.yaml', () => {
 
   it('refuses an entry with neither command nor url, or with both', () => {
     expect(problems({ x: {} })).toEqual([
-      expect.stringMatching(/^mcp_servers\.x\.command: is missing: a server needs a command .* or a url .*Fix: set command/),
+      expect.stringMatching(
+        /^mcp_servers\.x\.command: is missing: a server needs a command .* or a url .*Fix: set command/,
+      ),
     ]);
     expect(problems({ x: { command: 'a', url: 'http://127.0.0.1:1/mcp' } })).toEqual([
       expect.stringMatching(/^mcp_servers\.x\.url: is set together with command.*Fix: keep command/),
@@ -53,10 +56,16 @@ describe('mcp_servers in config.yaml', () => {
     expect(problems({ x: { comand: 'a', command: 'b' } })[0]).toMatch(
       /^mcp_servers\.x\.comand: is not a known key\. Fix: did you mean "command"\?/,
     );
-    expect(problems({ x: { url: 'ftp://host/mcp' } })[0]).toMatch(/^mcp_servers\.x\.url: the text "ftp:\/\/host\/mcp" is not a valid http\(s\) URL/);
-    expect(problems({ x: { command: 'a', timeout_seconds: 0 } })[0]).toMatch(/^mcp_servers\.x\.timeout_seconds: must be greater than 0/);
+    expect(problems({ x: { url: 'ftp://host/mcp' } })[0]).toMatch(
+      /^mcp_servers\.x\.url: the text "ftp:\/\/host\/mcp" is not a valid http\(s\) URL/,
+    );
+    expect(problems({ x: { command: 'a', timeout_seconds: 0 } })[0]).toMatch(
+      /^mcp_servers\.x\.timeout_seconds: must be greater than 0/,
+    );
     expect(problems({ 'my server': { command: 'a' } })).toEqual([
-      expect.stringMatching(/^mcp_servers\.my server: is not a usable MCP server name.*Fix: rename it, e\.g\. to my_server$/),
+      expect.stringMatching(
+        /^mcp_servers\.my server: is not a usable MCP server name.*Fix: rename it, e\.g\. to my_server$/,
+      ),
     ]);
   });
 });

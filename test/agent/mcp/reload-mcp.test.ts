@@ -65,7 +65,9 @@ describe('/reload-mcp', () => {
     });
     const refused = (await say(await fakeServices({ mcp }), '/reload-mcp')) ?? '';
     const lines = refused.split('\n');
-    expect(lines[1]).toMatch(/^⚠️ reconnected b — failed: MCP server "b" did not start: HTTP 401: .*unauthorized/);
+    expect(lines[1]).toMatch(
+      /^⚠️ reconnected b — failed: MCP server "b" did not start: HTTP 401: .*unauthorized/,
+    );
     // a server that had failed is tried again
     expect(lines[2]).toMatch(/^⚠️ reconnected c — failed: MCP server "c" did not start: .*ENOENT/);
     expect(lines[3]).toBe('0 servers connected, 0 tools for the agent.');
