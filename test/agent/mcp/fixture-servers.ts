@@ -7,7 +7,6 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { RuntimeLogger } from '../../../src/log/runtime-logger.ts';
 
 /** The script of the stdio fixture. */
 export const STDIO_FIXTURE = fileURLToPath(new URL('./fixtures/stdio-server.ts', import.meta.url));
@@ -32,24 +31,6 @@ export function cancelFile(): { path: string; read(): string[]; remove(): void }
 /** A stdio server entry for the fixture, as config.yaml holds it. */
 export function stdioEntry(env: Record<string, string> = {}) {
   return { command: process.execPath, args: [STDIO_FIXTURE], env };
-}
-
-/** A logger that keeps its lines. */
-export function recordingLogger(): RuntimeLogger & { lines: { level: string; msg: string }[] } {
-  const lines: { level: string; msg: string }[] = [];
-  const at =
-    (level: string) =>
-    (_obj: object, msg = '') =>
-      void lines.push({ level, msg });
-  const logger = {
-    lines,
-    info: at('info'),
-    warn: at('warn'),
-    error: at('error'),
-    debug: at('debug'),
-    child: () => logger,
-  };
-  return logger;
 }
 
 /** Resolves once `check` holds (polling; the test's own timeout bounds it). */

@@ -11,7 +11,8 @@ import { McpManager } from '../../../src/agent/mcp/mcp-manager.ts';
 import { runToolCall } from '../../../src/agent/tool-call-runner.ts';
 import { validateConfig } from '../../../src/config/validate-config.ts';
 import { AbortedError } from '../../../src/errors.ts';
-import { cancelFile, eventually, recordingLogger, stdioEntry } from './fixture-servers.ts';
+import { type LogLine, recordingLogger } from '../../cron/cron-harness.ts';
+import { cancelFile, eventually, stdioEntry } from './fixture-servers.ts';
 import { type HttpFixture, startHttpFixture } from './fixtures/http-server.ts';
 
 const TOKEN = 'fixture-token';
@@ -19,7 +20,8 @@ const TOKEN = 'fixture-token';
 describe('MCP servers as agent tools', () => {
   let http: HttpFixture;
   let mcp: McpManager;
-  const log = recordingLogger();
+  const lines: LogLine[] = [];
+  const log = recordingLogger(lines);
   const cancelled = cancelFile();
 
   beforeAll(async () => {
@@ -94,7 +96,7 @@ describe('MCP servers as agent tools', () => {
     const broken = mcp.status().find((s) => s.name === 'broken');
     expect(broken).toMatchObject({ tools: 0 });
     expect(broken?.error).toMatch(/MCP server "broken" did not start: .*ENOENT/);
-    const warnings = log.lines.filter((l) => l.level === 'warn');
+    const warnings = lines.filter((l) => l.level === 'warn');
     expect(warnings).toHaveLength(1);
     expect(warnings[0]?.msg).toMatch(/^MCP server "broken" skipped: .*ENOENT/);
     expect(mcp.status().map((s) => s.name)).not.toContain('off');
