@@ -57,6 +57,8 @@ export const ERROR_CODES = {
   GATEWAY_ERR_MEDIA: 400,
   /** Speech could not be made or converted: the speech endpoint failed, or ffmpeg did. */
   GATEWAY_ERR_VOICE: 502,
+  /** An MCP server could not be started or reached, did not list its tools in time, or a call of its tool failed. */
+  GATEWAY_ERR_MCP: 502,
 } as const;
 
 /** One of the documented error codes. */
@@ -162,5 +164,17 @@ export class AbortedError extends GatewayError {
     super('GATEWAY_ERR_ABORTED', message, cancelledTools.length ? { cancelledTools } : {});
     this.cancelledTools = cancelledTools;
     this.name = 'AbortedError';
+  }
+}
+
+/** An MCP server failed: it did not start, answer or list its tools in time, or one of its tools failed. */
+export class McpError extends GatewayError {
+  /** The server's name in `mcp_servers`. */
+  readonly server: string;
+
+  constructor(server: string, message: string, options?: ErrorOptions) {
+    super('GATEWAY_ERR_MCP', message, { server }, options);
+    this.name = 'McpError';
+    this.server = server;
   }
 }

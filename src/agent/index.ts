@@ -20,6 +20,14 @@ export { type AgentConfig, createAgent, DEFAULT_OPENAI_BASE_URL } from './create
 export { createEchoAgent } from './echo-agent.ts';
 export { createExecAgent, type ExecAgentOptions } from './exec-agent.ts';
 export { lastUserMessage, lastUserText } from './last-user-message.ts';
+export {
+  McpManager,
+  type McpManagerOptions,
+  type McpReloadReport,
+  type McpServerStatus,
+  type McpTools,
+} from './mcp/mcp-manager.ts';
+export { mcpToolName } from './mcp/mcp-tool-name.ts';
 export { createOpenAIAgent, type OpenAIAgentOptions } from './openai-agent.ts';
 export { toWireMessage, toWireTool } from './openai-wire.ts';
 export {

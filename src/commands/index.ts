@@ -8,6 +8,7 @@ import { modelCommand } from './builtin/model.ts';
 import { personalityCommand } from './builtin/personality.ts';
 import { platformCommand } from './builtin/platform.ts';
 import { reasoningCommand } from './builtin/reasoning.ts';
+import { reloadMcpCommand } from './builtin/reload-mcp.ts';
 import { SESSION_COMMANDS } from './builtin/session-commands.ts';
 import { sethomeCommand } from './builtin/sethome.ts';
 import { verboseCommand } from './builtin/verbose.ts';
@@ -22,6 +23,7 @@ export type {
   BackgroundTaskStarted,
   CommandServices,
   ConversationSummary,
+  McpControl,
   PlatformControl,
 } from './services.ts';
 
@@ -36,6 +38,7 @@ export const SETTINGS_COMMANDS: readonly CommandDefinition[] = [
   backgroundCommand,
   verboseCommand,
   voiceCommand,
+  reloadMcpCommand,
 ];
 
 /**

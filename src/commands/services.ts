@@ -3,6 +3,7 @@
  * runtime implements it; tests use an in-memory fake.
  */
 import type { SessionView } from '../actors/session-directory.ts';
+import type { McpTools } from '../agent/mcp/mcp-manager.ts';
 import type { GatewayConfig } from '../config/schema.ts';
 import type { BreakerView } from '../machines/breaker.ts';
 import type { BusyMode, SessionEvent } from '../machines/session.ts';
@@ -33,6 +34,9 @@ export interface PlatformControl {
   /** Clears a pause, a trip or a needs-relink at once; undefined for an unknown platform. */
   resume(name: string): BreakerView | undefined;
 }
+
+/** The MCP servers, as `/reload-mcp` drives them. */
+export type McpControl = Pick<McpTools, 'reload'>;
 
 /** A background task as `/background` reports it. */
 export interface BackgroundTaskStarted {
@@ -68,6 +72,8 @@ export interface CommandServices {
   insights(sinceMs: number): Promise<TranscriptSummary>;
   /** Tool progress of the platforms (`/verbose`); absent where the runtime shows none. */
   readonly toolProgress?: ToolProgressControl;
+  /** The MCP servers (`/reload-mcp`); absent where the runtime has none. */
+  readonly mcp?: McpControl;
   /** The platforms' breakers (`/platform list|pause|resume`). */
   readonly platforms: PlatformControl;
   /**

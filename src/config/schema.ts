@@ -5,6 +5,7 @@
  */
 import { z } from 'zod';
 import { ToolsetsSchema } from './toolsets-schema.ts';
+import { McpServersSchema } from './mcp-servers-schema.ts';
 
 /** Agent backends the gateway can run. */
 export const AGENT_BACKENDS = ['echo', 'openai', 'exec'] as const;
@@ -355,6 +356,8 @@ export const GatewayConfigSchema = z
     personalities: PersonalitiesSchema.default({}),
     /** Per platform, the tools its sessions get (`hermes-<platform>` toolsets). */
     toolsets: ToolsetsSchema.default({}),
+    /** MCP servers whose tools the agent may call (`<server>__<tool>`). */
+    mcp_servers: McpServersSchema.default({}),
   })
   .superRefine(
     (config, ctx) => {

@@ -11,6 +11,7 @@ import type {
   BackgroundTaskStarted,
   CommandServices,
   ConversationSummary,
+  McpControl,
   PlatformControl,
 } from '../commands/services.ts';
 import type { GatewayConfig } from '../config/schema.ts';
@@ -36,6 +37,8 @@ export interface CommandRunnerDeps {
   toolProgress?: ToolProgressControl;
   /** Spoken replies (`/voice status`). */
   voice?: CommandServices['voice'];
+  /** The MCP servers (`/reload-mcp`). */
+  mcp?: McpControl;
   /** Starts a background task for the chat of `message`. */
   startBackground: (
     message: InboundMessage,
@@ -103,6 +106,7 @@ export function createCommandRunner(deps: CommandRunnerDeps) {
       insights: (sinceMs) => store.transcript.summary(sinceMs),
       platforms: deps.platforms,
       ...(deps.toolProgress ? { toolProgress: deps.toolProgress } : {}),
+      ...(deps.mcp ? { mcp: deps.mcp } : {}),
       startBackground: (prompt) => deps.startBackground(message, sessionKey, prompt),
       ...(deps.voice ? { voice: deps.voice } : {}),
     };

@@ -161,6 +161,7 @@ export function createGateway(options: GatewayOptions): Gateway {
       runJobNow: (id) => cron.runJobNow(id),
       takeBusyTip: () => options.onboarding?.takeBusyTip() ?? false,
       voice,
+      ...(options.mcp ? { mcp: options.mcp } : {}),
     }),
     log,
     now,
@@ -185,6 +186,7 @@ export function createGateway(options: GatewayOptions): Gateway {
     tierPolicy: (message, scope) => tierPolicy(config, message.platform, scope, message.userId),
     toolProgress,
     voice,
+    ...(options.mcp ? { mcp: options.mcp } : {}),
     platforms: {
       list: () => breakers.list(),
       pause: (name) => breakers.pause(name),
@@ -268,6 +270,7 @@ export function createGateway(options: GatewayOptions): Gateway {
     directory,
     sender,
     cron,
+    ...(options.mcp ? { mcp: options.mcp } : {}),
     // the parts without a supervisor of their own, stopped after the machine
     stopParts: () => {
       backgroundTasks.stop();

@@ -13,9 +13,11 @@ import { API_PLATFORM, createApiServerAdapter } from '../adapters/api-server/ind
 import type { Adapter } from '../adapters/contract.ts';
 import { platformAdapters } from '../adapters/platforms.ts';
 import { createAgent } from '../agent/create-agent.ts';
+import { McpManager } from '../agent/mcp/mcp-manager.ts';
 import { transcriberFromConfig } from '../agent/transcribe.ts';
 import { type GatewayJson, loadGatewayJson } from '../config/gateway-json.ts';
 import { MEDIA_DIR_NAME, STATE_DB_FILE } from '../config/home.ts';
+import { loadConfig } from '../config/load-config.ts';
 import { createOnboarding } from '../config/onboarding.ts';
 import type { GatewayConfig } from '../config/schema.ts';
 import { createIngress } from '../http/ingress.ts';
@@ -134,6 +136,12 @@ export async function startFromConfig(opts: {
     media: mediaFromConfig(config, home),
     ...(transcribe ? { transcribe } : {}),
     ...(synthesize ? { speech: { synthesize } } : {}),
+    // `/reload-mcp` reads config.yaml (and the environment) again
+    mcp: new McpManager({
+      servers: config.mcp_servers,
+      log: logger,
+      loadServers: () => loadConfig({ home }).mcp_servers,
+    }),
   });
   if (adapters.length === 0) {
     logger.warn(

@@ -8,6 +8,7 @@ import type { OutboxSender } from '../actors/outbox-sender.ts';
 import type { PlatformBreakers } from '../actors/platform-breakers.ts';
 import type { SessionDirectory } from '../actors/session-directory.ts';
 import type { Agent } from '../agent/agent.ts';
+import type { McpTools } from '../agent/mcp/mcp-manager.ts';
 import { GatewayError } from '../errors.ts';
 import { errorText, type RuntimeLogger } from '../log/runtime-logger.ts';
 import { type GatewayMachine, SERVICE_IDS } from '../machines/gateway.ts';
@@ -34,6 +35,8 @@ export interface GatewayLifecycleDeps {
   cron: { settle(): Promise<void> };
   /** Stops the parts that have no supervisor of their own. */
   stopParts: () => void;
+  /** The MCP servers: connected in the background at start, closed with the agent. */
+  mcp?: Pick<McpTools, 'start' | 'close'>;
 }
 
 /**
@@ -73,6 +76,8 @@ export function createGatewayLifecycle(deps: GatewayLifecycleDeps) {
 
   const start = (): Promise<void> => {
     started ??= (async () => {
+      // in the background: a slow or broken MCP server never holds up the start (it logs why it was skipped)
+      void deps.mcp?.start();
       media.startSweeping(
         (removed) => {
           if (removed > 0) log.info({ removed, dir: media.dir }, `Removed ${removed} expired media file(s)`);
@@ -116,6 +121,7 @@ export function createGatewayLifecycle(deps: GatewayLifecycleDeps) {
       deps.stopParts();
       media.stopSweeping();
       await deps.agent.close?.();
+      await deps.mcp?.close();
       await deps.cron.settle();
       await deps.breakers.settle();
       await Promise.all([deps.directory.stop(), deps.sender.stop(0)]);

@@ -7,6 +7,7 @@ import type { InspectionEvent } from 'xstate';
 import type { AccessControl } from '../access/access-control.ts';
 import type { Adapter, ChatType } from '../adapters/contract.ts';
 import type { Agent } from '../agent/agent.ts';
+import type { McpTools } from '../agent/mcp/mcp-manager.ts';
 import type { Transcriber } from '../agent/transcribe.ts';
 import type { CommandRegistry } from '../commands/index.ts';
 import { DEFAULT_CONFIG, type GatewayConfig } from '../config/schema.ts';
@@ -143,6 +144,10 @@ export interface GatewayOptions {
    * (`{ synthesize: createSynthesizer(...) }`, optional `ffmpegPath`); absent: no speech.
    */
   speech?: SpeechOptions;
+   * MCP servers whose tools every chat run gets (`new McpManager()`): connected in the
+   * background when the gateway starts, closed when it stops, reloaded with `/reload-mcp`.
+   */
+  mcp?: McpTools;
 }
 
 /** The options with every default filled in. */

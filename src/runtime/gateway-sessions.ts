@@ -8,6 +8,7 @@
 import { agentOptionsFor } from '../actors/agent-run.ts';
 import type { Adapter } from '../adapters/contract.ts';
 import type { Agent } from '../agent/agent.ts';
+import type { McpTools } from '../agent/mcp/mcp-manager.ts';
 import { createCronjobTool } from '../agent/tools/cronjob.ts';
 import { createTextToSpeechTool } from '../agent/tools/text-to-speech.ts';
 import type { GatewayConfig } from '../config/schema.ts';
@@ -42,6 +43,8 @@ export interface GatewaySessionDeps {
   takeBusyTip: () => boolean;
   /** Spoken replies and the `text_to_speech` tool (where speech is configured). */
   voice?: VoiceReplies;
+  /** The MCP servers' tools, added to every chat run. */
+  mcp?: Pick<McpTools, 'tools'>;
 }
 
 /**
@@ -83,6 +86,7 @@ export function createGatewaySessionLogic(deps: GatewaySessionDeps): SessionMach
         ...runMessagingTools({ store, adapters, config }, input),
         // nobody listens on the API server
         ...(voice && !headless(input.platform) ? [speechTool(voice, input.settings, config)] : []),
+        ...(deps.mcp?.tools() ?? []),
       ],
       allowToolsFor: (input) => toolsets(input.platform).allows,
       ...(voice ? { voiceReply: (input, text, options) => voice.replyAttachment(input, text, options) } : {}),

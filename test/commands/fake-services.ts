@@ -9,7 +9,7 @@ import type { InboundMessage } from '../../src/adapters/contract.ts';
 import { readHomeChannel, writeHomeChannel } from '../../src/commands/home-channel.ts';
 import { createBuiltinRegistry } from '../../src/commands/index.ts';
 import type { CommandRegistry } from '../../src/commands/registry.ts';
-import type { CommandServices, PlatformControl } from '../../src/commands/services.ts';
+import type { CommandServices, McpControl, PlatformControl } from '../../src/commands/services.ts';
 import type { GatewayConfigInput } from '../../src/config/schema.ts';
 import { validateConfig } from '../../src/config/validate-config.ts';
 import {
@@ -78,6 +78,8 @@ export interface FakeOptions {
   settings?: Partial<SessionSettings> | null;
   /** The platforms `/platform` sees (default: none). */
   platforms?: PlatformControl;
+  /** The MCP servers `/reload-mcp` reloads (default: none). */
+  mcp?: McpControl;
 }
 
 /** The fake and what the test inspects. */
@@ -133,6 +135,7 @@ export async function fakeServices(options: FakeOptions = {}): Promise<Fake> {
     insights: (sinceMs) => store.transcript.summary(sinceMs),
     platforms: options.platforms ?? { list: () => [], pause: () => undefined, resume: () => undefined },
     startBackground: unused('startBackground'),
+    ...(options.mcp ? { mcp: options.mcp } : {}),
   };
   return { services, store, sent, settings: () => settings };
 }

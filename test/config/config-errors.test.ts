@@ -94,6 +94,7 @@ describe('configuration problems name the key and the fix', () => {
     expect(issue.fix).toContain('did you mean "api_server"?');
     expect(issue.fix).toContain(
       'remove it (known keys here: agent, api_server, sessions, gateway, logging, display, session_reset, onboarding, providers, personalities, toolsets)',
+      'remove it (known keys here: agent, api_server, sessions, gateway, logging, display, session_reset, onboarding, providers, personalities, mcp_servers)',
     );
   });
 

@@ -42,6 +42,7 @@ describe('configuration defaults', () => {
         platforms: {},
       },
       logging: { level: 'info' },
+      mcp_servers: {},
       display: {
         busy_input_mode: 'interrupt',
         busy_ack_enabled: true,
