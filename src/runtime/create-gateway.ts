@@ -91,7 +91,7 @@ export function createGateway(options: GatewayOptions): Gateway {
     settings: (platform) => settings.breaker(platform),
     onUp: (platform) => sender.notify(platform),
     onChange: (view) => emit({ type: 'platform', platform: view }),
-    commands: () => registry.list().map((c) => ({ name: c.name, description: c.description })),
+    commands: () => registry.menu(),
   });
 
   const media = new MediaStore({
