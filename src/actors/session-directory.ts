@@ -198,9 +198,7 @@ export class SessionDirectory {
       if (mode) {
         this.#mark(row);
         const entry = await this.#activate(row.sessionKey, row);
-        entry.actor.send(
-          this.#messageEvent(row, mode === 'configured' ? undefined : mode, transcriptText),
-        );
+        entry.actor.send(this.#messageEvent(row, mode === 'configured' ? undefined : mode, transcriptText));
         return;
       }
       await this.#handOn(row);

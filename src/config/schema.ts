@@ -312,6 +312,12 @@ const PersonalitiesSchema = z.record(z.string(), z.string().min(1)).superRefine(
   }
 });
 
+/** Where installed skills live besides `$HERMES_HOME/skills` (each folder holds `<skill>/SKILL.md`). */
+const SkillsSchema = z.strictObject({
+  /** Folders of skills, absolute or relative to `HERMES_HOME`. */
+  dirs: z.array(z.string().trim().min(1, 'must not be empty: give a folder path')).default([]),
+});
+
 /** One configured model provider. */
 export type ProviderConfig = z.output<typeof ProviderSchema>;
 
@@ -344,6 +350,8 @@ export const GatewayConfigSchema = z
     providers: ProvidersSchema.default({}),
     /** Personality name → system prompt, for `/personality`. */
     personalities: PersonalitiesSchema.default({}),
+    /** Installed skills: extra folders besides `$HERMES_HOME/skills`. */
+    skills: SkillsSchema.prefault({}),
   })
   .superRefine(
     (config, ctx) => {

@@ -23,6 +23,7 @@ import { ingressOptionsFromConfig } from '../http/ingress-config.ts';
 import { INGRESS_COUNTS_KEY, recordIngressCounts } from '../http/ingress-counters.ts';
 import type { Logger } from '../logger.ts';
 import { createSqliteStore } from '../persistence/sqlite-store.ts';
+import { skillFolders } from '../skills/discover-skills.ts';
 import { createGateway, type Gateway, type RuntimeSettings } from './create-gateway.ts';
 import { DEFAULT_RESET_POLICY, mergeResetPolicy } from './reset-policy.ts';
 
@@ -130,6 +131,7 @@ export async function startFromConfig(opts: {
     access,
     onboarding: createOnboarding(home, config, logger),
     media: mediaFromConfig(config, home),
+    skillFolders: skillFolders(home, config.skills.dirs),
     ...(transcribe ? { transcribe } : {}),
   });
   if (adapters.length === 0) {
