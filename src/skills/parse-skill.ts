@@ -72,9 +72,9 @@ export function parseSkill(text: string, path: string): Skill {
   if (document.errors.length > 0) {
     const first = document.errors[0]!;
     const line = first.linePos?.[0].line;
-    return fail(
-      `front matter is not valid YAML${line ? ` (line ${line + 1})` : ''}: ${first.message.split('\n')[0]}`,
-    );
+    const reason = (first.message.split('\n')[0] ?? '').replace(/ at line \d+, column \d+:?$/, '');
+    // the front matter starts on the file's second line
+    return fail(`front matter is not valid YAML${line ? ` (line ${line + 1})` : ''}: ${reason}`);
   }
   const parsed = FrontMatterSchema.safeParse(document.toJS() ?? {});
   if (!parsed.success) {
