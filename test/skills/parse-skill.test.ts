@@ -43,11 +43,15 @@ describe('parseSkill', () => {
   });
 
   it('refuses a skill without a name', () => {
-    expect(problemOf('---\ndescription: No name\n---\nbody')).toBe('name is missing: every skill needs a name');
+    expect(problemOf('---\ndescription: No name\n---\nbody')).toBe(
+      'name is missing: every skill needs a name',
+    );
   });
 
   it('refuses a name that cannot be typed as a command', () => {
-    expect(problemOf('---\nname: Sum Up\ndescription: d\n---\nbody')).toMatch(/^name must be a typable command name/);
+    expect(problemOf('---\nname: Sum Up\ndescription: d\n---\nbody')).toMatch(
+      /^name must be a typable command name/,
+    );
   });
 
   it('refuses front matter that is not YAML, with the line in the file', () => {
