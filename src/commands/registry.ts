@@ -26,6 +26,8 @@ export interface CommandContext {
   allowed: () => CommandDefinition[];
   /** Installed skills this caller may run in this scope (for /help). */
   allowedSkills?: () => SkillInfo[];
+  /** The runner of an installed skill this caller may run (for `/retry` of a skill's turn). */
+  skill?: (name: string) => ((ctx: CommandContext) => Promise<CommandReply>) | undefined;
   services: CommandServices;
 }
 
@@ -196,17 +198,19 @@ export class CommandRegistry {
    */
   async dispatch(
     parsed: ParsedCommand,
-    base: Omit<CommandContext, 'command' | 'args' | 'allowed' | 'allowedSkills'>,
+    base: Omit<CommandContext, 'command' | 'args' | 'allowed' | 'allowedSkills' | 'skill'>,
     policy: TierPolicy,
   ): Promise<CommandReply> {
     const definition = this.resolve(parsed.name);
     const allowed = () => this.allowedFor(policy);
     const allowedSkills = () => this.allowedSkillsFor(policy);
+    const skill = (name: string) =>
+      this.resolve(name) || !this.permits(policy, name) ? undefined : this.#skills.find(name);
     if (!definition) {
-      const skill = this.#skills.find(parsed.name);
-      if (!skill) return { text: `Unknown command /${parsed.name} — /help lists the commands.` };
+      const run = this.#skills.find(parsed.name);
+      if (!run) return { text: `Unknown command /${parsed.name} — /help lists the commands.` };
       if (!this.permits(policy, parsed.name)) return this.#denial(parsed.name, policy);
-      return skill({ ...base, command: parsed.name, args: parsed.args, allowed, allowedSkills });
+      return run({ ...base, command: parsed.name, args: parsed.args, allowed, allowedSkills, skill });
     }
     if (!this.permits(policy, definition.name)) return this.#denial(parsed.name, policy);
     if (base.busy && !definition.busyAllowed) {
@@ -220,6 +224,7 @@ export class CommandRegistry {
       args: parsed.args,
       allowed,
       allowedSkills,
+      skill,
     });
   }
 }

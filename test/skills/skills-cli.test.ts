@@ -58,6 +58,7 @@ describe('hermes skills', () => {
     writeFileSync(join(home, 'config.yaml'), 'skills:\n  dirs: /opt/skills\n');
     const run = await runHermes(['skills', 'list'], { HERMES_HOME: home });
     expect(run.code).toBe(2);
-    expect(run.stderr).toContain('skills.dirs');
+    expect(run.stderr).toContain('skills.dirs: expected array');
+    expect(run.stderr).toContain('Fix:');
   });
 });

@@ -125,6 +125,19 @@ describe('skills in the gateway', () => {
     ]);
   });
 
+  it('/retry of a skill turn runs the skill again, with its instructions', async () => {
+    const { chat, gateway, requests } = await start();
+    await chat.receive({ chatId: 'c', text: '/summarize q3-report.pdf' });
+    await gateway.settled();
+    await chat.receive({ chatId: 'c', text: '/retry' });
+    await gateway.settled();
+    expect(requests).toHaveLength(2);
+    expect(requests[1]!.messages.map((m) => m.role)).toEqual(['user']);
+    expect(requests[1]!.messages[0]!.content).toContain('Read the file with read_file');
+    expect(requests[1]!.messages[0]!.content).toContain('- file: q3-report.pdf');
+    expect(chat.textsTo('c')).toEqual(['answer 1', 'answer 2']);
+  });
+
   it('answers with the usage and starts no turn when a required argument is missing', async () => {
     const { chat, gateway, requests } = await start();
     await chat.receive({ chatId: 'c', text: '/summarize' });
