@@ -51,3 +51,4 @@ export {
 } from './runtime/create-gateway.ts';
 export { startFromConfig } from './runtime/from-config.ts';
 export { type SessionKeyPolicy, sessionKeyOf } from './runtime/session-key.ts';
+export * from './skills/index.ts';
