@@ -52,3 +52,4 @@ export {
 export { startFromConfig } from './runtime/from-config.ts';
 export { type SessionKeyPolicy, sessionKeyOf } from './runtime/session-key.ts';
 export * from './voice/index.ts';
+export * from './skills/index.ts';

@@ -73,13 +73,14 @@ interface Entry {
 export const MAX_SESSION_RESTARTS = 3;
 
 /** The small form of an inbox row a session keeps in its snapshot: files by reference only. */
-function pendingOf(row: InboxRow): PendingMessage {
+function pendingOf(row: InboxRow, transcriptText?: string): PendingMessage {
   return {
     inboxId: row.id,
     platformMessageId: row.message.platformMessageId,
     userId: row.message.userId,
     text: row.message.text,
     attachments: mediaRefsOf(row.message.attachments),
+    ...(transcriptText === undefined ? {} : { transcriptText }),
   };
 }
 
@@ -187,16 +188,17 @@ export class SessionDirectory {
    * Hands an accepted inbox message to its session (in arrival order). While the directory is not
    * running (restarting or draining) the row stays `accepted` in the inbox and the next start
    * hands it on. `mode` overrides the configured busy-input mode (`/queue`, `/steer`): a command
-   * hands on the message it was delivered with.
+   * hands on the message it was delivered with; `'configured'` does the same under the configured
+   * mode (a skill's turn), and `transcriptText` is what the transcript records instead of the text.
    */
-  deliver(row: InboxRow, mode?: BusyMode): Promise<void> {
+  deliver(row: InboxRow, mode?: BusyMode | 'configured', transcriptText?: string): Promise<void> {
     return this.#enqueue(async () => {
       if (!this.#accepting) return this.#keptForStart(row);
       if (row.status !== 'accepted') return;
       if (mode) {
         this.#mark(row);
         const entry = await this.#activate(row.sessionKey, row);
-        entry.actor.send(this.#messageEvent(row, mode));
+        entry.actor.send(this.#messageEvent(row, mode === 'configured' ? undefined : mode, transcriptText));
         return;
       }
       await this.#handOn(row);
@@ -246,11 +248,11 @@ export class SessionDirectory {
     if (!this.#seen(row)) this.#handedOn.set(row.sessionKey, row.id);
   }
 
-  #messageEvent(row: InboxRow, mode?: BusyMode): SessionEvent {
+  #messageEvent(row: InboxRow, mode?: BusyMode, transcriptText?: string): SessionEvent {
     const policy = this.#deps.busyInput?.() ?? { mode: 'queue' as const, queueCap: DEFAULT_QUEUE_CAP };
     return {
       type: 'MESSAGE',
-      message: pendingOf(row),
+      message: pendingOf(row, transcriptText),
       mode: mode ?? policy.mode,
       at: this.#deps.now(),
       queueCap: policy.queueCap,

@@ -15,6 +15,7 @@ import {
 import { registerPairingCommand } from './pairing-command.ts';
 import { reportError } from './report-error.ts';
 import { registerSetupCommand } from './setup-command.ts';
+import { registerSkillsCommand } from './skills-command.ts';
 import { registerStatusCommand } from './status-command.ts';
 
 /** The real process: environment, stdout/stderr, signals and exit. */
@@ -64,6 +65,7 @@ export function createProgram(deps: GatewayCommandDeps, setExitCode: (code: numb
   registerSetupCommand(gateway, deps, setExitCode);
   registerPairingCommand(program, deps, setExitCode);
   registerCronCommand(program, deps, setExitCode);
+  registerSkillsCommand(program, deps, setExitCode);
 
   return program;
 }

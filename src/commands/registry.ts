@@ -24,6 +24,10 @@ export interface CommandContext {
   busy: boolean;
   /** Commands this caller may run in this scope (for /help and /whoami). */
   allowed: () => CommandDefinition[];
+  /** Installed skills this caller may run in this scope (for /help). */
+  allowedSkills?: () => SkillInfo[];
+  /** The runner of an installed skill this caller may run (for `/retry` of a skill's turn). */
+  skill?: (name: string) => ((ctx: CommandContext) => Promise<CommandReply>) | undefined;
   services: CommandServices;
 }
 
@@ -44,10 +48,20 @@ export interface CommandDefinition {
   handler(ctx: CommandContext): Promise<CommandReply>;
 }
 
+/** An installed skill as /help and the platforms' command menus show it. */
+export interface SkillInfo {
+  name: string;
+  description: string;
+  /** Shown in /help, e.g. `<topic> [length]`. */
+  argsHint?: string;
+}
+
 /** A source of installed skills (`/<skill>`). */
 export interface SkillSource {
   /** The skill's runner, when a skill of that name is installed. */
   find(name: string): ((ctx: CommandContext) => Promise<CommandReply>) | undefined;
+  /** Every installed skill (for /help and the command menus). */
+  list?(): SkillInfo[];
 }
 
 /** No skills installed. */
@@ -162,6 +176,17 @@ export class CommandRegistry {
     return { text: `⛔ /${name} is admin-only here. You can run: ${runnable}` };
   }
 
+  /** The installed skills a caller with `policy` may run (behind the same gate as the commands). */
+  allowedSkillsFor(policy: TierPolicy): SkillInfo[] {
+    return (this.#skills.list?.() ?? []).filter((s) => !this.resolve(s.name) && this.permits(policy, s.name));
+  }
+
+  /** What a platform's command menu shows: every command, then every installed skill. */
+  menu(): { name: string; description: string }[] {
+    const skills = (this.#skills.list?.() ?? []).filter((s) => !this.resolve(s.name));
+    return [...this.list(), ...skills].map((c) => ({ name: c.name, description: c.description }));
+  }
+
   /** The commands a caller with `policy` may run. */
   allowedFor(policy: TierPolicy): CommandDefinition[] {
     return this.list().filter((c) => this.permits(policy, c.name));
@@ -173,16 +198,19 @@ export class CommandRegistry {
    */
   async dispatch(
     parsed: ParsedCommand,
-    base: Omit<CommandContext, 'command' | 'args' | 'allowed'>,
+    base: Omit<CommandContext, 'command' | 'args' | 'allowed' | 'allowedSkills' | 'skill'>,
     policy: TierPolicy,
   ): Promise<CommandReply> {
     const definition = this.resolve(parsed.name);
     const allowed = () => this.allowedFor(policy);
+    const allowedSkills = () => this.allowedSkillsFor(policy);
+    const skill = (name: string) =>
+      this.resolve(name) || !this.permits(policy, name) ? undefined : this.#skills.find(name);
     if (!definition) {
-      const skill = this.#skills.find(parsed.name);
-      if (!skill) return { text: `Unknown command /${parsed.name} — /help lists the commands.` };
+      const run = this.#skills.find(parsed.name);
+      if (!run) return { text: `Unknown command /${parsed.name} — /help lists the commands.` };
       if (!this.permits(policy, parsed.name)) return this.#denial(parsed.name, policy);
-      return skill({ ...base, command: parsed.name, args: parsed.args, allowed });
+      return run({ ...base, command: parsed.name, args: parsed.args, allowed, allowedSkills, skill });
     }
     if (!this.permits(policy, definition.name)) return this.#denial(parsed.name, policy);
     if (base.busy && !definition.busyAllowed) {
@@ -190,6 +218,13 @@ export class CommandRegistry {
         text: `⏳ /${definition.name} can't run while I'm working on this chat. Send /stop first, or wait.`,
       };
     }
-    return definition.handler({ ...base, command: definition.name, args: parsed.args, allowed });
+    return definition.handler({
+      ...base,
+      command: definition.name,
+      args: parsed.args,
+      allowed,
+      allowedSkills,
+      skill,
+    });
   }
 }

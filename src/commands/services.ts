@@ -50,8 +50,12 @@ export interface CommandServices {
   session(): Promise<SessionView | undefined>;
   /** Sends an event to this chat's session (activating it). */
   send(event: SessionEvent): Promise<void>;
-  /** Hands `text` to this chat's session as a message with the given busy-input mode (`/queue`, `/steer`). */
-  deliver(mode: BusyMode, text: string): Promise<void>;
+  /**
+   * Hands `text` to this chat's session as a message with the given busy-input mode (`/queue`,
+   * `/steer`) or the configured one (`'configured'`, a skill's turn). `transcriptText`, when given,
+   * is what the transcript records instead of `text` (the command line the user typed).
+   */
+  deliver(mode: BusyMode | 'configured', text: string, transcriptText?: string): Promise<void>;
   /** The conversations of this chat's session, oldest first. */
   conversations(): Promise<ConversationSummary[]>;
   /** Tokens and turns of a conversation. */

@@ -322,6 +322,12 @@ const PersonalitiesSchema = z.record(z.string(), z.string().min(1)).superRefine(
   }
 });
 
+/** Where installed skills live besides `$HERMES_HOME/skills` (each folder holds `<skill>/SKILL.md`). */
+const SkillsSchema = z.strictObject({
+  /** Folders of skills, absolute or relative to `HERMES_HOME`. */
+  dirs: z.array(z.string().trim().min(1, 'must not be empty: give a folder path')).default([]),
+});
+
 /** One configured model provider. */
 export type ProviderConfig = z.output<typeof ProviderSchema>;
 
@@ -358,6 +364,8 @@ export const GatewayConfigSchema = z
     toolsets: ToolsetsSchema.default({}),
     /** MCP servers whose tools the agent may call (`<server>__<tool>`). */
     mcp_servers: McpServersSchema.default({}),
+    /** Installed skills: extra folders besides `$HERMES_HOME/skills`. */
+    skills: SkillsSchema.prefault({}),
   })
   .superRefine(
     (config, ctx) => {

@@ -51,6 +51,12 @@ export interface PendingMessage {
   text: string;
   /** The files sent with it, by reference to the media store (never their bytes). */
   attachments: MediaRef[];
+  /**
+   * What the transcript records instead of `text`, when the agent is given more than the user
+   * wrote: a skill's turn records the command line the user typed (`/summarize the report`)
+   * while `text` holds the skill's instructions for the agent.
+   */
+  transcriptText?: string;
 }
 
 /** The turn in flight. */

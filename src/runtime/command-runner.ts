@@ -88,9 +88,9 @@ export function createCommandRunner(deps: CommandRunnerDeps) {
     const services: CommandServices = {
       session: () => directory.view(sessionKey),
       send: (event) => directory.send(sessionKey, event, row),
-      async deliver(mode, text) {
+      async deliver(mode, text, transcriptText) {
         handedToSession = true;
-        await directory.deliver({ ...row, message: { ...message, text } }, mode);
+        await directory.deliver({ ...row, message: { ...message, text } }, mode, transcriptText);
       },
       async conversations() {
         const view = await directory.view(sessionKey);

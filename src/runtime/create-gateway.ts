@@ -20,13 +20,14 @@ import { PlatformBreakers } from '../actors/platform-breakers.ts';
 import { serviceLogic } from '../actors/service-logic.ts';
 import { SessionDirectory } from '../actors/session-directory.ts';
 import type { IngestResult } from '../adapters/contract.ts';
-import { createBuiltinRegistry } from '../commands/index.ts';
+import { type CommandRegistry, createBuiltinRegistry } from '../commands/index.ts';
 import { errorText } from '../log/runtime-logger.ts';
 import { type GatewayActors, gatewayMachine } from '../machines/gateway.ts';
 import { DEFAULT_SESSION_SETTINGS, type SessionEvent } from '../machines/session.ts';
 import { defaultMediaDir, MediaStore } from '../media/media-store.ts';
 import { RunMedia } from '../media/run-media.ts';
 import { VoiceReplies } from '../voice/voice-replies.ts';
+import { SkillCatalog } from '../skills/skill-catalog.ts';
 import { createBootRecovery } from './boot-recovery.ts';
 import { createCommandRunner } from './command-runner.ts';
 import { createDrain } from './drain.ts';
@@ -92,7 +93,7 @@ export function createGateway(options: GatewayOptions): Gateway {
     settings: (platform) => settings.breaker(platform),
     onUp: (platform) => sender.notify(platform),
     onChange: (view) => emit({ type: 'platform', platform: view }),
-    commands: () => registry.list().map((c) => ({ name: c.name, description: c.description })),
+    commands: () => registry.menu(),
   });
 
   const media = new MediaStore({
@@ -175,7 +176,14 @@ export function createGateway(options: GatewayOptions): Gateway {
     },
   });
 
-  const registry = options.commands ?? createBuiltinRegistry();
+  const skills: SkillCatalog | undefined = options.skillFolders
+    ? new SkillCatalog({
+        folders: options.skillFolders,
+        log,
+        isCommand: (name: string): boolean => registry.resolve(name) !== undefined,
+      })
+    : undefined;
+  const registry: CommandRegistry = options.commands ?? createBuiltinRegistry(skills);
   const runCommand = createCommandRunner({
     registry,
     store,

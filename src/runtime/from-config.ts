@@ -26,6 +26,7 @@ import { INGRESS_COUNTS_KEY, recordIngressCounts } from '../http/ingress-counter
 import type { Logger } from '../logger.ts';
 import { createSqliteStore } from '../persistence/sqlite-store.ts';
 import { synthesizerFromConfig } from '../voice/synthesize.ts';
+import { skillFolders } from '../skills/discover-skills.ts';
 import { createGateway, type Gateway, type RuntimeSettings } from './create-gateway.ts';
 import { DEFAULT_RESET_POLICY, mergeResetPolicy } from './reset-policy.ts';
 
@@ -134,6 +135,7 @@ export async function startFromConfig(opts: {
     access,
     onboarding: createOnboarding(home, config, logger),
     media: mediaFromConfig(config, home),
+    skillFolders: skillFolders(home, config.skills.dirs),
     ...(transcribe ? { transcribe } : {}),
     ...(synthesize ? { speech: { synthesize } } : {}),
     // `/reload-mcp` reads config.yaml (and the environment) again

@@ -16,6 +16,7 @@ import type { BreakerSettings } from '../machines/breaker.ts';
 import { type BusyMode, DEFAULT_QUEUE_CAP } from '../machines/session.ts';
 import type { Store } from '../persistence/store.ts';
 import type { SpeechOptions } from '../voice/voice-replies.ts';
+import type { SkillFolder } from '../skills/discover-skills.ts';
 import type { ResetPolicy } from './reset-policy.ts';
 import { DEFAULT_SESSION_KEY_POLICY, type SessionKeyPolicy } from './session-key.ts';
 import { validateGatewayOptions } from './validate-options.ts';
@@ -127,6 +128,12 @@ export interface GatewayOptions {
   access?: Pick<AccessControl, 'authorize'>;
   /** The slash-command registry (default: every built-in command); register your own on it. */
   commands?: CommandRegistry;
+  /**
+   * Folders of installed skills (`<folder>/<skill>/SKILL.md`, see `skillFolders`), run as
+   * `/<skill>` through the built-in registry; `hermes gateway` sets `$HERMES_HOME/skills`
+   * and `skills.dirs`. Default: no skills.
+   */
+  skillFolders?: SkillFolder[];
   /**
    * One-time onboarding hints: `takeBusyTip()` answers true once per install (the
    * first busy acknowledgement then carries a tip about `display.busy_input_mode`).

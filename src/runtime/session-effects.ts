@@ -148,9 +148,10 @@ export function createSessionEffects(deps: SessionEffectDeps): SessionEffects {
         }
       : undefined;
 
-  /** Records a user message in the conversation's transcript. */
-  const appendUser = (context: SessionContext, m: PendingMessage) =>
-    store.transcript.append({
+  /** Records a user message in the conversation's transcript (what the user wrote, see `transcriptText`). */
+  const appendUser = (context: SessionContext, pending: PendingMessage) => {
+    const m = pending.transcriptText === undefined ? pending : { ...pending, text: pending.transcriptText };
+    return store.transcript.append({
       sessionKey: context.sessionKey,
       conversationId: context.conversationId,
       role: 'user',
@@ -160,6 +161,7 @@ export function createSessionEffects(deps: SessionEffectDeps): SessionEffects {
       model: null,
       inboxId: m.inboxId,
     });
+  };
 
   /** The answer of the run: through the reply streams (a streamed message is edited to it) or enqueued. */
   const finalReply = (context: SessionContext, messages: PendingMessage[], result: RunResult) => {

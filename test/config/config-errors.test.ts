@@ -95,6 +95,7 @@ describe('configuration problems name the key and the fix', () => {
     expect(issue.fix).toContain(
       'remove it (known keys here: agent, api_server, sessions, gateway, logging, display, session_reset, onboarding, providers, personalities, toolsets)',
       'remove it (known keys here: agent, api_server, sessions, gateway, logging, display, session_reset, onboarding, providers, personalities, mcp_servers)',
+      'remove it (known keys here: agent, api_server, sessions, gateway, logging, display, session_reset, onboarding, providers, personalities, skills)',
     );
   });
 

@@ -27,6 +27,7 @@ describe('configuration defaults', () => {
         rate_limit_per_minute: 0,
       },
       sessions: { passivate_after_seconds: 600, auto_resume_window_hours: 24 },
+      skills: { dirs: [] },
       gateway: {
         restart_budget: { max_restarts: 5, window_seconds: 60 },
         drain_timeout_seconds: 10,

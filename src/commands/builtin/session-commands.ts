@@ -2,7 +2,7 @@
  * The commands about the conversation itself: /stop, /queue, /steer,
  * /approve, /deny, /new (/reset), /title, /resume, /status, /usage.
  */
-import type { CommandContext, CommandDefinition, CommandReply } from '../registry.ts';
+import { type CommandContext, type CommandDefinition, type CommandReply, parseCommand } from '../registry.ts';
 
 const running = (state: string | undefined) => state === 'running' || state === 'resuming';
 
@@ -215,6 +215,10 @@ export const retryCommand: CommandDefinition = {
       last.turn.map((e) => e.id),
       last.conversationId,
     );
+    // a skill's turn is recorded as the command line typed: run the skill again
+    const typed = parseCommand(last.question);
+    const skill = typed && ctx.skill?.(typed.name);
+    if (typed && skill) return skill({ ...ctx, command: typed.name, args: typed.args });
     await ctx.services.deliver('queue', last.question);
     return {};
   },
