@@ -55,6 +55,11 @@ export const ERROR_CODES = {
   GATEWAY_ERR_HTTP_LISTEN: 500,
   /** A file could not be stored or sent: over the size limit, outside the allowed folders, unreadable. */
   GATEWAY_ERR_MEDIA: 400,
+  /**
+   * The gateway cannot be installed or controlled as an OS service: unsupported
+   * system, systemctl or launchctl missing or failing, not installed, no root for `--system`.
+   */
+  GATEWAY_ERR_SERVICE: 500,
 } as const;
 
 /** One of the documented error codes. */
