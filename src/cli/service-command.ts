@@ -72,15 +72,23 @@ export async function runServiceCommand(
   }
 }
 
+/** What the service part of `hermes gateway status` found. */
+export interface ServiceStatusResult {
+  /** 1 when the service failed, else 0 (a service manager that cannot be asked is reported on stderr only). */
+  code: number;
+  /** The Hermes home the service runs (with sudo: the invoking user's), when it could be resolved. */
+  home?: string;
+}
+
 /**
  * Prints the service part of `hermes gateway status`: name, file, state, pid,
- * uptime and where the logs are. Resolves with 1 when the service failed, else 0
- * (a service manager that cannot be asked is reported on stderr, not as a failure).
+ * uptime and where the logs are.
  */
 export async function printServiceStatus(
   options: ServiceCommandOptions,
   deps: ServiceCommandDeps,
-): Promise<number> {
+): Promise<ServiceStatusResult> {
+  let home: string | undefined;
   try {
     const service = await createServiceController(
       serviceEnvironment(deps),
@@ -88,6 +96,7 @@ export async function printServiceStatus(
       output(deps),
     );
     const { target } = service;
+    home = target.spec.home;
     const status = await service.status();
     const name = target.kind === 'systemd' ? target.names.unit : target.names.label;
     const flag = options.system ? ' --system' : '';
@@ -95,7 +104,7 @@ export async function printServiceStatus(
       deps.stdout(
         `Service: ${name} is not installed (${target.file}); "hermes gateway install${flag}" runs the gateway as a ${target.scope} service.\n\n`,
       );
-      return 0;
+      return { code: 0, home };
     }
     deps.stdout(
       [
@@ -106,10 +115,10 @@ export async function printServiceStatus(
         '',
       ].join('\n'),
     );
-    return status.state === 'failed' ? EXIT_FAILURE : 0;
+    return { code: status.state === 'failed' ? EXIT_FAILURE : 0, home };
   } catch (error) {
     reportError(error, deps.stderr);
-    return 0;
+    return { code: 0, home };
   }
 }
 

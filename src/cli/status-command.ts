@@ -114,6 +114,7 @@ export function registerStatusCommand(
     .option(...SYSTEM_FLAG)
     .action(async (opts: { system?: boolean }) => {
       const service = await printServiceStatus({ system: opts.system === true }, deps);
-      setExitCode(Math.max(service, await runStatusCommand(deps)));
+      const env = service.home ? { ...deps.env, HERMES_HOME: service.home } : deps.env;
+      setExitCode(Math.max(service.code, await runStatusCommand({ ...deps, env })));
     });
 }

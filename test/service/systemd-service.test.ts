@@ -25,7 +25,9 @@ describe('systemd user unit', () => {
     ]);
     const unit = readFileSync(join(machine.userUnitDir, UNIT), 'utf8');
     const home = join(machine.userHome, '.hermes');
-    expect(unit).toContain(`ExecStart="${process.execPath}" "${join(process.cwd(), 'bin', 'hermes.js')}" "gateway"`);
+    expect(unit).toContain(
+      `ExecStart="${process.execPath}" "${join(process.cwd(), 'bin', 'hermes.js')}" "gateway"`,
+    );
     expect(unit).toContain(`Environment="HERMES_HOME=${home}"`);
     expect(unit).toMatch(new RegExp(`Environment="PATH=${process.execPath.replace(/\/node$/, '')}:`));
     expect(unit).toContain('Restart=on-failure');
@@ -94,7 +96,9 @@ describe('systemd user unit', () => {
     await runOnMachine(machine, ['gateway', 'install']);
     const run = await runOnMachine(machine, ['gateway', 'start']);
     expect(run.code).toBe(1);
-    expect(run.stderr).toContain(`"systemctl --user start ${UNIT}" failed with exit code 1: Failed to connect to bus`);
+    expect(run.stderr).toContain(
+      `"systemctl --user start ${UNIT}" failed with exit code 1: Failed to connect to bus`,
+    );
     expect(run.stderr).toContain('loginctl enable-linger');
   });
 
@@ -142,7 +146,12 @@ describe('systemd system unit (--system)', () => {
     expect(noRoot.code).toBe(1);
     expect(noRoot.stderr).toContain('needs root');
     expect(noRoot.stderr).toContain('Fix: run it with sudo');
-    const noSudoUser = await runOnMachine(machine, ['gateway', 'install', '--system'], { SUDO_USER: '' }, SUDO);
+    const noSudoUser = await runOnMachine(
+      machine,
+      ['gateway', 'install', '--system'],
+      { SUDO_USER: '' },
+      SUDO,
+    );
     expect(noSudoUser.code).toBe(1);
     expect(noSudoUser.stderr).toContain('SUDO_USER is not set');
     expect(machine.calls).toEqual([]);
@@ -190,7 +199,9 @@ describe('both a user and a system unit for one home', () => {
   it('is not shown when another home has the other unit', async () => {
     const machine = fakeMachine();
     await runOnMachine(machine, ['gateway', 'install', '--system'], {}, SUDO);
-    const other = await runOnMachine(machine, ['gateway', 'install'], { HERMES_HOME: join(machine.root, 'work') });
+    const other = await runOnMachine(machine, ['gateway', 'install'], {
+      HERMES_HOME: join(machine.root, 'work'),
+    });
     expect(other.code).toBe(0);
     expect(other.stderr).toBe('');
   });
