@@ -25,7 +25,8 @@ import { tempDir } from './service-fixture.ts';
 function userManagerMissing(): string | undefined {
   if (process.platform !== 'linux') return `not Linux (${process.platform})`;
   const runtime = process.env.XDG_RUNTIME_DIR;
-  if (!runtime || !existsSync(runtime)) return 'no XDG_RUNTIME_DIR: no login session with a systemd user manager';
+  if (!runtime || !existsSync(runtime))
+    return 'no XDG_RUNTIME_DIR: no login session with a systemd user manager';
   const probe = spawnSync('systemctl', ['--user', 'is-system-running'], { encoding: 'utf8' });
   const state = probe.stdout?.trim();
   if (probe.error || !['running', 'degraded', 'starting'].includes(state ?? '')) {
