@@ -4,26 +4,15 @@
  * each test, and commands go to a recording runner. Nothing touches the real
  * ~/.config, /etc or ~/Library.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { afterEach } from 'vitest';
 import type { ServiceEnvironment } from '../../src/service/service-environment.ts';
+import { tempDir } from '../cli/run-hermes.ts';
 import { type RecordingRunner, recordingRunner, type Script } from './recording-runner.ts';
 
 const ROOT = resolve(import.meta.dirname, '../..');
-const created: string[] = [];
-
-afterEach(() => {
-  for (const dir of created.splice(0)) rmSync(dir, { recursive: true, force: true });
-});
 
 /** A fresh temp folder, removed after the test. */
-export function tempDir(): string {
-  const dir = mkdtempSync(join(tmpdir(), 'hermes-service-'));
-  created.push(dir);
-  return dir;
-}
+export { tempDir };
 
 /** The fake machine. */
 export interface FakeMachine extends RecordingRunner {
