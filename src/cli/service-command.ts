@@ -78,6 +78,11 @@ export interface ServiceStatusResult {
   code: number;
   /** The Hermes home the service runs (with sudo: the invoking user's), when it could be resolved. */
   home?: string;
+  /**
+   * Set when the gateway's own status must not be read: as root through sudo,
+   * opening the user's database would leave root-owned files the gateway cannot write.
+   */
+  skipGatewayStatus?: string;
 }
 
 /**
@@ -90,21 +95,28 @@ export async function printServiceStatus(
 ): Promise<ServiceStatusResult> {
   let home: string | undefined;
   try {
+    const senv = serviceEnvironment(deps);
     const service = await createServiceController(
-      serviceEnvironment(deps),
+      senv,
       { system: options.system, writes: false, strictConfig: false },
       output(deps),
     );
     const { target } = service;
     home = target.spec.home;
+    const flag = options.system ? ' --system' : '';
+    const result: ServiceStatusResult = { code: 0, home };
+    if (senv.uid === 0 && target.user !== senv.username) {
+      result.skipGatewayStatus =
+        `Run "hermes gateway status${flag}" as ${target.user} (without sudo) to see the gateway's own status: ` +
+        `as root it would leave files in ${home} that the gateway cannot write.`;
+    }
     const status = await service.status();
     const name = target.kind === 'systemd' ? target.names.unit : target.names.label;
-    const flag = options.system ? ' --system' : '';
     if (status.state === 'not installed') {
       deps.stdout(
         `Service: ${name} is not installed (${target.file}); "hermes gateway install${flag}" runs the gateway as a ${target.scope} service.\n\n`,
       );
-      return { code: 0, home };
+      return result;
     }
     deps.stdout(
       [
@@ -115,7 +127,7 @@ export async function printServiceStatus(
         '',
       ].join('\n'),
     );
-    return { code: status.state === 'failed' ? EXIT_FAILURE : 0, home };
+    return { ...result, code: status.state === 'failed' ? EXIT_FAILURE : 0 };
   } catch (error) {
     reportError(error, deps.stderr);
     return { code: 0, home };

@@ -114,6 +114,11 @@ export function registerStatusCommand(
     .option(...SYSTEM_FLAG)
     .action(async (opts: { system?: boolean }) => {
       const service = await printServiceStatus({ system: opts.system === true }, deps);
+      if (service.skipGatewayStatus) {
+        deps.stdout(`${service.skipGatewayStatus}\n`);
+        setExitCode(service.code);
+        return;
+      }
       const env = service.home ? { ...deps.env, HERMES_HOME: service.home } : deps.env;
       setExitCode(Math.max(service.code, await runStatusCommand({ ...deps, env })));
     });

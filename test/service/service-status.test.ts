@@ -75,15 +75,26 @@ describe('hermes gateway status with a service', () => {
     expect(run.stdout).toContain(`The gateway has not run in ${join(machine.userHome, '.hermes')} yet`);
   });
 
-  it('with sudo --system reports the home of the user who ran sudo, not root', async () => {
+  it('with sudo --system shows the service of the user who ran sudo and leaves their database alone', async () => {
     const machine = fakeMachine();
     const run = await runOnMachine(machine, ['gateway', 'status', '--system'], {}, { sudo: true });
     expect(run.code).toBe(0);
     expect(run.stdout).toMatch(
       /^Service: hermes-gateway\.service is not installed .*"hermes gateway install --system"/,
     );
-    expect(run.stdout).toContain(`The gateway has not run in ${join(machine.userHome, '.hermes')} yet`);
+    expect(run.stdout).toContain(`the gateway cannot write`);
+    expect(run.stdout).toContain(`Run "hermes gateway status --system" as ann (without sudo)`);
+    expect(run.stdout).not.toContain('The gateway has not run');
     expect(machine.calls).toEqual(['getent passwd ann']);
+  });
+
+  it('--system without sudo reads the service and the gateway of your own home', async () => {
+    const machine = fakeMachine();
+    const run = await runOnMachine(machine, ['gateway', 'status', '--system']);
+    expect(run.code).toBe(0);
+    expect(run.stdout).toContain(`not installed (${join(machine.systemUnitDir, 'hermes-gateway.service')})`);
+    expect(run.stdout).toContain(`The gateway has not run in ${join(machine.userHome, '.hermes')} yet`);
+    expect(machine.calls).toEqual([]);
   });
 
   it('says when the unit on disk is older than what this install writes', async () => {
