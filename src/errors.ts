@@ -59,6 +59,11 @@ export const ERROR_CODES = {
   GATEWAY_ERR_VOICE: 502,
   /** An MCP server could not be started or reached, did not list its tools in time, or a call of its tool failed. */
   GATEWAY_ERR_MCP: 502,
+  /**
+   * The gateway cannot be installed or controlled as an OS service: unsupported
+   * system, systemctl or launchctl missing or failing, not installed, no root for `--system`.
+   */
+  GATEWAY_ERR_SERVICE: 500,
 } as const;
 
 /** One of the documented error codes. */

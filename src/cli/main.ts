@@ -2,6 +2,7 @@
  * The `hermes` command line: `hermes gateway` (alias `hermes gateway run`) runs the
  * gateway in the foreground; `--check` validates the configuration and exits.
  * `hermes pairing ...` approves, lists and revokes DM-paired users.
+ * `hermes gateway install|uninstall|start|stop|restart` run it as an OS service.
  */
 import { Command, CommanderError } from 'commander';
 import packageJson from '../../package.json' with { type: 'json' };
@@ -14,6 +15,7 @@ import {
 } from './gateway-command.ts';
 import { registerPairingCommand } from './pairing-command.ts';
 import { reportError } from './report-error.ts';
+import { registerServiceCommands } from './service-command.ts';
 import { registerSetupCommand } from './setup-command.ts';
 import { registerSkillsCommand } from './skills-command.ts';
 import { registerStatusCommand } from './status-command.ts';
@@ -63,6 +65,7 @@ export function createProgram(deps: GatewayCommandDeps, setExitCode: (code: numb
 
   registerStatusCommand(gateway, deps, setExitCode);
   registerSetupCommand(gateway, deps, setExitCode);
+  registerServiceCommands(gateway, deps, setExitCode);
   registerPairingCommand(program, deps, setExitCode);
   registerCronCommand(program, deps, setExitCode);
   registerSkillsCommand(program, deps, setExitCode);

@@ -1,5 +1,6 @@
 /**
- * `hermes gateway status`: what the gateway of this `HERMES_HOME` last recorded
+ * `hermes gateway status`: the state of the installed service (see
+ * `service-command.ts`), then what the gateway of this `HERMES_HOME` last recorded
  * in its database: each platform's breaker (running, paused, paused by the
  * breaker, needs relink, with the last reason and since when), background tasks
  * not yet delivered, cron jobs, and what the HTTP ingress did with the webhook
@@ -17,6 +18,7 @@ import { formatIngressCounts, INGRESS_COUNTS_KEY, type IngressCounts } from '../
 import { type BreakerContext, breakerView } from '../machines/breaker.ts';
 import { createSqliteStore } from '../persistence/sqlite-store.ts';
 import { reportError } from './report-error.ts';
+import { printServiceStatus, type ServiceCommandDeps, SYSTEM_FLAG } from './service-command.ts';
 
 /** What `hermes gateway status` needs. */
 export interface StatusCommandDeps {
@@ -101,13 +103,23 @@ function readCounts(text: string | undefined): IngressCounts | undefined {
 /** Adds `status` under `hermes gateway`. */
 export function registerStatusCommand(
   gateway: Command,
-  deps: StatusCommandDeps,
+  deps: StatusCommandDeps & ServiceCommandDeps,
   setExitCode: (code: number) => void,
 ) {
   gateway
     .command('status')
     .description(
-      'show each platform (running, paused, paused by its breaker, needs relink), background tasks and cron jobs',
+      'show the service (state, pid, uptime), each platform (running, paused, paused by its breaker, needs relink), background tasks and cron jobs',
     )
-    .action(async () => setExitCode(await runStatusCommand(deps)));
+    .option(...SYSTEM_FLAG)
+    .action(async (opts: { system?: boolean }) => {
+      const service = await printServiceStatus({ system: opts.system === true }, deps);
+      if (service.skipGatewayStatus) {
+        deps.stdout(`${service.skipGatewayStatus}\n`);
+        setExitCode(service.code);
+        return;
+      }
+      const env = service.home ? { ...deps.env, HERMES_HOME: service.home } : deps.env;
+      setExitCode(Math.max(service.code, await runStatusCommand({ ...deps, env })));
+    });
 }

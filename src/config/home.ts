@@ -20,12 +20,13 @@ export const MEDIA_DIR_NAME = 'media';
 /**
  * The home folder for this environment: `HERMES_HOME` (a leading `~/` is expanded,
  * relative paths are resolved against the working directory) or `~/.hermes`.
+ * `userHome` is the user's own folder that `~` stands for (default: this process's user).
  */
-export function resolveHome(env: NodeJS.ProcessEnv = process.env): string {
+export function resolveHome(env: NodeJS.ProcessEnv = process.env, userHome: string = homedir()): string {
   const configured = env.HERMES_HOME?.trim();
-  if (configured === undefined || configured === '') return join(homedir(), '.hermes');
-  if (configured === '~') return homedir();
-  if (configured.startsWith('~/')) return join(homedir(), configured.slice(2));
+  if (configured === undefined || configured === '') return join(userHome, '.hermes');
+  if (configured === '~') return userHome;
+  if (configured.startsWith('~/')) return join(userHome, configured.slice(2));
   return resolve(configured);
 }
 

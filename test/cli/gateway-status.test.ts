@@ -55,7 +55,7 @@ describe('hermes gateway status', () => {
 
     const run = await runHermes(['gateway', 'status'], { HERMES_HOME: home });
     expect(run.code).toBe(1);
-    expect(run.stdout).toMatch(/^Gateway stopped cleanly at \d{4}-/);
+    expect(run.stdout).toMatch(/^Gateway stopped cleanly at \d{4}-/m);
     expect(run.stdout).toMatch(/🟢 telegram: running/);
     expect(run.stdout).toMatch(/⏸️ slack: paused, since/);
     expect(run.stdout).toMatch(/🔴 discord: paused-by-breaker — discord: 503 Service Unavailable, since/);
