@@ -46,11 +46,6 @@ export const CREDENTIAL_STEPS: Readonly<Record<string, readonly CredentialStep[]
   ],
 };
 
-/** The allowlist variable of a platform: `TELEGRAM_ALLOWED_USERS`. */
-export function allowlistVariable(platform: string): string {
-  return `${platform.toUpperCase()}_ALLOWED_USERS`;
-}
-
 /** What an allowlist entry looks like on each platform. */
 export const ALLOWLIST_HINTS: Readonly<Record<string, string>> = {
   telegram: 'numeric user ids, e.g. 123456789 (ask @userinfobot)',
@@ -60,3 +55,31 @@ export const ALLOWLIST_HINTS: Readonly<Record<string, string>> = {
   matrix: 'user ids, e.g. @alice:example.org',
   email: 'full addresses, e.g. alice@example.com',
 };
+
+/** What one allowlist entry must look like, where the platform's ids have a fixed form. */
+const ENTRY_PATTERNS: Readonly<Record<string, RegExp>> = {
+  telegram: /^\d+$/,
+  discord: /^\d+$/,
+  slack: /^[UW][A-Z0-9]+$/,
+  whatsapp: /^\d{6,15}$/,
+  matrix: /^@[^:\s]+:\S+$/,
+  email: /^[^\s@]+(@[^\s@]+)?$/,
+};
+
+/**
+ * Why an allowlist text is refused (undefined when it is fine): each
+ * comma-separated entry must have the platform's form, or be `*` for everyone.
+ *
+ * @example
+ * allowlistProblem('telegram', '123, @alice') // '"@alice" is not one of numeric user ids, …'
+ */
+export function allowlistProblem(platform: string, text: string): string | undefined {
+  const pattern = ENTRY_PATTERNS[platform];
+  if (!pattern) return undefined;
+  const wrong = text
+    .split(',')
+    .map((entry) => entry.trim())
+    .filter((entry) => entry && entry !== '*' && !pattern.test(entry));
+  if (wrong.length === 0) return undefined;
+  return `${wrong.map((entry) => JSON.stringify(entry)).join(', ')} ${wrong.length === 1 ? 'is' : 'are'} not ${ALLOWLIST_HINTS[platform]}`;
+}

@@ -4,9 +4,10 @@
  * platform's variables in the environment or `--set NAME=value`; they are
  * checked with the platform's schema and live against its API, then saved.
  */
+import { allowlistVariable } from '../../access/allowlist.ts';
 import { PLATFORMS } from '../../adapters/platforms.ts';
 import { ConfigError, type ConfigIssue } from '../../errors.ts';
-import { allowlistVariable } from './credential-steps.ts';
+import { ALLOWLIST_HINTS, allowlistProblem } from './credential-steps.ts';
 import { liveCheck } from './live-check.ts';
 import { saveSettings } from './save-settings.ts';
 import { describeSaved } from './saved-summary.ts';
@@ -83,6 +84,9 @@ export async function runNonInteractiveSetup(flags: SetupFlags, deps: NonInterac
   const names = [...new Set([...platform.variables.map((v) => v.name), allowlist])];
   const values = gatherValues(flags, deps.env, names);
   if (flags.allowedUsers !== undefined) values[allowlist] = flags.allowedUsers;
+  const wrongEntries = values[allowlist] && allowlistProblem(platform.name, values[allowlist]);
+  if (wrongEntries)
+    refuse(allowlist, wrongEntries, `list ${ALLOWLIST_HINTS[platform.name]}, comma-separated`);
   if (platform.name === 'whatsapp') values.WHATSAPP_ENABLED ??= 'true';
   const dmPairing = flags.dmPairing?.trim().toLowerCase();
   if (dmPairing !== undefined && dmPairing !== 'pair' && dmPairing !== 'ignore') {

@@ -7,10 +7,11 @@
  * restart the gateway service.
  */
 import * as prompts from '@clack/prompts';
+import { allowlistVariable } from '../../access/allowlist.ts';
 import type { PlatformDefinition } from '../../adapters/platform-definition.ts';
 import {
   ALLOWLIST_HINTS,
-  allowlistVariable,
+  allowlistProblem,
   CREDENTIAL_STEPS,
   type CredentialStep,
 } from './credential-steps.ts';
@@ -140,6 +141,7 @@ async function askAccess(platform: AnyPlatform, values: Record<string, string>, 
     await prompts.text({
       message: `Who may talk to the bot? ${variable}: ${ALLOWLIST_HINTS[platform.name] ?? 'user ids'}, comma-separated (empty: nobody yet)`,
       ...(current ? { initialValue: current } : {}),
+      validate: (text) => allowlistProblem(platform.name, text ?? ''),
     }),
   ).trim();
   if (allowed) values[variable] = allowed;
@@ -203,8 +205,7 @@ export async function runSetupWizard(deps: WizardDeps): Promise<number> {
         message: 'Which platform do you want to set up?',
         options: statuses.map((s) => ({
           value: s.platform.name,
-          label: s.platform.title,
-          hint: STATE_HINTS[s.state] ?? s.state,
+          label: `${s.platform.title.padEnd(10)} ${STATE_HINTS[s.state] ?? s.state}`,
         })),
       }),
     );
