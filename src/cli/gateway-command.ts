@@ -6,6 +6,7 @@
  * listen and what mounts on it.
  */
 import { existsSync } from 'node:fs';
+import { loadHomeEnv } from '../config/env-file.ts';
 import { ensureHome, resolveHome } from '../config/home.ts';
 import { configPath, loadConfig } from '../config/load-config.ts';
 import type { GatewayConfig } from '../config/schema.ts';
@@ -135,6 +136,8 @@ export async function runGatewayCommand(
   const home = resolveHome(deps.env);
   const path = configPath(home);
   try {
+    // `hermes gateway setup` saves tokens there; the environment wins over the file
+    loadHomeEnv(deps.env);
     ensureHome(home);
     if (!options.check) {
       const starter = writeStarterConfig(home);

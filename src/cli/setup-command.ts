@@ -1,23 +1,34 @@
 /**
- * `hermes gateway setup`: which platforms this environment turns on and what
- * each needs; `hermes gateway setup whatsapp` links WhatsApp as a device,
- * showing the QR code (or the pairing code) in the terminal.
+ * `hermes gateway setup`: in a terminal, the setup wizard (`setup/wizard-flow.ts`);
+ * with `--platform`, the same steps without prompts (`setup/non-interactive.ts`);
+ * otherwise (or with `--list`) which platforms this home turns on and what each
+ * needs. `hermes gateway setup whatsapp` links WhatsApp as a device, showing the
+ * QR code (or the pairing code) in the terminal.
  */
 import type { Command } from 'commander';
 import { PLATFORMS } from '../adapters/platforms.ts';
 import { resolveHome } from '../config/home.ts';
 import { reportError } from './report-error.ts';
+import { runNonInteractiveSetup, type SetupFlags } from './setup/non-interactive.ts';
+import { effectiveEnv } from './setup/platform-status.ts';
+import { runServiceCommand } from './setup/service-command.ts';
 
 /** What the setup command needs. */
 export interface SetupCommandDeps {
   env: NodeJS.ProcessEnv;
   stdout: (text: string) => void;
   stderr: (text: string) => void;
+  /** Whether a person is at the terminal (default: stdin and stdout are TTYs). */
+  interactive?: boolean;
 }
 
 /** Prints each platform, whether the environment configures it, and its variables. */
-export function platformOverview(env: NodeJS.ProcessEnv, home: string): string {
-  const lines: string[] = ['Platforms (set the variables in the environment of `hermes gateway`):', ''];
+export function platformOverview(processEnv: NodeJS.ProcessEnv, home: string): string {
+  const env = effectiveEnv(home, processEnv);
+  const lines: string[] = [
+    'Platforms (variables from the environment of `hermes gateway` or $HERMES_HOME/.env):',
+    '',
+  ];
   for (const platform of PLATFORMS) {
     const result = platform.read({ env, extra: {}, home });
     const state = !result.configured
@@ -33,6 +44,9 @@ export function platformOverview(env: NodeJS.ProcessEnv, home: string): string {
     lines.push('');
   }
   lines.push('* required. WhatsApp links as a device: run `hermes gateway setup whatsapp`.');
+  lines.push(
+    'Run `hermes gateway setup` in a terminal for the wizard, or add --platform <name> (see --help).',
+  );
   return `${lines.join('\n')}\n`;
 }
 
@@ -85,10 +99,42 @@ export function registerSetupCommand(
 ) {
   const setup = gateway
     .command('setup')
-    .description('show which platforms are configured and what each needs')
-    .action(() => {
-      deps.stdout(platformOverview(deps.env, resolveHome(deps.env)));
-      setExitCode(0);
+    .description('set up a platform: a wizard in a terminal, or --platform <name> without prompts')
+    .option('--list', 'only show which platforms are configured and what each needs')
+    .option(
+      '--platform <name>',
+      'set up this platform without prompts (credentials from the environment or --set)',
+    )
+    .option(
+      '--set <NAME=value>',
+      "one of the platform's variables (repeatable; prefer the environment for secrets)",
+      (value: string, previous: string[]) => [...previous, value],
+      [] as string[],
+    )
+    .option('--allowed-users <ids>', 'comma-separated ids for <PLATFORM>_ALLOWED_USERS')
+    .option('--dm-pairing <pair|ignore>', "how strangers' DMs are answered (unauthorized_dm_behavior)")
+    .option('--no-check', 'save without trying the credentials against the platform')
+    .option('--service <install|restart|none>', 'then install or restart the gateway service (default none)')
+    .action(async (flags: SetupFlags) => {
+      const home = resolveHome(deps.env);
+      const runService = runServiceCommand(deps.env);
+      const interactive = deps.interactive ?? Boolean(process.stdin.isTTY && process.stdout.isTTY);
+      try {
+        if (flags.platform !== undefined) {
+          setExitCode(
+            await runNonInteractiveSetup(flags, { home, env: deps.env, stdout: deps.stdout, runService }),
+          );
+        } else if (flags.list || !interactive) {
+          deps.stdout(platformOverview(deps.env, home));
+          setExitCode(0);
+        } else {
+          const { runSetupWizard } = await import('./setup/wizard-flow.ts');
+          const linkWhatsApp = () => runWhatsAppSetup({}, deps);
+          setExitCode(await runSetupWizard({ home, env: deps.env, runService, linkWhatsApp }));
+        }
+      } catch (error) {
+        setExitCode(reportError(error, deps.stderr));
+      }
     });
   setup
     .command('whatsapp')
