@@ -7,8 +7,8 @@
  */
 import { existsSync } from 'node:fs';
 import { ensureHome, resolveHome } from '../config/home.ts';
-import { tightenHome } from '../config/private-home.ts';
 import { configPath, loadConfig } from '../config/load-config.ts';
+import { tightenHome } from '../config/private-home.ts';
 import type { GatewayConfig } from '../config/schema.ts';
 import { writeStarterConfig } from '../config/starter-config.ts';
 import { ConfigError } from '../errors.ts';

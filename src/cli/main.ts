@@ -2,6 +2,7 @@
  * The `hermes` command line: `hermes gateway` (alias `hermes gateway run`) runs the
  * gateway in the foreground; `--check` validates the configuration and exits.
  * `hermes pairing ...` approves, lists and revokes DM-paired users.
+ * `hermes logs` shows the gateway log as readable lines.
  */
 import { Command, CommanderError } from 'commander';
 import packageJson from '../../package.json' with { type: 'json' };
@@ -12,6 +13,7 @@ import {
   runGatewayCommand,
   startRuntimeFromModule,
 } from './gateway-command.ts';
+import { registerLogsCommand } from './logs-command.ts';
 import { registerPairingCommand } from './pairing-command.ts';
 import { reportError } from './report-error.ts';
 import { registerSetupCommand } from './setup-command.ts';
@@ -64,6 +66,7 @@ export function createProgram(deps: GatewayCommandDeps, setExitCode: (code: numb
   registerSetupCommand(gateway, deps, setExitCode);
   registerPairingCommand(program, deps, setExitCode);
   registerCronCommand(program, deps, setExitCode);
+  registerLogsCommand(program, { ...deps, isTTY: process.stdout.isTTY === true }, setExitCode);
 
   return program;
 }
