@@ -2,9 +2,10 @@
  * Follows the gateway log as it grows (`hermes logs -f`). It reads new lines by
  * polling, and survives a rotation: when `gateway.log` is renamed to
  * `gateway.log.1`, it finishes the renamed file and continues from the start of
- * the new `gateway.log`.
+ * the new `gateway.log`, reading first any file that was rotated past in between.
  */
-import { closeSync, fstatSync, openSync, readSync, statSync } from 'node:fs';
+import { closeSync, fstatSync, openSync, readFileSync, readSync, statSync } from 'node:fs';
+import { logFilesOldestFirst } from './log-files.ts';
 
 /** How `followLog` runs. */
 export interface FollowOptions {
@@ -52,6 +53,24 @@ export async function followLog(
     partial = '';
   };
 
+  const emitText = (text: string): void => {
+    partial += text;
+    let nl = partial.indexOf('\n');
+    while (nl >= 0) {
+      const line = partial.slice(0, nl);
+      partial = partial.slice(nl + 1);
+      if (line !== '') onLine(line);
+      nl = partial.indexOf('\n');
+    }
+  };
+
+  /** Files rotated after the one with inode `seen` (all rotated files when it is gone), oldest first. */
+  const rotatedSince = (seen: number): string[] => {
+    const rotated = logFilesOldestFirst(path).filter((file) => file !== path);
+    const at = rotated.findIndex((file) => inodeOf(file) === seen);
+    return rotated.slice(at + 1);
+  };
+
   const drain = (): void => {
     if (fd === undefined) return;
     if (fstatSync(fd).size < offset) offset = 0; // truncated in place
@@ -59,14 +78,7 @@ export async function followLog(
       const read = readSync(fd, buffer, 0, buffer.length, offset);
       if (read === 0) break;
       offset += read;
-      partial += buffer.toString('utf8', 0, read);
-      let nl = partial.indexOf('\n');
-      while (nl >= 0) {
-        const line = partial.slice(0, nl);
-        partial = partial.slice(nl + 1);
-        if (line !== '') onLine(line);
-        nl = partial.indexOf('\n');
-      }
+      emitText(buffer.toString('utf8', 0, read));
     }
   };
 
@@ -79,7 +91,13 @@ export async function followLog(
         if (current !== undefined) openCurrent('start');
       } else if (current !== undefined && current !== fstatSync(fd).ino) {
         drain(); // the rest of the file that was renamed away
+        const seen = fstatSync(fd).ino;
         closeSync(fd);
+        fd = undefined;
+        for (const file of rotatedSince(seen)) {
+          partial = '';
+          emitText(readText(file));
+        }
         openCurrent('start');
         continue;
       }
@@ -97,5 +115,13 @@ export async function followLog(
     }
   } finally {
     if (fd !== undefined) closeSync(fd);
+  }
+}
+
+function readText(file: string): string {
+  try {
+    return readFileSync(file, 'utf8');
+  } catch {
+    return ''; // removed meanwhile
   }
 }

@@ -67,7 +67,9 @@ describe('log lines on stdout', () => {
   it('has no colour codes on a terminal when NO_COLOR is set', async () => {
     const { consoleDestination } = await import('../../src/log/console-destination.ts');
     const out = fakeConsole(true);
-    consoleDestination(out, { NO_COLOR: '1' }).write('{"level":50,"time":"2026-01-01T00:00:00.000Z","msg":"boom"}\n');
+    consoleDestination(out, { NO_COLOR: '1' }).write(
+      '{"level":50,"time":"2026-01-01T00:00:00.000Z","msg":"boom"}\n',
+    );
     expect(out.text()).toContain('ERROR: boom');
     expect(out.text()).not.toContain('\u001b[');
   });
