@@ -1,12 +1,15 @@
 /**
- * Structured logging: one JSON object a line, to stdout and to
- * `<home>/logs/gateway.log`. Writes are synchronous so a crash loses no line.
+ * Structured logging: one JSON object a line to `<home>/logs/gateway.log`
+ * (rotated by size, 0600), and to stdout: readable lines on a terminal, JSON
+ * lines off one. Writes are synchronous so a crash loses no line.
  */
 import { join } from 'node:path';
 import { type DestinationStream, type Logger as PinoLogger, pino, type StreamEntry } from 'pino';
 import { LOGS_DIR_NAME } from './config/home.ts';
 import { LOG_LEVELS } from './config/schema.ts';
 import { ConfigError } from './errors.ts';
+import { consoleDestination, type LogConsole, processConsole } from './log/console-destination.ts';
+import { createRotatingFile, type RotationOptions } from './log/rotating-file.ts';
 
 /** The gateway's logger (a pino logger). */
 export type Logger = PinoLogger;
@@ -23,8 +26,13 @@ export interface CreateLoggerOptions {
   home?: string;
   /** Lowest level written: trace, debug, info (default), warn, error or fatal. */
   level?: string;
-  /** Also write to stdout (default true). */
-  stdout?: boolean;
+  /**
+   * Also write to stdout (default true): pretty on a terminal, JSON otherwise.
+   * A `LogConsole` replaces the process's stdout (tests, embedding apps).
+   */
+  stdout?: boolean | LogConsole;
+  /** When `gateway.log` rotates (default: past 10 MiB, keeping 5 rotated files). */
+  rotation?: RotationOptions;
 }
 
 /** Path of the gateway log file of `home`. */
@@ -55,13 +63,13 @@ export function createLogger(opts: CreateLoggerOptions = {}): Logger {
   // Streams accept every level: the logger's own level is the only filter, so it can be changed later.
   const streams: StreamEntry[] = [];
   if (opts.stdout !== false) {
-    streams.push({ level: 'trace', stream: pino.destination({ dest: 1, sync: true }) as DestinationStream });
+    const console = opts.stdout === undefined || opts.stdout === true ? processConsole() : opts.stdout;
+    streams.push({ level: 'trace', stream: consoleDestination(console) });
   }
   if (opts.home !== undefined) {
-    const dest = logFilePath(opts.home);
     streams.push({
       level: 'trace',
-      stream: pino.destination({ dest, mkdir: true, sync: true }) as DestinationStream,
+      stream: createRotatingFile(logFilePath(opts.home), opts.rotation) as DestinationStream,
     });
   }
   if (streams.length === 0) return createSilentLogger();

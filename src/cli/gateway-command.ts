@@ -9,6 +9,7 @@ import { existsSync } from 'node:fs';
 import { loadHomeEnv } from '../config/env-file.ts';
 import { ensureHome, resolveHome } from '../config/home.ts';
 import { configPath, loadConfig } from '../config/load-config.ts';
+import { tightenHome } from '../config/private-home.ts';
 import type { GatewayConfig } from '../config/schema.ts';
 import { writeStarterConfig } from '../config/starter-config.ts';
 import { ConfigError } from '../errors.ts';
@@ -75,6 +76,12 @@ export function onProcessSignal(handler: (signal: StopSignal) => void): () => vo
   };
 }
 
+/** The log message naming what `tightenHome` made private. */
+function privateHomeNotice(tightened: ReadonlyArray<{ path: string; was: string }>): string {
+  const list = tightened.map((t) => `${t.path} (was ${t.was})`).join(', ');
+  return `Hermes home was readable by other users; made private (owner only): ${list}`;
+}
+
 /** Runs the started gateway until the first signal, then stops it. Resolves with the exit code. */
 async function runUntilSignal(
   deps: GatewayCommandDeps,
@@ -139,6 +146,7 @@ export async function runGatewayCommand(
     // `hermes gateway setup` saves tokens there; the environment wins over the file
     loadHomeEnv(deps.env);
     ensureHome(home);
+    const tightened = options.check ? [] : tightenHome(home);
     if (!options.check) {
       const starter = writeStarterConfig(home);
       if (starter) deps.stderr(starterNotice(starter, deps.env));
@@ -160,8 +168,14 @@ export async function runGatewayCommand(
         deps.stdout(`${line}\n`);
       return 0;
     }
-    const logger = createLogger({ home, level: config.logging.level, stdout: deps.logToStdout !== false });
+    const logger = createLogger({
+      home,
+      level: config.logging.level,
+      stdout: deps.logToStdout !== false,
+      rotation: { maxBytes: config.logging.max_size_mb * 1024 * 1024, keep: config.logging.keep },
+    });
     logger.info({ home, config: path, log: logFilePath(home) }, 'gateway starting');
+    if (tightened.length > 0) logger.warn({ tightened }, privateHomeNotice(tightened));
     return await runUntilSignal(deps, () => deps.startRuntime({ config, home, logger }), logger);
   } catch (error) {
     const code = reportError(error, deps.stderr);

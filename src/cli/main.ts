@@ -3,6 +3,7 @@
  * gateway in the foreground; `--check` validates the configuration and exits.
  * `hermes pairing ...` approves, lists and revokes DM-paired users.
  * `hermes gateway install|uninstall|start|stop|restart` run it as an OS service.
+ * `hermes logs` shows the gateway log as readable lines.
  */
 import { Command, CommanderError } from 'commander';
 import packageJson from '../../package.json' with { type: 'json' };
@@ -13,6 +14,7 @@ import {
   runGatewayCommand,
   startRuntimeFromModule,
 } from './gateway-command.ts';
+import { registerLogsCommand } from './logs-command.ts';
 import { registerPairingCommand } from './pairing-command.ts';
 import { reportError } from './report-error.ts';
 import { registerServiceCommands } from './service-command.ts';
@@ -69,6 +71,7 @@ export function createProgram(deps: GatewayCommandDeps, setExitCode: (code: numb
   registerPairingCommand(program, deps, setExitCode);
   registerCronCommand(program, deps, setExitCode);
   registerSkillsCommand(program, deps, setExitCode);
+  registerLogsCommand(program, { ...deps, isTTY: process.stdout.isTTY === true }, setExitCode);
 
   return program;
 }

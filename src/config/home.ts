@@ -3,10 +3,11 @@
  * the database and `logs/`. Several installs on one machine use different homes.
  */
 import { randomBytes } from 'node:crypto';
-import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { rmSync, writeFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { GatewayError } from '../errors.ts';
+import { makePrivateDir } from './private-home.ts';
 
 /** Folder of the log files inside the home. */
 export const LOGS_DIR_NAME = 'logs';
@@ -31,8 +32,8 @@ export function resolveHome(env: NodeJS.ProcessEnv = process.env, userHome: stri
 }
 
 /**
- * Creates `home` and `home/logs` when missing and proves the home is writable by
- * writing and removing a probe file.
+ * Creates `home` and `home/logs` when missing (both 0700: private to this user)
+ * and proves the home is writable by writing and removing a probe file.
  *
  * @throws GatewayError `GATEWAY_ERR_HOME_UNWRITABLE` naming the path, the operating
  *   system's reason and the fix.
@@ -41,9 +42,9 @@ export function ensureHome(home: string): void {
   const probe = join(home, `.write-probe-${process.pid}-${randomBytes(4).toString('hex')}`);
   let step = home;
   try {
-    mkdirSync(home, { recursive: true });
+    makePrivateDir(home);
     step = join(home, LOGS_DIR_NAME);
-    mkdirSync(step, { recursive: true });
+    makePrivateDir(step);
     step = home;
     writeFileSync(probe, '');
     rmSync(probe, { force: true });

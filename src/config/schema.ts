@@ -261,6 +261,10 @@ const OnboardingSchema = z.looseObject({
 
 const LoggingSchema = z.strictObject({
   level: z.enum(LOG_LEVELS).default('info'),
+  /** `gateway.log` is rotated when it would grow past this many megabytes (MiB). */
+  max_size_mb: z.number().positive().max(10_240).default(10),
+  /** How many rotated files (`gateway.log.1` … `gateway.log.N`) are kept. */
+  keep: z.number().int().min(0).max(1000).default(5),
 });
 
 /** The name `/personality none` uses to clear the personality; no personality may take it. */

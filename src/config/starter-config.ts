@@ -69,6 +69,8 @@ gateway:
 
 logging:
   level: info                        # trace | debug | info | warn | error | fatal; env HERMES_LOG_LEVEL
+  # max_size_mb: 10                  # gateway.log rotates past this size (gateway.log.1 is the newest old file)
+  # keep: 5                          # rotated files kept; see them with "hermes logs"
 
 # display: {}
 `;

@@ -8,9 +8,10 @@
  * at start and every hour.
  */
 import { createHash, randomBytes } from 'node:crypto';
-import { mkdir, readdir, readFile, rename, stat, unlink, utimes, writeFile } from 'node:fs/promises';
+import { readdir, readFile, rename, stat, unlink, utimes, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { makePrivateDirAsync } from '../config/private-home.ts';
 import { GatewayError } from '../errors.ts';
 import { extensionOf, formatBytes } from './mime-types.ts';
 
@@ -83,7 +84,7 @@ export class MediaStore {
     const hash = createHash('sha256').update(data).digest('hex').slice(0, 40);
     const mediaId = `${hash}.${extensionOf(mimeType, fileName)}`;
     const path = join(this.dir, mediaId);
-    await mkdir(this.dir, { recursive: true, mode: 0o700 });
+    await makePrivateDirAsync(this.dir);
     const seconds = this.#now() / 1000;
     try {
       await utimes(path, seconds, seconds);

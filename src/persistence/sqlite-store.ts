@@ -5,6 +5,7 @@
  */
 import SQLite from 'better-sqlite3';
 import { Kysely, SqliteDialect } from 'kysely';
+import { touchPrivateFile } from '../config/private-home.ts';
 import { GatewayError } from '../errors.ts';
 import { ImmediateSqliteDialect } from './immediate-sqlite-dialect.ts';
 import { createKyselyStore, type KyselyStore } from './kysely-store.ts';
@@ -25,10 +26,17 @@ export interface SqliteStoreOptions {
 /** Default `busyTimeoutMs`. */
 export const DEFAULT_BUSY_TIMEOUT_MS = 5000;
 
+/** Whether `path` names a database file (not `:memory:`, an empty temporary database or a `file:` URI). */
+function isFilePath(path: string): boolean {
+  return path !== '' && path !== ':memory:' && !path.startsWith('file:');
+}
+
 /** Opens the better-sqlite3 handle with the gateway's pragmas, or throws `GATEWAY_ERR_STORE` naming the path. */
 function openDatabase(path: string, busyTimeoutMs: number): SQLite.Database {
   let sqlite: SQLite.Database | undefined;
   try {
+    // created 0600 first: SQLite gives its -wal and -shm files the database file's mode
+    if (isFilePath(path)) touchPrivateFile(path);
     sqlite = new SQLite(path, { timeout: busyTimeoutMs });
     sqlite.pragma('journal_mode = WAL');
     sqlite.pragma('synchronous = FULL');

@@ -42,7 +42,7 @@ describe('configuration defaults', () => {
         media: { max_bytes: 20_971_520, retention_days: 7, download_timeout_seconds: 60 },
         platforms: {},
       },
-      logging: { level: 'info' },
+      logging: { level: 'info', max_size_mb: 10, keep: 5 },
       mcp_servers: {},
       display: {
         busy_input_mode: 'interrupt',

@@ -14,6 +14,7 @@ import {
   type UserFacingSocketConfig,
   useMultiFileAuthState,
 } from 'baileys';
+import { makePrivateDirAsync } from '../../config/private-home.ts';
 import { AdapterError, GatewayError } from '../../errors.ts';
 import type { AdapterLogger } from '../contract.ts';
 import { type BackoffOptions, RECONNECT_BACKOFF, reconnectDelayMs } from './backoff.ts';
@@ -108,6 +109,7 @@ export class WhatsAppConnection {
     if (this.#socket || this.#timer || this.#stopped) {
       throw new GatewayError('GATEWAY_ERR_STATE', 'This WhatsApp link was already started');
     }
+    await makePrivateDirAsync(this.#options.authDir);
     const auth = await useMultiFileAuthState(this.#options.authDir);
     if (this.#stopped) throw stoppedError();
     this.#auth = auth;
