@@ -4,6 +4,7 @@
  * silently falls back to a default. Missing keys take the documented defaults.
  */
 import { z } from 'zod';
+import { OperatorSchema, operatorLoginIssue } from '../operator/operator-config.ts';
 
 /** Agent backends the gateway can run. */
 export const AGENT_BACKENDS = ['echo', 'openai', 'exec'] as const;
@@ -344,6 +345,8 @@ export const GatewayConfigSchema = z
     providers: ProvidersSchema.default({}),
     /** Personality name → system prompt, for `/personality`. */
     personalities: PersonalitiesSchema.default({}),
+    /** The live operator page (its own loopback listener, behind a login). */
+    operator: OperatorSchema.prefault({}),
   })
   .superRefine(
     (config, ctx) => {
@@ -362,6 +365,15 @@ export const GatewayConfigSchema = z
         });
       }
       const api = field(config, 'api_server');
+      const operatorIssue = operatorLoginIssue(field(config, 'operator') as never, field(api, 'key'));
+      if (operatorIssue) {
+        ctx.addIssue({
+          code: 'custom',
+          path: operatorIssue.path,
+          message: operatorIssue.message,
+          params: { fix: operatorIssue.fix },
+        });
+      }
       if (field(api, 'enabled') === true) {
         const key = field(api, 'key');
         const problem =

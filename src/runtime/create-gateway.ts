@@ -91,6 +91,7 @@ export function createGateway(options: GatewayOptions): Gateway {
     settings: (platform) => settings.breaker(platform),
     onUp: (platform) => sender.notify(platform),
     onChange: (view) => emit({ type: 'platform', platform: view }),
+    ...(options.inspect ? { inspect: options.inspect } : {}),
     commands: () => registry.list().map((c) => ({ name: c.name, description: c.description })),
   });
 
@@ -126,6 +127,7 @@ export function createGateway(options: GatewayOptions): Gateway {
     now,
     config,
     onChange: (task) => emit({ type: 'task', task }),
+    ...(options.inspect ? { inspect: options.inspect } : {}),
   });
   const typing = new TypingIndicator({ adapters, log });
 
@@ -281,6 +283,7 @@ export function createGateway(options: GatewayOptions): Gateway {
     backgroundTasks: () => backgroundTasks.active(),
     session: (key) => directory.view(key),
     sessions: () => directory.activeViews(),
+    sendToSession: (key, event) => directory.send(key, event),
     subscribe: (listener) => observers.subscribe(listener),
   };
 }
