@@ -35,7 +35,10 @@ export function scriptedAgent(): Agent & { runs: string[] } {
         throw new AbortedError();
       }
       if (prompt.includes('approve-me')) {
-        const approved = await request.requestApproval?.({ command: 'rm -rf /tmp/x', reason: 'deletes files' });
+        const approved = await request.requestApproval?.({
+          command: 'rm -rf /tmp/x',
+          reason: 'deletes files',
+        });
         return { text: `approved: ${approved}`, usage: { inputTokens: 0, outputTokens: 0 }, messages: [] };
       }
       return { text: `answer: ${prompt}`, usage: { inputTokens: 0, outputTokens: 0 }, messages: [] };
@@ -61,7 +64,9 @@ export interface OperatorGateway {
  * const og = await startOperatorGateway();
  * await fetch(`${og.url}/api/state`, { headers: { authorization: `Bearer ${TOKEN}` } });
  */
-export async function startOperatorGateway(settings: Partial<RuntimeSettings> = {}): Promise<OperatorGateway> {
+export async function startOperatorGateway(
+  settings: Partial<RuntimeSettings> = {},
+): Promise<OperatorGateway> {
   const chat = new MemoryAdapter({ name: 'chat' });
   const agent = scriptedAgent();
   const feed = new InspectionFeed();

@@ -6,11 +6,11 @@
  */
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { GatewayError } from '../../src/errors.ts';
+import { silentLogger } from '../../src/log/runtime-logger.ts';
 import { InspectionFeed } from '../../src/operator/inspection-feed.ts';
 import { createOperatorServer } from '../../src/operator/operator-server.ts';
 import { createMemoryStore } from '../../src/persistence/memory-store.ts';
 import { createGateway } from '../../src/runtime/create-gateway.ts';
-import { silentLogger } from '../../src/log/runtime-logger.ts';
 import { type OperatorGateway, scriptedAgent, startOperatorGateway, TOKEN } from './operator-gateway.ts';
 
 const running: OperatorGateway[] = [];
@@ -88,7 +88,9 @@ describe('operator login', () => {
 
   it('refuses a wrong token with 401, as a bearer and in the form', async () => {
     const { url } = await start();
-    const wrongBearer = await fetch(`${url}/api/state`, { headers: { authorization: 'Bearer not-the-token-at-all' } });
+    const wrongBearer = await fetch(`${url}/api/state`, {
+      headers: { authorization: 'Bearer not-the-token-at-all' },
+    });
     expect(wrongBearer.status).toBe(401);
     const wrongForm = await fetch(`${url}/login`, {
       method: 'POST',
@@ -125,7 +127,13 @@ describe('operator binding', () => {
   it('refuses a host other than loopback unless the config sets a token', async () => {
     const gateway = createGateway({ store: createMemoryStore(), agent: scriptedAgent() });
     expect(() =>
-      createOperatorServer({ gateway, feed: new InspectionFeed(), token: TOKEN, host: '0.0.0.0', log: silentLogger }),
+      createOperatorServer({
+        gateway,
+        feed: new InspectionFeed(),
+        token: TOKEN,
+        host: '0.0.0.0',
+        log: silentLogger,
+      }),
     ).toThrow(GatewayError);
     expect(() =>
       createOperatorServer({ gateway, feed: new InspectionFeed(), token: 'short', log: silentLogger }),
@@ -169,7 +177,9 @@ describe('operator actions', () => {
     await chat.receive({ chatId: '1', text: 'hello again' });
     await chat.waitForSent(1);
     expect(chat.textsTo('1')).toEqual(['answer: hello again']);
-    expect((await fetch(`${url}/api/platforms/nope/pause`, { method: 'POST', headers: bearer })).status).toBe(404);
+    expect((await fetch(`${url}/api/platforms/nope/pause`, { method: 'POST', headers: bearer })).status).toBe(
+      404,
+    );
   });
 
   it('refuses an action without a login, and a cookie login without the CSRF header', async () => {
@@ -195,11 +205,15 @@ describe('operator actions', () => {
   it('approves and denies a pending command', async () => {
     const { url, chat, gateway } = await start();
     await chat.receive({ chatId: '1', text: 'approve-me please' });
-    await vi.waitFor(async () => expect((await gateway.session(SESSION))?.context.pendingApproval).toBeTruthy());
+    await vi.waitFor(async () =>
+      expect((await gateway.session(SESSION))?.context.pendingApproval).toBeTruthy(),
+    );
     const state = (await (await fetch(`${url}/api/state`, { headers: bearer })).json()) as {
       sessions: { sessionKey: string; pendingApproval: { command: string } | null }[];
     };
-    expect(state.sessions.find((s) => s.sessionKey === SESSION)?.pendingApproval?.command).toBe('rm -rf /tmp/x');
+    expect(state.sessions.find((s) => s.sessionKey === SESSION)?.pendingApproval?.command).toBe(
+      'rm -rf /tmp/x',
+    );
     const approve = await fetch(`${url}/api/sessions/${encodeURIComponent(SESSION)}/approve`, {
       method: 'POST',
       headers: bearer,
@@ -208,8 +222,13 @@ describe('operator actions', () => {
     await vi.waitFor(() => expect(chat.textsTo('1')).toContain('approved: true'));
 
     await chat.receive({ chatId: '1', text: 'approve-me again' });
-    await vi.waitFor(async () => expect((await gateway.session(SESSION))?.context.pendingApproval).toBeTruthy());
-    await fetch(`${url}/api/sessions/${encodeURIComponent(SESSION)}/deny`, { method: 'POST', headers: bearer });
+    await vi.waitFor(async () =>
+      expect((await gateway.session(SESSION))?.context.pendingApproval).toBeTruthy(),
+    );
+    await fetch(`${url}/api/sessions/${encodeURIComponent(SESSION)}/deny`, {
+      method: 'POST',
+      headers: bearer,
+    });
     await vi.waitFor(() => expect(chat.textsTo('1').join('\n')).toMatch(/approved: false|denied/i));
     const nothing = await fetch(`${url}/api/sessions/${encodeURIComponent(SESSION)}/approve`, {
       method: 'POST',
@@ -238,6 +257,8 @@ describe('operator actions', () => {
     expect(stop.status).toBe(200);
     await vi.waitFor(async () => expect((await gateway.session(SESSION))?.state).toBe('idle'));
     expect((await gateway.session(SESSION))?.context.queue).toEqual([]);
-    expect((await fetch(`${url}/api/sessions/nope/stop`, { method: 'POST', headers: bearer })).status).toBe(404);
+    expect((await fetch(`${url}/api/sessions/nope/stop`, { method: 'POST', headers: bearer })).status).toBe(
+      404,
+    );
   });
 });
