@@ -10,7 +10,7 @@ import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type BrowserContext, chromium, type Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { type OperatorGateway, startOperatorGateway, TOKEN } from './operator-gateway.ts';
 
 const CHROMIUM = '/usr/bin/chromium';
@@ -92,21 +92,13 @@ if (missing && process.env.CI === 'true') {
       // stop the run from the page: the highlight moves back to idle
       await page.click(`${session} button[data-action="stop"]`);
       await page.waitForSelector(`${session}[data-state="idle"]`);
-      await page.waitForFunction(
-        (s) =>
-          [...document.querySelectorAll(`${s} .diagram g.node.current title`)]
-            .map((t) => t.textContent)
-            .join() === 'state:session.idle',
-        session,
-      );
+      await vi.waitFor(async () => expect(await highlighted(session)).toEqual(['state:session.idle']));
 
       // pause the platform from the page: its next message is not run
       await page.click(`${platform} button[data-action="pause"]`);
       await page.waitForSelector(`${platform} .status-paused`);
-      await page.waitForFunction(
-        (s) =>
-          document.querySelector(`${s} .diagram`)?.getAttribute('data-current')?.includes('dispatch.paused'),
-        platform,
+      await vi.waitFor(async () =>
+        expect(await page.getAttribute(`${platform} .diagram`, 'data-current')).toContain('dispatch.paused'),
       );
       expect(og.gateway.platforms()[0]!.status).toBe('paused');
       const runsBefore = og.agent.runs.length;
