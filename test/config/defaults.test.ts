@@ -51,6 +51,7 @@ describe('configuration defaults', () => {
       session_reset: { mode: 'both', at_hour: 4, idle_minutes: 1440, by_chat_type: {} },
       providers: {},
       personalities: {},
+      operator: { enabled: false, host: '127.0.0.1', port: 8644 },
     });
     expect(config).toEqual(DEFAULT_CONFIG);
   });
