@@ -160,6 +160,18 @@ describe('operator live feed', () => {
     expect(last.key).toBe(SESSION);
     expect(last.value).toEqual({ running: 'working' });
   });
+  it('streams a background task’s states', async () => {
+    const { url, chat } = await start();
+    const stream = await fetch(`${url}/api/events`, { headers: bearer });
+    const events = readEvents(
+      stream,
+      (e) => e.event === 'actor' && (e.data as { machine: string }).machine === 'backgroundTask',
+    );
+    await chat.receive({ chatId: '1', text: '/background tidy up' });
+    const seen = await events;
+    const task = seen.at(-1)!.data as { key: string; value: unknown };
+    expect(task.key).toMatch(/^bg_/);
+  });
 });
 
 describe('operator actions', () => {

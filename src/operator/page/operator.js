@@ -100,14 +100,24 @@ function diagram(machine) {
   return diagrams.get(machine);
 }
 
-/** Marks the nodes of the current states on a card's diagram. */
+/** Marks the nodes of the current states on a card's diagram and scrolls the first into view. */
 function highlight(container, machine, value) {
   const wanted = new Set(leafPaths(value).map((p) => `state:${machine}.${p}`));
+  let first;
   for (const node of container.querySelectorAll('g.node')) {
     const title = node.querySelector('title')?.textContent ?? '';
-    node.classList.toggle('current', wanted.has(title));
+    const current = wanted.has(title);
+    node.classList.toggle('current', current);
+    if (current && !first) first = node;
   }
-  container.dataset.current = [...wanted].join(' ');
+  const current = [...wanted].join(' ');
+  if (container.dataset.current === current) return;
+  container.dataset.current = current;
+  if (!first) return;
+  const box = container.getBoundingClientRect();
+  const at = first.getBoundingClientRect();
+  container.scrollLeft += at.left - box.left - (box.width - at.width) / 2;
+  container.scrollTop += at.top - box.top - (box.height - at.height) / 2;
 }
 
 // ---- rendering ----
@@ -156,7 +166,7 @@ function renderList(kind, parent, entries, keyOf, fill) {
     const c = card(kind, key, parent);
     c.value = item.value;
     c.root.dataset.state = leafPaths(item.value).join(' ');
-    c.body.replaceChildren(...fill(item));
+    c.body.replaceChildren(...fill(item).filter((child) => child !== null && child !== undefined));
     if (c.graph.firstChild) highlight(c.graph, MACHINE[kind], item.value);
   }
   for (const [id, c] of cards) {
