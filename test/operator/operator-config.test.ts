@@ -4,8 +4,9 @@
  * login are refused with the key and the fix.
  */
 import { describe, expect, it } from 'vitest';
+import { loadConfig } from '../../src/config/load-config.ts';
 import { validateConfig } from '../../src/config/validate-config.ts';
-import { configIssues, issueAt } from '../config/temp-home.ts';
+import { configIssues, issueAt, tempHome } from '../config/temp-home.ts';
 
 const KEY = 'an-api-server-key-of-enough-length';
 
@@ -47,5 +48,25 @@ describe('operator config', () => {
     expect(validateConfig({ api_server: { key: KEY }, operator: { enabled: true } }).operator.enabled).toBe(
       true,
     );
+  });
+});
+
+describe('operator config from the environment', () => {
+  it('takes HERMES_OPERATOR_* over config.yaml', () => {
+    const config = loadConfig({
+      home: tempHome('operator:\n  enabled: false\n'),
+      env: {
+        HERMES_OPERATOR_ENABLED: 'true',
+        HERMES_OPERATOR_HOST: '0.0.0.0',
+        HERMES_OPERATOR_PORT: '9000',
+        HERMES_OPERATOR_TOKEN: 'env-token-0123456789',
+      },
+    });
+    expect(config.operator).toEqual({
+      enabled: true,
+      host: '0.0.0.0',
+      port: 9000,
+      token: 'env-token-0123456789',
+    });
   });
 });
