@@ -9,6 +9,9 @@ import type { Gateway } from '../runtime/gateway-api.ts';
 import type { InspectionFeed } from './inspection-feed.ts';
 import { type OperatorModel, observationEntry, operatorModel } from './operator-model.ts';
 
+/** How many rows' last sent text is remembered to skip repeats (then it starts afresh). */
+const SENT_MEMORY = 10_000;
+
 /** How often an idle stream gets a comment line, so proxies keep it open (15 s). */
 export const KEEPALIVE_MS = 15_000;
 
@@ -28,6 +31,8 @@ export class EventStreams {
   readonly #gateway: Gateway;
   readonly #feed: InspectionFeed;
   readonly #open = new Set<ServerResponse>();
+  /** The last text sent for each row (a session changes on every streamed piece of text; its row does not). */
+  readonly #sent = new Map<string, string>();
   #unsubscribe: (() => void) | undefined;
 
   constructor(gateway: Gateway, feed: InspectionFeed) {
@@ -84,7 +89,13 @@ export class EventStreams {
     const offFeed = this.#feed.subscribe((state) => this.#broadcast('actor', state));
     const offGateway = this.#gateway.subscribe((observation) => {
       const entry = observationEntry(observation, this.#feed);
-      if (entry) this.#broadcast(entry.kind, entry.entry);
+      if (!entry) return;
+      const row = `${entry.kind}:${entry.id}`;
+      const text = JSON.stringify(entry.entry);
+      if (this.#sent.get(row) === text) return;
+      if (this.#sent.size >= SENT_MEMORY) this.#sent.clear();
+      this.#sent.set(row, text);
+      this.#broadcast(entry.kind, entry.entry);
     });
     this.#unsubscribe = () => {
       offFeed();
@@ -93,6 +104,7 @@ export class EventStreams {
   }
 
   #stopListening(): void {
+    this.#sent.clear();
     this.#unsubscribe?.();
     this.#unsubscribe = undefined;
   }

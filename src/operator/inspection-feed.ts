@@ -55,7 +55,10 @@ function machineOf(logic: unknown): InspectedMachine | undefined {
  * feed.subscribe((state) => console.log(state.machine, state.key, state.value));
  */
 export class InspectionFeed {
+  /** The latest state of each breaker and of the gateway (a few; sessions and tasks have their views). */
   readonly #latest = new Map<string, ActorState>();
+  /** The last state told of each actor, to skip events that changed only its context (held weakly). */
+  readonly #told = new WeakMap<object, string>();
   readonly #listeners = new Set<(state: ActorState) => void>();
   readonly #next: ((event: InspectionEvent) => void) | undefined;
 
@@ -84,10 +87,10 @@ export class InspectionFeed {
       status: snapshot.status ?? 'active',
       event: event.event.type,
     };
-    const id = `${machine}:${key}`;
-    const previous = this.#latest.get(id);
-    this.#latest.set(id, state);
-    if (previous && previous.status === state.status && sameValue(previous.value, state.value)) return;
+    if (machine === 'breaker' || machine === 'gateway') this.#latest.set(`${machine}:${key}`, state);
+    const told = JSON.stringify([state.status, state.value]);
+    if (this.#told.get(event.actorRef) === told) return;
+    this.#told.set(event.actorRef, told);
     for (const listener of this.#listeners) {
       try {
         listener(state);
@@ -97,8 +100,8 @@ export class InspectionFeed {
     }
   };
 
-  /** The latest state of an actor, if one was seen. */
-  latest(machine: InspectedMachine, key: string): ActorState | undefined {
+  /** The latest state of a breaker (by platform) or of the gateway (`gateway`), if one was seen. */
+  latest(machine: 'breaker' | 'gateway', key: string): ActorState | undefined {
     return this.#latest.get(`${machine}:${key}`);
   }
 
@@ -107,8 +110,4 @@ export class InspectionFeed {
     this.#listeners.add(listener);
     return () => this.#listeners.delete(listener);
   }
-}
-
-function sameValue(a: unknown, b: unknown): boolean {
-  return a === b || JSON.stringify(a) === JSON.stringify(b);
 }

@@ -131,16 +131,24 @@ export function operatorModel(gateway: Gateway, feed: InspectionFeed): OperatorM
 export function observationEntry(
   observation: GatewayObservation,
   feed: InspectionFeed,
-): { kind: 'platform' | 'session' | 'task' | 'gateway'; entry: unknown } | undefined {
+): { kind: 'platform' | 'session' | 'task' | 'gateway'; id: string; entry: unknown } | undefined {
   switch (observation.type) {
     case 'platform':
-      return { kind: 'platform', entry: platformEntry(observation.platform, feed) };
+      return {
+        kind: 'platform',
+        id: observation.platform.platform,
+        entry: platformEntry(observation.platform, feed),
+      };
     case 'session':
-      return { kind: 'session', entry: sessionEntry(observation.session) };
+      return {
+        kind: 'session',
+        id: observation.session.sessionKey,
+        entry: sessionEntry(observation.session),
+      };
     case 'task':
-      return { kind: 'task', entry: taskEntry(observation.task) };
+      return { kind: 'task', id: observation.task.taskId, entry: taskEntry(observation.task) };
     case 'gateway':
-      return { kind: 'gateway', entry: observation.state };
+      return { kind: 'gateway', id: 'gateway', entry: observation.state };
     default:
       return undefined;
   }
