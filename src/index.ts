@@ -39,6 +39,12 @@ export {
 } from './machines/index.ts';
 export type { PendingMessage, SessionContext, SessionEvent } from './machines/session.ts';
 export type { MediaRef } from './media/media-ref.ts';
+export { type ActorState, InspectionFeed } from './operator/inspection-feed.ts';
+export {
+  createOperatorServer,
+  type OperatorServer,
+  type OperatorServerOptions,
+} from './operator/operator-server.ts';
 export * from './persistence/index.ts';
 export {
   createGateway,

@@ -8,7 +8,7 @@
  * finished ones deliver.
  */
 import { randomBytes } from 'node:crypto';
-import { type Actor, createActor, fromPromise } from 'xstate';
+import { type Actor, createActor, fromPromise, type InspectionEvent } from 'xstate';
 import type { Agent } from '../agent/agent.ts';
 import type { GatewayConfig } from '../config/schema.ts';
 import { errorText, type RuntimeLogger } from '../log/runtime-logger.ts';
@@ -34,6 +34,8 @@ const QUOTE_LENGTH = 60;
 
 /** What background tasks need from the runtime. */
 export interface BackgroundTaskDeps {
+  /** XState inspection of every task actor. */
+  inspect?: (event: InspectionEvent) => void;
   agent: Agent;
   store: Store;
   log: RuntimeLogger;
@@ -177,6 +179,7 @@ export class BackgroundTasks {
     const actor = createActor(this.#machine, {
       input: input as BackgroundTaskInput,
       ...(snapshot ? { snapshot: snapshot as never } : {}),
+      ...(this.#deps.inspect ? { inspect: this.#deps.inspect } : {}),
     });
     this.#actors.set(taskId, actor);
     let last = '';

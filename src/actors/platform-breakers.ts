@@ -8,7 +8,7 @@
  * restart: it never resumes by itself) and always connects again from
  * `up.connecting`.
  */
-import { type Actor, createActor, fromCallback } from 'xstate';
+import { type Actor, createActor, fromCallback, type InspectionEvent } from 'xstate';
 import type {
   Adapter,
   AdapterContext,
@@ -49,6 +49,8 @@ export interface PlatformBreakerDeps {
   commands?: () => CommandInfo[];
   /** Told on every change of a breaker. */
   onChange?: (view: BreakerView) => void;
+  /** XState inspection of every breaker actor. */
+  inspect?: (event: InspectionEvent) => void;
 }
 
 /** How a failure counts for the breaker. */
@@ -231,6 +233,7 @@ export class PlatformBreakers {
         settings: deps.settings(name),
         ...(restored ? { restored } : {}),
       },
+      ...(deps.inspect ? { inspect: deps.inspect } : {}),
     });
     this.#actors.set(name, actor);
     let previous = '';

@@ -39,6 +39,10 @@ export const ENV_OVERRIDES: readonly EnvOverride[] = [
   { variable: 'API_SERVER_PORT', path: ['api_server', 'port'], kind: 'number' },
   { variable: 'API_SERVER_KEY', path: ['api_server', 'key'], kind: 'string' },
   { variable: 'HERMES_HTTP_HOST', path: ['gateway', 'http', 'host'], kind: 'string' },
+  { variable: 'HERMES_OPERATOR_ENABLED', path: ['operator', 'enabled'], kind: 'boolean' },
+  { variable: 'HERMES_OPERATOR_HOST', path: ['operator', 'host'], kind: 'string' },
+  { variable: 'HERMES_OPERATOR_PORT', path: ['operator', 'port'], kind: 'number' },
+  { variable: 'HERMES_OPERATOR_TOKEN', path: ['operator', 'token'], kind: 'string' },
   { variable: 'HERMES_HTTP_PORT', path: ['gateway', 'http', 'port'], kind: 'number' },
   {
     variable: 'TELEGRAM_WEBHOOK_HOST',

@@ -6,6 +6,7 @@
 import { z } from 'zod';
 import { ToolsetsSchema } from './toolsets-schema.ts';
 import { McpServersSchema } from './mcp-servers-schema.ts';
+import { OperatorSchema, operatorLoginIssue } from '../operator/operator-config.ts';
 
 /** Agent backends the gateway can run. */
 export const AGENT_BACKENDS = ['echo', 'openai', 'exec'] as const;
@@ -370,6 +371,8 @@ export const GatewayConfigSchema = z
     mcp_servers: McpServersSchema.default({}),
     /** Installed skills: extra folders besides `$HERMES_HOME/skills`. */
     skills: SkillsSchema.prefault({}),
+    /** The live operator page (its own loopback listener, behind a login). */
+    operator: OperatorSchema.prefault({}),
   })
   .superRefine(
     (config, ctx) => {
@@ -388,6 +391,15 @@ export const GatewayConfigSchema = z
         });
       }
       const api = field(config, 'api_server');
+      const operatorIssue = operatorLoginIssue(field(config, 'operator') as never, field(api, 'key'));
+      if (operatorIssue) {
+        ctx.addIssue({
+          code: 'custom',
+          path: operatorIssue.path,
+          message: operatorIssue.message,
+          params: { fix: operatorIssue.fix },
+        });
+      }
       if (field(api, 'enabled') === true) {
         const key = field(api, 'key');
         const problem =

@@ -93,6 +93,7 @@ export function createGateway(options: GatewayOptions): Gateway {
     settings: (platform) => settings.breaker(platform),
     onUp: (platform) => sender.notify(platform),
     onChange: (view) => emit({ type: 'platform', platform: view }),
+    ...(options.inspect ? { inspect: options.inspect } : {}),
     commands: () => registry.menu(),
   });
 
@@ -135,6 +136,7 @@ export function createGateway(options: GatewayOptions): Gateway {
     now,
     config,
     onChange: (task) => emit({ type: 'task', task }),
+    ...(options.inspect ? { inspect: options.inspect } : {}),
   });
   const typing = new TypingIndicator({ adapters, log });
 
@@ -302,6 +304,7 @@ export function createGateway(options: GatewayOptions): Gateway {
     backgroundTasks: () => backgroundTasks.active(),
     session: (key) => directory.view(key),
     sessions: () => directory.activeViews(),
+    sendToSession: (key, event) => directory.send(key, event),
     subscribe: (listener) => observers.subscribe(listener),
   };
 }

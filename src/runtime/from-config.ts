@@ -24,6 +24,8 @@ import { createIngress } from '../http/ingress.ts';
 import { ingressOptionsFromConfig } from '../http/ingress-config.ts';
 import { INGRESS_COUNTS_KEY, recordIngressCounts } from '../http/ingress-counters.ts';
 import type { Logger } from '../logger.ts';
+import { InspectionFeed } from '../operator/inspection-feed.ts';
+import { startOperatorFromConfig } from '../operator/operator-from-config.ts';
 import { createSqliteStore } from '../persistence/sqlite-store.ts';
 import { synthesizerFromConfig } from '../voice/synthesize.ts';
 import { skillFolders } from '../skills/discover-skills.ts';
@@ -122,6 +124,7 @@ export async function startFromConfig(opts: {
     log: logger,
   });
   for (const warning of accessWarnings(process.env, config.gateway.platforms)) logger.warn({}, warning);
+  const feed = config.operator.enabled ? new InspectionFeed() : undefined;
   const gateway = createGateway({
     store,
     agent: createAgent(config.agent, {
@@ -144,6 +147,7 @@ export async function startFromConfig(opts: {
       log: logger,
       loadServers: () => loadConfig({ home }).mcp_servers,
     }),
+    ...(feed ? { inspect: feed.inspect } : {}),
   });
   if (adapters.length === 0) {
     logger.warn(
@@ -175,6 +179,17 @@ export async function startFromConfig(opts: {
     await http.close();
     throw error;
   }
+  let operator: Awaited<ReturnType<typeof startOperatorFromConfig>> | undefined;
+  if (feed) {
+    try {
+      operator = await startOperatorFromConfig({ config, gateway, feed, logger });
+    } catch (error) {
+      counts.stop();
+      await http.close();
+      await gateway.stop('the operator page could not start');
+      throw error;
+    }
+  }
   // the counts of an earlier run are not this run's
   await store.meta.set(INGRESS_COUNTS_KEY, JSON.stringify(http.counters.snapshot()));
   for (const adapter of adapters) {
@@ -195,6 +210,7 @@ export async function startFromConfig(opts: {
     async stop(reason: string) {
       // no new webhook deliveries while draining: the platforms deliver them again after the restart
       await http.close();
+      await operator?.close();
       await counts.flush();
       counts.stop();
       await gateway.stop(reason);

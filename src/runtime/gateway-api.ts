@@ -8,6 +8,7 @@ import type { InboundMessage, IngestResult } from '../adapters/contract.ts';
 import type { BackgroundTaskContext } from '../machines/background-task.ts';
 import type { BreakerView } from '../machines/breaker.ts';
 import type { GatewayContext, GatewayMachine } from '../machines/gateway.ts';
+import type { SessionEvent } from '../machines/session.ts';
 import type { OutboxRow, Store } from '../persistence/store.ts';
 
 /** What observers of a gateway receive. */
@@ -44,6 +45,8 @@ export interface Gateway {
   session(sessionKey: string): Promise<SessionView | undefined>;
   /** The live session actors. */
   sessions(): SessionView[];
+  /** Sends an event to a session, activating it (what `/stop`, `/approve` and `/deny` send). */
+  sendToSession(sessionKey: string, event: SessionEvent): Promise<void>;
   /** Observes the gateway, every session change and every settled reply. Returns the unsubscribe function. */
   subscribe(listener: (observation: GatewayObservation) => void): () => void;
   /**

@@ -109,7 +109,7 @@ export interface GatewayOptions {
   /** Runtime settings (partial; defaults fill the rest). */
   settings?: Partial<RuntimeSettings>;
   logger?: RuntimeLogger;
-  /** Receives the XState inspection events of the gateway actor and every session actor. */
+  /** Receives the XState inspection events of the gateway actor and every session, breaker and background-task actor. */
   inspect?: (event: InspectionEvent) => void;
   /** Clock (epoch ms); defaults to `Date.now`. */
   now?: () => number;

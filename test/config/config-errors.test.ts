@@ -96,6 +96,7 @@ describe('configuration problems name the key and the fix', () => {
       'remove it (known keys here: agent, api_server, sessions, gateway, logging, display, session_reset, onboarding, providers, personalities, toolsets)',
       'remove it (known keys here: agent, api_server, sessions, gateway, logging, display, session_reset, onboarding, providers, personalities, mcp_servers)',
       'remove it (known keys here: agent, api_server, sessions, gateway, logging, display, session_reset, onboarding, providers, personalities, skills)',
+      'remove it (known keys here: agent, api_server, sessions, gateway, logging, display, session_reset, onboarding, providers, personalities, operator)',
     );
   });
 

@@ -57,6 +57,7 @@ describe('configuration defaults', () => {
       providers: {},
       personalities: {},
       toolsets: {},
+      operator: { enabled: false, host: '127.0.0.1', port: 8644 },
     });
     expect(config).toEqual(DEFAULT_CONFIG);
   });
