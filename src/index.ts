@@ -57,5 +57,5 @@ export {
 } from './runtime/create-gateway.ts';
 export { startFromConfig } from './runtime/from-config.ts';
 export { type SessionKeyPolicy, sessionKeyOf } from './runtime/session-key.ts';
-export * from './voice/index.ts';
 export * from './skills/index.ts';
+export * from './voice/index.ts';

@@ -4,9 +4,9 @@
  * silently falls back to a default. Missing keys take the documented defaults.
  */
 import { z } from 'zod';
-import { ToolsetsSchema } from './toolsets-schema.ts';
-import { McpServersSchema } from './mcp-servers-schema.ts';
 import { OperatorSchema, operatorLoginIssue } from '../operator/operator-config.ts';
+import { McpServersSchema } from './mcp-servers-schema.ts';
+import { ToolsetsSchema } from './toolsets-schema.ts';
 
 /** Agent backends the gateway can run. */
 export const AGENT_BACKENDS = ['echo', 'openai', 'exec'] as const;

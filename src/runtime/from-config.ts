@@ -27,8 +27,8 @@ import type { Logger } from '../logger.ts';
 import { InspectionFeed } from '../operator/inspection-feed.ts';
 import { startOperatorFromConfig } from '../operator/operator-from-config.ts';
 import { createSqliteStore } from '../persistence/sqlite-store.ts';
-import { synthesizerFromConfig } from '../voice/synthesize.ts';
 import { skillFolders } from '../skills/discover-skills.ts';
+import { synthesizerFromConfig } from '../voice/synthesize.ts';
 import { createGateway, type Gateway, type RuntimeSettings } from './create-gateway.ts';
 import { DEFAULT_RESET_POLICY, mergeResetPolicy } from './reset-policy.ts';
 

@@ -15,8 +15,8 @@ import { type RuntimeLogger, silentLogger } from '../log/runtime-logger.ts';
 import type { BreakerSettings } from '../machines/breaker.ts';
 import { type BusyMode, DEFAULT_QUEUE_CAP } from '../machines/session.ts';
 import type { Store } from '../persistence/store.ts';
-import type { SpeechOptions } from '../voice/voice-replies.ts';
 import type { SkillFolder } from '../skills/discover-skills.ts';
+import type { SpeechOptions } from '../voice/voice-replies.ts';
 import type { ResetPolicy } from './reset-policy.ts';
 import { DEFAULT_SESSION_KEY_POLICY, type SessionKeyPolicy } from './session-key.ts';
 import { validateGatewayOptions } from './validate-options.ts';
@@ -151,6 +151,7 @@ export interface GatewayOptions {
    * (`{ synthesize: createSynthesizer(...) }`, optional `ffmpegPath`); absent: no speech.
    */
   speech?: SpeechOptions;
+  /**
    * MCP servers whose tools every chat run gets (`new McpManager()`): connected in the
    * background when the gateway starts, closed when it stops, reloaded with `/reload-mcp`.
    */
