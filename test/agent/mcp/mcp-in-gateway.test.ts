@@ -82,9 +82,10 @@ describe('MCP tools in the gateway', () => {
     expect(chat.textsTo('c').find((t) => t.startsWith('tools said:'))).toBe(
       'tools said: echo: from the model | [Call denied: the user did not approve guarded__echo]',
     );
-    // the model was offered the MCP tools by their prefixed names
+    // the model was offered the MCP tools by their prefixed names, beside the chat's own tools
     const offered = model.requests[0]?.tools?.map((t) => t.function.name).sort();
     expect(offered).toEqual([
+      'clarify',
       'cronjob',
       'files__echo',
       'files__env',
@@ -93,6 +94,7 @@ describe('MCP tools in the gateway', () => {
       'files__pid',
       'files__slow',
       'guarded__echo',
+      'send_message',
     ]);
 
     const pidTool = mcp.tools().find((t) => t.name === 'files__pid');
