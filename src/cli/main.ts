@@ -6,6 +6,7 @@
 import { Command, CommanderError } from 'commander';
 import packageJson from '../../package.json' with { type: 'json' };
 import { registerCronCommand } from './cron-command.ts';
+import { registerDoctorCommand } from './doctor-command.ts';
 import {
   type GatewayCommandDeps,
   onProcessSignal,
@@ -64,6 +65,7 @@ export function createProgram(deps: GatewayCommandDeps, setExitCode: (code: numb
   registerSetupCommand(gateway, deps, setExitCode);
   registerPairingCommand(program, deps, setExitCode);
   registerCronCommand(program, deps, setExitCode);
+  registerDoctorCommand(program, deps, setExitCode);
 
   return program;
 }
