@@ -15,7 +15,10 @@ export interface DoctorCommandDeps {
 }
 
 /** Runs the checks and prints them; resolves with the exit code. */
-export async function runDoctorCommand(deps: DoctorCommandDeps, options: { json?: boolean }): Promise<number> {
+export async function runDoctorCommand(
+  deps: DoctorCommandDeps,
+  options: { json?: boolean },
+): Promise<number> {
   const home = resolveHome(deps.env);
   const results = await runDoctor({ home, env: deps.env });
   const code = doctorExitCode(results);
@@ -32,7 +35,9 @@ export function registerDoctorCommand(
 ): void {
   program
     .command('doctor')
-    .description('check Node, permissions, configuration, platform credentials, ports, disk space and the database')
+    .description(
+      'check Node, permissions, configuration, platform credentials, ports, disk space and the database',
+    )
     .option('--json', 'print the results as JSON')
     .action(async (options: { json?: boolean }) => setExitCode(await runDoctorCommand(deps, options)));
 }

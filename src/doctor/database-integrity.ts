@@ -36,7 +36,8 @@ export function checkDatabaseIntegrity(home: string): CheckResult {
         problems.push(`${pragma}: ${answer.slice(0, 5).join('; ')}`);
       }
     }
-    if (problems.length > 0) return fail(NAME, `${path} is damaged (${problems.join(' | ')})`, restoreFix(path));
+    if (problems.length > 0)
+      return fail(NAME, `${path} is damaged (${problems.join(' | ')})`, restoreFix(path));
     return ok(NAME, `${path}: integrity_check and quick_check ok`);
   } catch (error) {
     return fail(NAME, `${path} cannot be read as a database: ${(error as Error).message}`, restoreFix(path));

@@ -23,13 +23,7 @@ function shellPath(path: string): string {
 
 /** Files of `home` that must be readable by the owner only (those that exist). */
 function privateFiles(home: string): string[] {
-  const names = [
-    STATE_DB_FILE,
-    `${STATE_DB_FILE}-wal`,
-    `${STATE_DB_FILE}-shm`,
-    CONFIG_FILE_NAME,
-    '.env',
-  ];
+  const names = [STATE_DB_FILE, `${STATE_DB_FILE}-wal`, `${STATE_DB_FILE}-shm`, CONFIG_FILE_NAME, '.env'];
   const files = names.map((n) => join(home, n)).filter((p) => existsSync(p));
   const logs = join(home, LOGS_DIR_NAME);
   if (existsSync(logs) && statSync(logs).isDirectory()) {
@@ -46,7 +40,11 @@ function privateFiles(home: string): string[] {
  */
 export function checkHomePermissions(home: string): CheckResult {
   if (!existsSync(home)) {
-    return warn(NAME, `${home} does not exist yet`, 'run "hermes gateway setup" or start the gateway once to create it');
+    return warn(
+      NAME,
+      `${home} does not exist yet`,
+      'run "hermes gateway setup" or start the gateway once to create it',
+    );
   }
   if (process.platform === 'win32') return ok(NAME, 'not checked on Windows (no POSIX modes)');
   const tooOpen: string[] = [];

@@ -12,7 +12,8 @@ import { field, isAnswer, type ProbeAnswer, probeFetch } from './probe-fetch.ts'
 
 /** A ⚠️ for an answer that is neither a success nor a clear rejection. */
 function unexpected(name: string, what: string, answer: ProbeAnswer): CheckResult {
-  const detail = field(answer.body, 'description') ?? field(answer.body, 'error') ?? field(answer.body, 'message');
+  const detail =
+    field(answer.body, 'description') ?? field(answer.body, 'error') ?? field(answer.body, 'message');
   return warn(
     name,
     `${what} answered HTTP ${answer.status}${detail ? ` (${String(detail)})` : ''}`,
@@ -56,7 +57,11 @@ export async function probeSlack(options: SlackOptions): Promise<CheckResult> {
     );
   }
   const error = field(answer.body, 'error');
-  if (['invalid_auth', 'not_authed', 'account_inactive', 'token_revoked', 'token_expired'].includes(String(error))) {
+  if (
+    ['invalid_auth', 'not_authed', 'account_inactive', 'token_revoked', 'token_expired'].includes(
+      String(error),
+    )
+  ) {
     return fail(
       name,
       `auth.test: Slack refused SLACK_BOT_TOKEN (${String(error)})`,
@@ -67,13 +72,17 @@ export async function probeSlack(options: SlackOptions): Promise<CheckResult> {
 }
 
 /** Discord: `GET /users/@me` with the bot token. */
-export async function probeDiscord(options: DiscordOptions, apiRoot = 'https://discord.com/api/v10'): Promise<CheckResult> {
+export async function probeDiscord(
+  options: DiscordOptions,
+  apiRoot = 'https://discord.com/api/v10',
+): Promise<CheckResult> {
   const name = 'discord credentials';
   const answer = await probeFetch(name, `${apiRoot}/users/@me`, {
     headers: { authorization: `Bot ${options.token}` },
   });
   if (!isAnswer(answer)) return answer;
-  if (answer.status === 200) return ok(name, `users/@me: the token belongs to ${String(field(answer.body, 'username'))}`);
+  if (answer.status === 200)
+    return ok(name, `users/@me: the token belongs to ${String(field(answer.body, 'username'))}`);
   if (answer.status === 401) {
     return fail(
       name,

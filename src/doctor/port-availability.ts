@@ -25,7 +25,10 @@ export interface Listener {
 }
 
 /** The listeners the configuration opens. */
-export function configuredListeners(config: GatewayConfig, platforms: readonly ConfiguredPlatform[]): Listener[] {
+export function configuredListeners(
+  config: GatewayConfig,
+  platforms: readonly ConfiguredPlatform[],
+): Listener[] {
   const listeners: Listener[] = [];
   if (config.api_server.enabled) {
     listeners.push({ key: 'api_server', host: config.api_server.host, port: config.api_server.port });
@@ -33,9 +36,12 @@ export function configuredListeners(config: GatewayConfig, platforms: readonly C
   const webhook = platforms.some(
     (p) =>
       (p.name === 'telegram' && (p.options as TelegramOptions).webhook !== undefined) ||
-      (p.name === 'slack' && !(p.options as SlackOptions).appToken && (p.options as SlackOptions).signingSecret),
+      (p.name === 'slack' &&
+        !(p.options as SlackOptions).appToken &&
+        (p.options as SlackOptions).signingSecret),
   );
-  if (webhook) listeners.push({ key: 'gateway.http', host: config.gateway.http.host, port: config.gateway.http.port });
+  if (webhook)
+    listeners.push({ key: 'gateway.http', host: config.gateway.http.host, port: config.gateway.http.port });
   return listeners;
 }
 
@@ -93,9 +99,17 @@ async function checkListener(listener: Listener, home: string): Promise<CheckRes
     );
   }
   if (error === 'EACCES') {
-    return fail(name, `${where} needs privileges to bind (${error})`, `set ${listener.key}.port to a port above 1023`);
+    return fail(
+      name,
+      `${where} needs privileges to bind (${error})`,
+      `set ${listener.key}.port to a port above 1023`,
+    );
   }
-  return fail(name, `cannot bind ${where} (${error})`, `set ${listener.key}.host to an address of this machine (e.g. 127.0.0.1)`);
+  return fail(
+    name,
+    `cannot bind ${where} (${error})`,
+    `set ${listener.key}.host to an address of this machine (e.g. 127.0.0.1)`,
+  );
 }
 
 /** Checks every configured listener. */
@@ -105,6 +119,7 @@ export async function checkPorts(
   home: string,
 ): Promise<CheckResult[]> {
   const listeners = configuredListeners(config, platforms);
-  if (listeners.length === 0) return [ok('Ports', 'no listener configured (api_server off, no webhook platform)')];
+  if (listeners.length === 0)
+    return [ok('Ports', 'no listener configured (api_server off, no webhook platform)')];
   return Promise.all(listeners.map((l) => checkListener(l, home)));
 }

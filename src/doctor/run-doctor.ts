@@ -32,7 +32,12 @@ export async function runDoctor({ home, env }: DoctorInput): Promise<CheckResult
     config
       ? checkPorts(config, platforms.configured, home)
       : Promise.resolve<CheckResult[]>([
-          { name: 'Ports', status: 'warn', message: 'not checked: the configuration is invalid', fix: 'fix the configuration first' },
+          {
+            name: 'Ports',
+            status: 'warn',
+            message: 'not checked: the configuration is invalid',
+            fix: 'fix the configuration first',
+          },
         ]),
     checkDiskSpace(home),
   ]);
