@@ -8,6 +8,7 @@
 import { Command, CommanderError } from 'commander';
 import packageJson from '../../package.json' with { type: 'json' };
 import { registerCronCommand } from './cron-command.ts';
+import { registerDoctorCommand } from './doctor-command.ts';
 import {
   type GatewayCommandDeps,
   onProcessSignal,
@@ -72,6 +73,7 @@ export function createProgram(deps: GatewayCommandDeps, setExitCode: (code: numb
   registerCronCommand(program, deps, setExitCode);
   registerSkillsCommand(program, deps, setExitCode);
   registerLogsCommand(program, { ...deps, isTTY: process.stdout.isTTY === true }, setExitCode);
+  registerDoctorCommand(program, deps, setExitCode);
 
   return program;
 }
