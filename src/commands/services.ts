@@ -3,6 +3,7 @@
  * runtime implements it; tests use an in-memory fake.
  */
 import type { SessionView } from '../actors/session-directory.ts';
+import type { CompressionOutcome } from '../agent/compress/context-compressor.ts';
 import type { GatewayConfig } from '../config/schema.ts';
 import type { BreakerView } from '../machines/breaker.ts';
 import type { BusyMode, SessionEvent } from '../machines/session.ts';
@@ -74,4 +75,10 @@ export interface CommandServices {
    * (`/background`); the runtime queues the "started" answer with the task id.
    */
   startBackground(prompt: string): Promise<BackgroundTaskStarted>;
+  /**
+   * Summarises this chat's current conversation with the session's model into a
+   * `summary` transcript entry that runs start from (`/compress`). Absent where the
+   * runtime cannot compress.
+   */
+  compress?(): Promise<CompressionOutcome>;
 }

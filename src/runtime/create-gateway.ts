@@ -27,6 +27,7 @@ import { DEFAULT_SESSION_SETTINGS, type SessionEvent } from '../machines/session
 import { defaultMediaDir, MediaStore } from '../media/media-store.ts';
 import { RunMedia } from '../media/run-media.ts';
 import { createBootRecovery } from './boot-recovery.ts';
+import { createContextCompressor } from '../agent/compress/context-compressor.ts';
 import { createCommandRunner } from './command-runner.ts';
 import { createDrain } from './drain.ts';
 import type { Gateway } from './gateway-api.ts';
@@ -128,6 +129,7 @@ export function createGateway(options: GatewayOptions): Gateway {
     onChange: (task) => emit({ type: 'task', task }),
   });
   const typing = new TypingIndicator({ adapters, log });
+  const compressor = createContextCompressor({ store, agent, config, log });
 
   // Durable timers deliver to sessions; a session that cannot take its event keeps the timer's row.
   const scheduler: DurableScheduler = new DurableScheduler({
@@ -152,6 +154,7 @@ export function createGateway(options: GatewayOptions): Gateway {
       replies,
       runJobNow: (id) => cron.runJobNow(id),
       takeBusyTip: () => options.onboarding?.takeBusyTip() ?? false,
+      compressor,
     }),
     log,
     now,
@@ -175,6 +178,7 @@ export function createGateway(options: GatewayOptions): Gateway {
     now,
     tierPolicy: (message, scope) => tierPolicy(config, message.platform, scope, message.userId),
     toolProgress,
+    compressor,
     platforms: {
       list: () => breakers.list(),
       pause: (name) => breakers.pause(name),

@@ -5,6 +5,7 @@
  */
 import type { Adapter } from '../adapters/contract.ts';
 import type { Agent } from '../agent/agent.ts';
+import type { ContextCompressor } from '../agent/compress/context-compressor.ts';
 import { createCronjobTool } from '../agent/tools/cronjob.ts';
 import type { GatewayConfig } from '../config/schema.ts';
 import { errorText, type RuntimeLogger } from '../log/runtime-logger.ts';
@@ -34,6 +35,8 @@ export interface GatewaySessionDeps {
   /** Runs a cron job now (the cronjob tool's `run`). */
   runJobNow: (id: string) => Promise<unknown>;
   takeBusyTip: () => boolean;
+  /** Compresses conversations that would not fit the context window before a run. */
+  compressor?: ContextCompressor;
 }
 
 /**
@@ -53,6 +56,7 @@ export function createGatewaySessionLogic(deps: GatewaySessionDeps): SessionMach
       config,
       canAskApproval: (platform) => !headless(platform),
       media: deps.media,
+      ...(deps.compressor ? { compressor: deps.compressor } : {}),
       toolsFor: (input) => [
         createCronjobTool({
           store,
