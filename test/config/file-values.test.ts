@@ -17,6 +17,9 @@ agent:
   terminal:
     enabled: false
     timeout_seconds: 5
+  context_window_tokens: 32000
+  compress_threshold: 0.6
+  auto_compress: false
 api_server:
   enabled: true
   host: 0.0.0.0
@@ -71,6 +74,9 @@ display:
       max_tool_rounds: 3,
       timeout_seconds: 30,
       terminal: { enabled: false, timeout_seconds: 5 },
+      context_window_tokens: 32_000,
+      compress_threshold: 0.6,
+      auto_compress: false,
     });
     expect(config.api_server).toEqual({
       enabled: true,
