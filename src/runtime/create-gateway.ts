@@ -20,6 +20,7 @@ import { PlatformBreakers } from '../actors/platform-breakers.ts';
 import { serviceLogic } from '../actors/service-logic.ts';
 import { SessionDirectory } from '../actors/session-directory.ts';
 import type { IngestResult } from '../adapters/contract.ts';
+import { createContextCompressor } from '../agent/compress/context-compressor.ts';
 import { createBuiltinRegistry } from '../commands/index.ts';
 import { errorText } from '../log/runtime-logger.ts';
 import { type GatewayActors, gatewayMachine } from '../machines/gateway.ts';
@@ -27,7 +28,6 @@ import { DEFAULT_SESSION_SETTINGS, type SessionEvent } from '../machines/session
 import { defaultMediaDir, MediaStore } from '../media/media-store.ts';
 import { RunMedia } from '../media/run-media.ts';
 import { createBootRecovery } from './boot-recovery.ts';
-import { createContextCompressor } from '../agent/compress/context-compressor.ts';
 import { createCommandRunner } from './command-runner.ts';
 import { createDrain } from './drain.ts';
 import type { Gateway } from './gateway-api.ts';

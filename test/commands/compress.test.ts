@@ -17,7 +17,11 @@ import { validateConfig } from '../../src/config/validate-config.ts';
 import { createMemoryStore } from '../../src/persistence/memory-store.ts';
 import type { Store } from '../../src/persistence/store.ts';
 import { createGateway, type Gateway } from '../../src/runtime/create-gateway.ts';
-import { type FakeModelServer, type RecordedChatRequest, startFakeModelServer } from '../fakes/fake-model-server.ts';
+import {
+  type FakeModelServer,
+  type RecordedChatRequest,
+  startFakeModelServer,
+} from '../fakes/fake-model-server.ts';
 import { MemoryAdapter } from '../support/memory-adapter.ts';
 
 const SUMMARY = 'Alice likes blue; the number is 42.';
@@ -40,7 +44,9 @@ const contents = (r: RecordedChatRequest | undefined) => (r?.messages ?? []).map
  * A gateway on the fake model: summary requests get `SUMMARY`, turns get
  * `answer(n)` for the n-th turn (1-based).
  */
-async function setup(options: { config?: GatewayConfigInput; answer?: (n: number) => string; agent?: Agent } = {}) {
+async function setup(
+  options: { config?: GatewayConfigInput; answer?: (n: number) => string; agent?: Agent } = {},
+) {
   let turns = 0;
   const model = await startFakeModelServer({
     fallback: (request) =>
@@ -53,7 +59,8 @@ async function setup(options: { config?: GatewayConfigInput; answer?: (n: number
   const chat = new MemoryAdapter({ name: 'chat' });
   const gateway = createGateway({
     store,
-    agent: options.agent ?? createOpenAIAgent({ baseURL: model.url, apiKey: 'k', model: 'fake', maxRetries: 0 }),
+    agent:
+      options.agent ?? createOpenAIAgent({ baseURL: model.url, apiKey: 'k', model: 'fake', maxRetries: 0 }),
     adapters: [chat],
     config: validateConfig(options.config ?? {}),
   });
@@ -102,7 +109,9 @@ describe('/compress', () => {
     const { say, turnRequests } = await setup();
     await say('my favourite colour is blue');
     await say('/compress');
-    expect(await say('/undo')).toEqual(['↩️ Undid the compression: the next run sees the full conversation again.']);
+    expect(await say('/undo')).toEqual([
+      '↩️ Undid the compression: the next run sees the full conversation again.',
+    ]);
 
     await say('and now?');
     const next = contents(turnRequests().at(-1));
@@ -173,5 +182,13 @@ describe('automatic compression', () => {
     const second = await say('two');
     expect(second.some((t) => t.startsWith('🗜️'))).toBe(false);
     expect(model.requests.some(isSummaryRequest)).toBe(false);
+  });
+});
+
+describe('compression settings', () => {
+  it('refuses a threshold above 1 with the key and the fix', () => {
+    expect(() => validateConfig({ agent: { compress_threshold: 1.5 } })).toThrow(
+      /agent\.compress_threshold: must be at most 1\. Fix: set it to a number at most 1/,
+    );
   });
 });

@@ -76,9 +76,7 @@ function coveredPart(entries: TranscriptEntry[]): { covered: TranscriptEntry[]; 
 /** The covered entries as one text for the model. */
 function conversationText(entries: TranscriptEntry[]): string {
   const label = { user: 'User', assistant: 'Assistant', system: 'Note', summary: 'Earlier summary' } as const;
-  return entries
-    .map((e) => `${label[e.role as keyof typeof label] ?? e.role}: ${e.content}`)
-    .join('\n\n');
+  return entries.map((e) => `${label[e.role as keyof typeof label] ?? e.role}: ${e.content}`).join('\n\n');
 }
 
 /**
@@ -123,11 +121,11 @@ export function createContextCompressor(deps: ContextCompressorDeps): ContextCom
       inboxId: null,
     };
     await store.transcript.append(summary);
-    const after = estimateTokens([entryMessage({ ...summary, id: 0, createdAt: 0 }), ...kept.map(entryMessage)]);
-    log.info(
-      { sessionKey: target.sessionKey, before, after, entries: covered.length },
-      'Context compressed',
-    );
+    const after = estimateTokens([
+      entryMessage({ ...summary, id: 0, createdAt: 0 }),
+      ...kept.map(entryMessage),
+    ]);
+    log.info({ sessionKey: target.sessionKey, before, after, entries: covered.length }, 'Context compressed');
     return { kind: 'compressed', before, after, entries: covered.length };
   }
 
