@@ -119,6 +119,20 @@ describe('/compress', () => {
     expect(next.some((c) => c.startsWith(SUMMARY_PREFIX))).toBe(false);
   });
 
+  it('/undo after a turn that followed the compression drops that turn and keeps the summary', async () => {
+    const { say, turnRequests } = await setup();
+    await say('my favourite colour is blue');
+    await say('/compress');
+    await say('a question to drop');
+    expect((await say('/undo'))[0]).toBe('↩️ Dropped the last turn: “a question to drop”');
+
+    await say('next question');
+    const next = contents(turnRequests().at(-1));
+    expect(next).toContain(SUMMARY_PREFIX + SUMMARY);
+    expect(next).not.toContain('a question to drop');
+    expect(next).not.toContain('my favourite colour is blue');
+  });
+
   it('says there is nothing to compress before the first answer', async () => {
     const { say } = await setup();
     const [reply] = await say('/compress');
@@ -165,12 +179,33 @@ describe('automatic compression', () => {
     expect(run.at(-1)).toBe('and the summary?');
 
     await say('one more');
+    // /undo drops the last turn; the summary and the compressed turn's question stay
+    await say('/undo');
     await say('and another');
     expect(model.requests.filter(isSummaryRequest)).toHaveLength(1);
     const texts = (await store.transcript.listBySession(SESSION)).map((e) => e.content);
     expect(texts).toContain('tell me everything');
     // the question of the compressed turn stays word for word after the summary
-    expect(contents(turnRequests().at(-1))).toContain('and the summary?');
+    const last = contents(turnRequests().at(-1));
+    expect(last).toContain('and the summary?');
+    expect(last).toContain(SUMMARY_PREFIX + SUMMARY);
+    expect(last).not.toContain('one more');
+  });
+
+  it('/undo of the turn that compressed drops its question and answer and keeps the summary', async () => {
+    const { say, turnRequests } = await setup({
+      config: { agent: { context_window_tokens: 200, compress_threshold: 0.5 } },
+      answer: (n) => (n === 1 ? `long answer ${'x'.repeat(600)}` : `short answer ${n}`),
+    });
+    await say('tell me everything');
+    expect((await say('and the summary?')).some((t) => t.startsWith('🗜️'))).toBe(true);
+    expect(await say('/undo')).toEqual(['↩️ Dropped the last turn: “and the summary?”']);
+
+    await say('fresh question');
+    const next = contents(turnRequests().at(-1));
+    expect(next).toContain(SUMMARY_PREFIX + SUMMARY);
+    expect(next).not.toContain('and the summary?');
+    expect(next).not.toContain('tell me everything');
   });
 
   it('stays off with auto_compress: false', async () => {

@@ -183,7 +183,8 @@ async function lastTurn(ctx: CommandContext) {
   if (end < 0) return undefined;
   let start = end;
   while (start > 0 && entries[start - 1]!.role !== 'assistant') start--;
-  const turn = entries.slice(start, end + 1);
+  // a summary inside the turn stays: it stands for the turns before, not for this one
+  const turn = entries.slice(start, end + 1).filter((e) => e.role !== 'summary');
   const question = turn
     .filter((e) => e.role === 'user')
     .map((e) => e.content)
