@@ -45,7 +45,14 @@ const contents = (r: RecordedChatRequest | undefined) => (r?.messages ?? []).map
  * `answer(n)` for the n-th turn (1-based).
  */
 async function setup(
-  options: { config?: GatewayConfigInput; answer?: (n: number) => string; agent?: Agent } = {},
+  options: {
+    /** config.yaml as an object. */
+    config?: GatewayConfigInput;
+    /** config.yaml built from the fake model's URL (instead of `config`). */
+    configFor?: (modelUrl: string) => GatewayConfigInput;
+    answer?: (n: number) => string;
+    agent?: Agent;
+  } = {},
 ) {
   let turns = 0;
   const model = await startFakeModelServer({
@@ -62,7 +69,7 @@ async function setup(
     agent:
       options.agent ?? createOpenAIAgent({ baseURL: model.url, apiKey: 'k', model: 'fake', maxRetries: 0 }),
     adapters: [chat],
-    config: validateConfig(options.config ?? {}),
+    config: validateConfig(options.configFor?.(model.url) ?? options.config ?? {}),
   });
   running.push(gateway);
   await gateway.start();
@@ -103,6 +110,16 @@ describe('/compress', () => {
       expect.arrayContaining(['my favourite colour is blue', 'remember the number 42', SUMMARY]),
     );
     expect(entries.filter((e) => e.role === 'summary')).toHaveLength(1);
+  });
+
+  it("asks the chat's /model choice for the summary", async () => {
+    const { model, say } = await setup({
+      configFor: (url) => ({ providers: { local: { base_url: url, models: ['small-model'] } } }),
+    });
+    await say('/model local:small-model');
+    await say('my favourite colour is blue');
+    expect((await say('/compress'))[0]).toMatch(/^🗜️ Context compressed/);
+    expect(model.requests.find(isSummaryRequest)?.model).toBe('small-model');
   });
 
   it('/undo right after a compression brings the full conversation back', async () => {
