@@ -7,6 +7,9 @@
 import { fromCallback } from 'xstate';
 import type { Attachment } from '../adapters/contract.ts';
 import type { Agent, ApprovalRequest, ChatMessage, ClarifyRequest, Tool } from '../agent/agent.ts';
+import type { ContextCompressor } from '../agent/compress/context-compressor.ts';
+import { estimateTokens } from '../agent/compress/token-estimate.ts';
+import { activeEntries, entryMessage } from '../agent/compress/transcript-view.ts';
 import { resolveModel } from '../commands/model-choice.ts';
 import type { GatewayConfig } from '../config/schema.ts';
 import { AbortedError } from '../errors.ts';
@@ -63,6 +66,8 @@ export interface AgentRunDeps {
     text: string,
     options: { endpoint?: { baseURL: string; apiKey?: string }; signal: AbortSignal },
   ) => Promise<Attachment | undefined>;
+  /** Compresses the conversation before a run that would not fit the context window (`agent.auto_compress`). */
+  compressor?: ContextCompressor;
 }
 
 /** What a session's settings ask of the agent: model and endpoint, personality prompt, reasoning. */
@@ -113,10 +118,13 @@ export async function buildRunMessages(
   await new Promise((resolve) => setImmediate(resolve));
   await store.flush();
   const transcript = await store.transcript.list(input.conversationId);
-  const entries = transcript
-    .filter((e) => !(e.role === 'user' && e.inboxId !== null && own.has(e.inboxId)))
-    .filter((e) => e.role !== 'tool');
-  const history: ChatMessage[] = entries.map((e) => ({ role: e.role, content: e.content }));
+  // the latest summary (`/compress`) stands for the entries before it
+  const entries = activeEntries(
+    transcript
+      .filter((e) => !(e.role === 'user' && e.inboxId !== null && own.has(e.inboxId)))
+      .filter((e) => e.role !== 'tool'),
+  );
+  const history: ChatMessage[] = entries.map(entryMessage);
   if (media) {
     // the user messages after the last answer are answered by this run: their files come along
     for (let i = entries.length - 1; i >= 0 && entries[i]!.role === 'user'; i--) {
@@ -232,15 +240,31 @@ export function createAgentRunLogic(deps: AgentRunDeps) {
     void (async () => {
       try {
         const options = agentOptionsFor(input.settings, deps.config);
-        const built = await buildRunMessages(deps.store, input, deps.media);
         const sendingNote = deps.media?.sendingNote(input.platform);
-        const messages: ChatMessage[] = [
+        const assemble = async (): Promise<ChatMessage[]> => [
           ...(options.personality ? [{ role: 'system' as const, content: options.personality }] : []),
           ...(sendingNote ? [{ role: 'system' as const, content: sendingNote }] : []),
-          ...built,
+          ...(await buildRunMessages(deps.store, input, deps.media)),
         ];
+        let messages = await assemble();
         if (controller.signal.aborted) throw new AbortedError();
         const model = options.model ?? deps.modelFor?.(input.sessionKey);
+        const before = estimateTokens(messages);
+        if (deps.compressor?.shouldCompress(before)) {
+          const outcome = await deps.compressor.tryCompress({
+            sessionKey: input.sessionKey,
+            conversationId: input.conversationId,
+            ...(model ? { model } : {}),
+            ...(options.endpoint ? { endpoint: options.endpoint } : {}),
+            signal: controller.signal,
+          });
+          if (controller.signal.aborted) throw new AbortedError();
+          if (outcome?.kind === 'compressed') {
+            messages = await assemble();
+            const note = `🗜️ Context compressed: ${before} → ${estimateTokens(messages)} tokens`;
+            deps.notifyChat?.(input, note, `compress:${runId}`);
+          }
+        }
         const result = await deps.agent.run({
           sessionKey: input.sessionKey,
           messages,

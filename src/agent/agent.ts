@@ -172,6 +172,24 @@ export interface AgentRequest {
   tools?: Tool[];
 }
 
+/** One plain completion without tools or streaming (context compression asks for a summary this way). */
+export interface CompletionRequest {
+  messages: ChatMessage[];
+  /** The model to ask (the session's `/model` choice); default: the backend's configured model. */
+  model?: string;
+  /** Another OpenAI-compatible endpoint (a provider chosen with `/model`). */
+  endpoint?: { baseURL: string; apiKey?: string };
+  signal?: AbortSignal;
+}
+
+/** What a plain completion answered. */
+export interface CompletionResult {
+  text: string;
+  usage: TokenUsage;
+  /** The model that answered. */
+  model: string;
+}
+
 /**
  * An agent backend.
  *
@@ -186,4 +204,10 @@ export interface Agent {
   run(request: AgentRequest): Promise<AgentResult>;
   /** Ends what the backend's tools keep running (background processes); the gateway calls it when it stops. */
   close?(): Promise<void>;
+  /**
+   * One plain completion with the backend's model, without tools or the system
+   * prompt. Only backends that talk to a model have it (the OpenAI-compatible one);
+   * context compression needs it.
+   */
+  complete?(request: CompletionRequest): Promise<CompletionResult>;
 }

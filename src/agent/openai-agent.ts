@@ -7,7 +7,17 @@
 import OpenAI, { APIError, APIUserAbortError } from 'openai';
 import type { ChatCompletionMessageParam } from 'openai/resources/chat/completions';
 import { AbortedError, AgentError } from '../errors.ts';
-import type { Agent, AgentRequest, AgentResult, ChatMessage, TokenUsage, Tool, ToolCall } from './agent.ts';
+import type {
+  Agent,
+  AgentRequest,
+  AgentResult,
+  ChatMessage,
+  CompletionRequest,
+  CompletionResult,
+  TokenUsage,
+  Tool,
+  ToolCall,
+} from './agent.ts';
 import { toWireMessage, toWireMessageWithFiles, toWireTool } from './openai-wire.ts';
 import { runToolCall } from './tool-call-runner.ts';
 
@@ -225,6 +235,26 @@ export function createOpenAIAgent(options: OpenAIAgentOptions): Agent {
     },
     async close() {
       await Promise.all([...baseTools.values()].map((tool) => tool.close?.()));
+    },
+    async complete(request: CompletionRequest): Promise<CompletionResult> {
+      const model = request.model ?? options.model;
+      const signal = request.signal ?? new AbortController().signal;
+      try {
+        const answer = await clientFor(request.endpoint).chat.completions.create(
+          { model, messages: request.messages.map(toWireMessage) },
+          { signal },
+        );
+        return {
+          text: answer.choices[0]?.message.content ?? '',
+          usage: {
+            inputTokens: answer.usage?.prompt_tokens ?? 0,
+            outputTokens: answer.usage?.completion_tokens ?? 0,
+          },
+          model: answer.model || model,
+        };
+      } catch (err) {
+        throw toRunError(err, signal, request.endpoint?.baseURL ?? options.baseURL, model);
+      }
     },
   };
 }

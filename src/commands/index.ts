@@ -2,6 +2,7 @@
  * The command registry and the built-in commands.
  */
 import { backgroundCommand } from './builtin/background.ts';
+import { compressCommand } from './builtin/compress.ts';
 import { helpCommand } from './builtin/help.ts';
 import { insightsCommand } from './builtin/insights.ts';
 import { modelCommand } from './builtin/model.ts';
@@ -39,6 +40,7 @@ export const SETTINGS_COMMANDS: readonly CommandDefinition[] = [
   verboseCommand,
   voiceCommand,
   reloadMcpCommand,
+  compressCommand,
 ];
 
 /**

@@ -4,6 +4,7 @@
  */
 import type { SessionView } from '../actors/session-directory.ts';
 import type { McpTools } from '../agent/mcp/mcp-manager.ts';
+import type { CompressionOutcome } from '../agent/compress/context-compressor.ts';
 import type { GatewayConfig } from '../config/schema.ts';
 import type { BreakerView } from '../machines/breaker.ts';
 import type { BusyMode, SessionEvent } from '../machines/session.ts';
@@ -87,4 +88,10 @@ export interface CommandServices {
   startBackground(prompt: string): Promise<BackgroundTaskStarted>;
   /** Spoken replies (`/voice status`): whether speech is configured, ffmpeg found, this platform takes audio. */
   readonly voice?: { status(platform: string): Promise<VoiceStatus> };
+  /**
+   * Summarises this chat's current conversation with the session's model into a
+   * `summary` transcript entry that runs start from (`/compress`). Absent where the
+   * runtime cannot compress.
+   */
+  compress?(): Promise<CompressionOutcome>;
 }

@@ -44,6 +44,12 @@ const AgentSchema = z.strictObject({
   terminal: TerminalSchema.prefault({}),
   /** How long the agent's question (the `clarify` tool) waits for the user's answer. */
   clarify_timeout_seconds: positiveSeconds(600),
+  /** The model's context window in tokens (estimated as characters / 4), for automatic compression. */
+  context_window_tokens: z.number().int().positive().default(128_000),
+  /** Compress before a run whose messages would fill more than this share of the context window. */
+  compress_threshold: z.number().gt(0).max(1).default(0.8),
+  /** Compress automatically before a run (the openai backend only); `/compress` works either way. */
+  auto_compress: z.boolean().default(true),
 });
 
 const ApiServerSchema = z.strictObject({

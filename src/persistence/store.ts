@@ -92,8 +92,11 @@ export interface TranscriptEntry {
   sessionKey: string;
   /** One conversation of that session (a new one starts on reset). */
   conversationId: string;
-  /** Who said it. */
-  role: 'system' | 'user' | 'assistant' | 'tool';
+  /**
+   * Who said it. A `summary` is a compressed context (`/compress`): runs start from the
+   * latest one instead of the entries it summarises, which stay in the transcript.
+   */
+  role: 'system' | 'user' | 'assistant' | 'tool' | 'summary';
   /** The text (or tool result). */
   content: string;
   /** Prompt tokens the answer cost (0 for other roles). */

@@ -3,8 +3,10 @@
  * the runtime (`CommandServices`), passes the command through the registry's
  * gate, and sends the answer through the outbox.
  */
+import { agentOptionsFor } from '../actors/agent-run.ts';
 import type { SessionDirectory } from '../actors/session-directory.ts';
 import type { InboundMessage } from '../adapters/contract.ts';
+import type { CompressionOutcome, ContextCompressor } from '../agent/compress/context-compressor.ts';
 import { readHomeChannel, writeHomeChannel } from '../commands/home-channel.ts';
 import type { CommandRegistry, ParsedCommand, Scope, TierPolicy } from '../commands/registry.ts';
 import type {
@@ -39,6 +41,8 @@ export interface CommandRunnerDeps {
   voice?: CommandServices['voice'];
   /** The MCP servers (`/reload-mcp`). */
   mcp?: McpControl;
+  /** Compresses a conversation (`/compress`). */
+  compressor?: ContextCompressor;
   /** Starts a background task for the chat of `message`. */
   startBackground: (
     message: InboundMessage,
@@ -70,6 +74,23 @@ async function conversationsOf(store: Store, sessionKey: string, titles: Record<
     c.lastActivity = Math.max(c.lastActivity, e.createdAt);
   }
   return [...byId.values()];
+}
+
+/** Compresses the current conversation of a session with the session's model (`/compress`). */
+async function compressSession(
+  deps: CommandRunnerDeps,
+  compressor: ContextCompressor,
+  sessionKey: string,
+): Promise<CompressionOutcome> {
+  const view = await deps.directory.view(sessionKey);
+  if (!view) return { kind: 'nothing', tokens: 0 };
+  const options = agentOptionsFor(view.context.settings, deps.config);
+  return compressor.compress({
+    sessionKey,
+    conversationId: view.context.conversationId,
+    ...(options.model ? { model: options.model } : {}),
+    ...(options.endpoint ? { endpoint: options.endpoint } : {}),
+  });
 }
 
 /**
@@ -109,6 +130,9 @@ export function createCommandRunner(deps: CommandRunnerDeps) {
       ...(deps.mcp ? { mcp: deps.mcp } : {}),
       startBackground: (prompt) => deps.startBackground(message, sessionKey, prompt),
       ...(deps.voice ? { voice: deps.voice } : {}),
+      ...(deps.compressor
+        ? { compress: () => compressSession(deps, deps.compressor as ContextCompressor, sessionKey) }
+        : {}),
     };
     const scope: Scope = message.chatType === 'dm' ? 'dm' : 'group';
     const policy = deps.tierPolicy?.(message, scope) ?? { tier: 'unrestricted' as const, userCommands: [] };

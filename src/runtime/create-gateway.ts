@@ -21,6 +21,8 @@ import { serviceLogic } from '../actors/service-logic.ts';
 import { SessionDirectory } from '../actors/session-directory.ts';
 import type { IngestResult } from '../adapters/contract.ts';
 import { type CommandRegistry, createBuiltinRegistry } from '../commands/index.ts';
+import { createContextCompressor } from '../agent/compress/context-compressor.ts';
+import { createBuiltinRegistry } from '../commands/index.ts';
 import { errorText } from '../log/runtime-logger.ts';
 import { type GatewayActors, gatewayMachine } from '../machines/gateway.ts';
 import { DEFAULT_SESSION_SETTINGS, type SessionEvent } from '../machines/session.ts';
@@ -139,6 +141,7 @@ export function createGateway(options: GatewayOptions): Gateway {
     ...(options.inspect ? { inspect: options.inspect } : {}),
   });
   const typing = new TypingIndicator({ adapters, log });
+  const compressor = createContextCompressor({ store, agent, config, log });
 
   // Durable timers deliver to sessions; a session that cannot take its event keeps the timer's row.
   const scheduler: DurableScheduler = new DurableScheduler({
@@ -165,6 +168,7 @@ export function createGateway(options: GatewayOptions): Gateway {
       takeBusyTip: () => options.onboarding?.takeBusyTip() ?? false,
       voice,
       ...(options.mcp ? { mcp: options.mcp } : {}),
+      compressor,
     }),
     log,
     now,
@@ -197,6 +201,7 @@ export function createGateway(options: GatewayOptions): Gateway {
     toolProgress,
     voice,
     ...(options.mcp ? { mcp: options.mcp } : {}),
+    compressor,
     platforms: {
       list: () => breakers.list(),
       pause: (name) => breakers.pause(name),

@@ -9,6 +9,7 @@ import { agentOptionsFor } from '../actors/agent-run.ts';
 import type { Adapter } from '../adapters/contract.ts';
 import type { Agent } from '../agent/agent.ts';
 import type { McpTools } from '../agent/mcp/mcp-manager.ts';
+import type { ContextCompressor } from '../agent/compress/context-compressor.ts';
 import { createCronjobTool } from '../agent/tools/cronjob.ts';
 import { createTextToSpeechTool } from '../agent/tools/text-to-speech.ts';
 import type { GatewayConfig } from '../config/schema.ts';
@@ -45,6 +46,8 @@ export interface GatewaySessionDeps {
   voice?: VoiceReplies;
   /** The MCP servers' tools, added to every chat run. */
   mcp?: Pick<McpTools, 'tools'>;
+  /** Compresses conversations that would not fit the context window before a run. */
+  compressor?: ContextCompressor;
 }
 
 /**
@@ -66,6 +69,7 @@ export function createGatewaySessionLogic(deps: GatewaySessionDeps): SessionMach
       config,
       canAskApproval: (platform) => !headless(platform),
       media: deps.media,
+      ...(deps.compressor ? { compressor: deps.compressor } : {}),
       toolsFor: (input) => [
         createCronjobTool({
           store,

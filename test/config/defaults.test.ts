@@ -17,6 +17,9 @@ describe('configuration defaults', () => {
         timeout_seconds: 600,
         clarify_timeout_seconds: 600,
         terminal: { enabled: true, timeout_seconds: 120 },
+        context_window_tokens: 128_000,
+        compress_threshold: 0.8,
+        auto_compress: true,
       },
       api_server: {
         enabled: false,

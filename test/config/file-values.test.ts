@@ -21,6 +21,9 @@ agent:
   terminal:
     enabled: false
     timeout_seconds: 5
+  context_window_tokens: 32000
+  compress_threshold: 0.6
+  auto_compress: false
 api_server:
   enabled: true
   host: 0.0.0.0
@@ -79,6 +82,9 @@ display:
       timeout_seconds: 30,
       clarify_timeout_seconds: 90,
       terminal: { enabled: false, timeout_seconds: 5 },
+      context_window_tokens: 32_000,
+      compress_threshold: 0.6,
+      auto_compress: false,
     });
     expect(config.api_server).toEqual({
       enabled: true,

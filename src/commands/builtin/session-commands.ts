@@ -174,12 +174,17 @@ async function lastTurn(ctx: CommandContext) {
   const session = await ctx.services.session();
   if (!session) return undefined;
   const entries = await ctx.services.transcript(session.context.conversationId);
+  // right after a compression, the last "turn" is the summary: setting it aside restores the turns it covers
+  if (entries.at(-1)?.role === 'summary') {
+    return { conversationId: session.context.conversationId, turn: entries.slice(-1), question: '' };
+  }
   let end = entries.length - 1;
   while (end >= 0 && entries[end]!.role !== 'assistant') end--;
   if (end < 0) return undefined;
   let start = end;
   while (start > 0 && entries[start - 1]!.role !== 'assistant') start--;
-  const turn = entries.slice(start, end + 1);
+  // a summary inside the turn stays: it stands for the turns before, not for this one
+  const turn = entries.slice(start, end + 1).filter((e) => e.role !== 'summary');
   const question = turn
     .filter((e) => e.role === 'user')
     .map((e) => e.content)
@@ -195,6 +200,10 @@ export const undoCommand: CommandDefinition = {
   async handler(ctx) {
     const last = await lastTurn(ctx);
     if (!last) return { text: 'There is no turn to undo.' };
+    if (last.turn[0]?.role === 'summary') {
+      await ctx.services.setAside([last.turn[0].id], last.conversationId);
+      return { text: '↩️ Undid the compression: the next run sees the full conversation again.' };
+    }
     await ctx.services.setAside(
       last.turn.map((e) => e.id),
       last.conversationId,
