@@ -55,6 +55,8 @@ export const ERROR_CODES = {
   GATEWAY_ERR_HTTP_LISTEN: 500,
   /** A file could not be stored or sent: over the size limit, outside the allowed folders, unreadable. */
   GATEWAY_ERR_MEDIA: 400,
+  /** A file-system checkpoint could not be taken, listed or restored (git failed, unknown checkpoint). */
+  GATEWAY_ERR_CHECKPOINT: 500,
 } as const;
 
 /** One of the documented error codes. */

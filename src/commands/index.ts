@@ -8,6 +8,7 @@ import { modelCommand } from './builtin/model.ts';
 import { personalityCommand } from './builtin/personality.ts';
 import { platformCommand } from './builtin/platform.ts';
 import { reasoningCommand } from './builtin/reasoning.ts';
+import { rollbackCommand } from './builtin/rollback.ts';
 import { SESSION_COMMANDS } from './builtin/session-commands.ts';
 import { sethomeCommand } from './builtin/sethome.ts';
 import { verboseCommand } from './builtin/verbose.ts';
@@ -34,6 +35,7 @@ export const SETTINGS_COMMANDS: readonly CommandDefinition[] = [
   platformCommand,
   backgroundCommand,
   verboseCommand,
+  rollbackCommand,
 ];
 
 /**

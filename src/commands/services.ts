@@ -3,6 +3,7 @@
  * runtime implements it; tests use an in-memory fake.
  */
 import type { SessionView } from '../actors/session-directory.ts';
+import type { CheckpointStore } from '../checkpoints/checkpoint-store.ts';
 import type { GatewayConfig } from '../config/schema.ts';
 import type { BreakerView } from '../machines/breaker.ts';
 import type { BusyMode, SessionEvent } from '../machines/session.ts';
@@ -67,6 +68,8 @@ export interface CommandServices {
   insights(sinceMs: number): Promise<TranscriptSummary>;
   /** Tool progress of the platforms (`/verbose`); absent where the runtime shows none. */
   readonly toolProgress?: ToolProgressControl;
+  /** File-system checkpoints of the agent's working directory (`/rollback`); absent where the runtime keeps none. */
+  readonly checkpoints?: CheckpointStore;
   /** The platforms' breakers (`/platform list|pause|resume`). */
   readonly platforms: PlatformControl;
   /**

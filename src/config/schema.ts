@@ -4,6 +4,7 @@
  * silently falls back to a default. Missing keys take the documented defaults.
  */
 import { z } from 'zod';
+import { CheckpointsSchema } from '../checkpoints/checkpoints-config.ts';
 
 /** Agent backends the gateway can run. */
 export const AGENT_BACKENDS = ['echo', 'openai', 'exec'] as const;
@@ -344,6 +345,8 @@ export const GatewayConfigSchema = z
     providers: ProvidersSchema.default({}),
     /** Personality name → system prompt, for `/personality`. */
     personalities: PersonalitiesSchema.default({}),
+    /** File-system checkpoints of the agent's working directory (`/rollback`). */
+    checkpoints: CheckpointsSchema.prefault({}),
   })
   .superRefine(
     (config, ctx) => {

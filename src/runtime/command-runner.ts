@@ -5,6 +5,7 @@
  */
 import type { SessionDirectory } from '../actors/session-directory.ts';
 import type { InboundMessage } from '../adapters/contract.ts';
+import type { CheckpointStore } from '../checkpoints/checkpoint-store.ts';
 import { readHomeChannel, writeHomeChannel } from '../commands/home-channel.ts';
 import type { CommandRegistry, ParsedCommand, Scope, TierPolicy } from '../commands/registry.ts';
 import type {
@@ -34,6 +35,8 @@ export interface CommandRunnerDeps {
   platforms: PlatformControl;
   /** Tool progress of the platforms (`/verbose`). */
   toolProgress?: ToolProgressControl;
+  /** File-system checkpoints of the agent's working directory (`/rollback`). */
+  checkpoints?: CheckpointStore;
   /** Starts a background task for the chat of `message`. */
   startBackground: (
     message: InboundMessage,
@@ -101,6 +104,7 @@ export function createCommandRunner(deps: CommandRunnerDeps) {
       insights: (sinceMs) => store.transcript.summary(sinceMs),
       platforms: deps.platforms,
       ...(deps.toolProgress ? { toolProgress: deps.toolProgress } : {}),
+      ...(deps.checkpoints ? { checkpoints: deps.checkpoints } : {}),
       startBackground: (prompt) => deps.startBackground(message, sessionKey, prompt),
     };
     const scope: Scope = message.chatType === 'dm' ? 'dm' : 'group';

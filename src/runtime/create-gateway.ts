@@ -175,6 +175,7 @@ export function createGateway(options: GatewayOptions): Gateway {
     now,
     tierPolicy: (message, scope) => tierPolicy(config, message.platform, scope, message.userId),
     toolProgress,
+    ...(options.checkpoints ? { checkpoints: options.checkpoints } : {}),
     platforms: {
       list: () => breakers.list(),
       pause: (name) => breakers.pause(name),

@@ -8,6 +8,7 @@ import type { AccessControl } from '../access/access-control.ts';
 import type { Adapter, ChatType } from '../adapters/contract.ts';
 import type { Agent } from '../agent/agent.ts';
 import type { Transcriber } from '../agent/transcribe.ts';
+import type { CheckpointStore } from '../checkpoints/checkpoint-store.ts';
 import type { CommandRegistry } from '../commands/index.ts';
 import { DEFAULT_CONFIG, type GatewayConfig } from '../config/schema.ts';
 import { type RuntimeLogger, silentLogger } from '../log/runtime-logger.ts';
@@ -137,6 +138,8 @@ export interface GatewayOptions {
    * transcribe them itself (`createTranscriber()`); the transcript becomes the message text.
    */
   transcribe?: Transcriber;
+  /** File-system checkpoints of the agent's working directory, for `/rollback` (absent: `/rollback` says so). */
+  checkpoints?: CheckpointStore;
 }
 
 /** The options with every default filled in. */
