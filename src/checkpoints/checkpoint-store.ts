@@ -125,9 +125,9 @@ export class CheckpointStore {
       if (!this.enabled) return undefined;
       await this.#init();
       if ((await this.#repo.countFiles()) > this.#config.max_files) return undefined;
-      const time = new Date(this.#now()).toISOString();
-      const message = `${summarise(summary)}\n\n${SESSION_TRAILER}${sessionKey}\nTime: ${time}`;
-      const id = await this.#repo.snapshot(message);
+      const now = this.#now();
+      const message = `${summarise(summary)}\n\n${SESSION_TRAILER}${sessionKey}\nTime: ${new Date(now).toISOString()}`;
+      const id = await this.#repo.snapshot(message, now);
       if (id) await this.#prune();
       return id;
     });
@@ -161,7 +161,7 @@ export class CheckpointStore {
       if (!known) throw new CheckpointError(`No checkpoint ${id.slice(0, 8)} in ${this.workDir}`, { id });
       const when = new Date(known.time).toISOString();
       const message = `Before rolling back to ${id.slice(0, 8)} (${when})\n\n${SESSION_TRAILER}${sessionKey}\nTime: ${new Date(this.#now()).toISOString()}`;
-      const before = await this.#repo.snapshot(message);
+      const before = await this.#repo.snapshot(message, this.#now());
       await this.#repo.checkout(id);
       return before;
     });

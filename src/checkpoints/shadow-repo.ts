@@ -139,14 +139,15 @@ export class ShadowRepo {
 
   /**
    * Records the working directory as a new snapshot with `message`; returns its
-   * id, or undefined when nothing changed since the newest snapshot.
+   * id, or undefined when nothing changed since the newest snapshot. `timeMs`
+   * dates it (default: the system clock).
    */
-  async snapshot(message: string): Promise<string | undefined> {
+  async snapshot(message: string, timeMs?: number): Promise<string | undefined> {
     const tree = await this.currentTree();
     const head = await this.head();
     if (head && (await this.treeOf(head)) === tree) return undefined;
     const args = ['commit-tree', tree, ...(head ? ['-p', head] : []), '-m', message];
-    const id = (await this.git(args)).trim();
+    const id = (await this.git(args, timeMs === undefined ? {} : gitDates(timeMs))).trim();
     await this.git(['update-ref', 'HEAD', id]);
     return id;
   }
@@ -223,6 +224,12 @@ export class ShadowRepo {
     await this.git(['gc', '--prune=now', '--quiet']);
     return all.length - kept.length;
   }
+}
+
+/** The environment that dates a commit at `timeMs`. */
+function gitDates(timeMs: number): Record<string, string> {
+  const date = `${Math.floor(timeMs / 1000)} +0000`;
+  return { GIT_AUTHOR_DATE: date, GIT_COMMITTER_DATE: date };
 }
 
 function execFileAsync(file: string, args: string[]): Promise<void> {
