@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, it } from 'vitest';
 import { CheckpointStore } from '../../src/checkpoints/checkpoint-store.ts';
-import { CheckpointsSchema, type CheckpointsConfig } from '../../src/checkpoints/checkpoints-config.ts';
+import { type CheckpointsConfig, CheckpointsSchema } from '../../src/checkpoints/checkpoints-config.ts';
 
 const made: string[] = [];
 afterEach(() => {
