@@ -51,6 +51,7 @@ describe('configuration defaults', () => {
       session_reset: { mode: 'both', at_hour: 4, idle_minutes: 1440, by_chat_type: {} },
       providers: {},
       personalities: {},
+      checkpoints: { max_count: 50, max_age_days: 30, max_files: 50_000 },
     });
     expect(config).toEqual(DEFAULT_CONFIG);
   });
