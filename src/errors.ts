@@ -64,6 +64,8 @@ export const ERROR_CODES = {
    * system, systemctl or launchctl missing or failing, not installed, no root for `--system`.
    */
   GATEWAY_ERR_SERVICE: 500,
+  /** A file-system checkpoint could not be taken, listed or restored (git failed, unknown checkpoint). */
+  GATEWAY_ERR_CHECKPOINT: 500,
 } as const;
 
 /** One of the documented error codes. */

@@ -2,6 +2,8 @@
  * Builds the agent backend named by the `agent` section of the configuration.
  */
 
+import type { CheckpointStore } from '../checkpoints/checkpoint-store.ts';
+import { CheckpointTurns, withCheckpoint, withTurnSummaries } from '../checkpoints/checkpointing-tool.ts';
 import { ConfigError } from '../errors.ts';
 import type { Agent, Tool } from './agent.ts';
 import { createEchoAgent } from './echo-agent.ts';
@@ -42,6 +44,10 @@ export interface AgentConfig {
 export interface AgentToolSettings {
   /** What background processes tell their chat (`display.background_process_notifications`, default `all`). */
   backgroundNotifications?: BackgroundNotificationMode;
+  /** File-system checkpoints taken before the first terminal command of a turn (`/rollback`). */
+  checkpoints?: CheckpointStore;
+  /** Told when a checkpoint could not be taken (the command still runs). */
+  onCheckpointFailure?: (error: unknown) => void;
 }
 
 /** Base URL used by the `openai` backend when none is configured. */
@@ -84,18 +90,24 @@ export function createAgent(config: AgentConfig, toolSettings: AgentToolSettings
         ]);
       }
       const tools: Tool[] = [];
+      const { checkpoints } = toolSettings;
+      const turns = new CheckpointTurns();
       if (config.terminal?.enabled ?? true) {
         const terminalSeconds = config.terminal?.timeout_seconds;
         const background = new BackgroundProcesses({ mode: toolSettings.backgroundNotifications ?? 'all' });
+        const terminal = createTerminalTool({
+          ...(terminalSeconds === undefined ? {} : { timeoutMs: terminalSeconds * 1000 }),
+          ...(checkpoints ? { cwd: checkpoints.workDir } : {}),
+          background,
+        });
         tools.push(
-          createTerminalTool({
-            ...(terminalSeconds === undefined ? {} : { timeoutMs: terminalSeconds * 1000 }),
-            background,
-          }),
+          checkpoints?.enabled
+            ? withCheckpoint(terminal, checkpoints, turns, toolSettings.onCheckpointFailure)
+            : terminal,
           createProcessTool(background),
         );
       }
-      return createOpenAIAgent({
+      const agent = createOpenAIAgent({
         baseURL: config.base_url ?? DEFAULT_OPENAI_BASE_URL,
         apiKey: config.api_key,
         model: config.model,
@@ -104,6 +116,7 @@ export function createAgent(config: AgentConfig, toolSettings: AgentToolSettings
         maxToolRounds: config.max_tool_rounds,
         timeoutMs,
       });
+      return checkpoints?.enabled ? withTurnSummaries(agent, turns) : agent;
     }
     default:
       throw new ConfigError([

@@ -10,6 +10,7 @@ import { personalityCommand } from './builtin/personality.ts';
 import { platformCommand } from './builtin/platform.ts';
 import { reasoningCommand } from './builtin/reasoning.ts';
 import { reloadMcpCommand } from './builtin/reload-mcp.ts';
+import { rollbackCommand } from './builtin/rollback.ts';
 import { SESSION_COMMANDS } from './builtin/session-commands.ts';
 import { sethomeCommand } from './builtin/sethome.ts';
 import { verboseCommand } from './builtin/verbose.ts';
@@ -41,6 +42,7 @@ export const SETTINGS_COMMANDS: readonly CommandDefinition[] = [
   voiceCommand,
   reloadMcpCommand,
   compressCommand,
+  rollbackCommand,
 ];
 
 /**

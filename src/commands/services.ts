@@ -5,6 +5,7 @@
 import type { SessionView } from '../actors/session-directory.ts';
 import type { McpTools } from '../agent/mcp/mcp-manager.ts';
 import type { CompressionOutcome } from '../agent/compress/context-compressor.ts';
+import type { CheckpointStore } from '../checkpoints/checkpoint-store.ts';
 import type { GatewayConfig } from '../config/schema.ts';
 import type { BreakerView } from '../machines/breaker.ts';
 import type { BusyMode, SessionEvent } from '../machines/session.ts';
@@ -79,6 +80,8 @@ export interface CommandServices {
   readonly toolProgress?: ToolProgressControl;
   /** The MCP servers (`/reload-mcp`); absent where the runtime has none. */
   readonly mcp?: McpControl;
+  /** File-system checkpoints of the agent's working directory (`/rollback`); absent where the runtime keeps none. */
+  readonly checkpoints?: CheckpointStore;
   /** The platforms' breakers (`/platform list|pause|resume`). */
   readonly platforms: PlatformControl;
   /**

@@ -7,6 +7,7 @@ import { z } from 'zod';
 import { OperatorSchema, operatorLoginIssue } from '../operator/operator-config.ts';
 import { McpServersSchema } from './mcp-servers-schema.ts';
 import { ToolsetsSchema } from './toolsets-schema.ts';
+import { CheckpointsSchema } from '../checkpoints/checkpoints-config.ts';
 
 /** Agent backends the gateway can run. */
 export const AGENT_BACKENDS = ['echo', 'openai', 'exec'] as const;
@@ -379,6 +380,8 @@ export const GatewayConfigSchema = z
     skills: SkillsSchema.prefault({}),
     /** The live operator page (its own loopback listener, behind a login). */
     operator: OperatorSchema.prefault({}),
+    /** File-system checkpoints of the agent's working directory (`/rollback`). */
+    checkpoints: CheckpointsSchema.prefault({}),
   })
   .superRefine(
     (config, ctx) => {

@@ -7,6 +7,7 @@ import { agentOptionsFor } from '../actors/agent-run.ts';
 import type { SessionDirectory } from '../actors/session-directory.ts';
 import type { InboundMessage } from '../adapters/contract.ts';
 import type { CompressionOutcome, ContextCompressor } from '../agent/compress/context-compressor.ts';
+import type { CheckpointStore } from '../checkpoints/checkpoint-store.ts';
 import { readHomeChannel, writeHomeChannel } from '../commands/home-channel.ts';
 import type { CommandRegistry, ParsedCommand, Scope, TierPolicy } from '../commands/registry.ts';
 import type {
@@ -43,6 +44,8 @@ export interface CommandRunnerDeps {
   mcp?: McpControl;
   /** Compresses a conversation (`/compress`). */
   compressor?: ContextCompressor;
+  /** File-system checkpoints of the agent's working directory (`/rollback`). */
+  checkpoints?: CheckpointStore;
   /** Starts a background task for the chat of `message`. */
   startBackground: (
     message: InboundMessage,
@@ -128,6 +131,7 @@ export function createCommandRunner(deps: CommandRunnerDeps) {
       platforms: deps.platforms,
       ...(deps.toolProgress ? { toolProgress: deps.toolProgress } : {}),
       ...(deps.mcp ? { mcp: deps.mcp } : {}),
+      ...(deps.checkpoints ? { checkpoints: deps.checkpoints } : {}),
       startBackground: (prompt) => deps.startBackground(message, sessionKey, prompt),
       ...(deps.voice ? { voice: deps.voice } : {}),
       ...(deps.compressor

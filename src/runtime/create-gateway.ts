@@ -202,6 +202,7 @@ export function createGateway(options: GatewayOptions): Gateway {
     voice,
     ...(options.mcp ? { mcp: options.mcp } : {}),
     compressor,
+    ...(options.checkpoints ? { checkpoints: options.checkpoints } : {}),
     platforms: {
       list: () => breakers.list(),
       pause: (name) => breakers.pause(name),

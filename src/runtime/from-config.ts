@@ -15,6 +15,7 @@ import { platformAdapters } from '../adapters/platforms.ts';
 import { createAgent } from '../agent/create-agent.ts';
 import { McpManager } from '../agent/mcp/mcp-manager.ts';
 import { transcriberFromConfig } from '../agent/transcribe.ts';
+import { CheckpointStore } from '../checkpoints/checkpoint-store.ts';
 import { type GatewayJson, loadGatewayJson } from '../config/gateway-json.ts';
 import { MEDIA_DIR_NAME, STATE_DB_FILE } from '../config/home.ts';
 import { loadConfig } from '../config/load-config.ts';
@@ -125,11 +126,19 @@ export async function startFromConfig(opts: {
   });
   for (const warning of accessWarnings(process.env, config.gateway.platforms)) logger.warn({}, warning);
   const feed = config.operator.enabled ? new InspectionFeed() : undefined;
+  const checkpoints = await CheckpointStore.open({
+    home,
+    workDir: process.cwd(),
+    config: config.checkpoints,
+  });
   const gateway = createGateway({
     store,
     agent: createAgent(config.agent, {
       backgroundNotifications: config.display.background_process_notifications,
+      checkpoints,
+      onCheckpointFailure: (err) => logger.warn({ err }, 'A file-system checkpoint could not be taken'),
     }),
+    checkpoints,
     adapters,
     settings: settingsFromConfig(config, loadGatewayJson(home)),
     logger,

@@ -9,6 +9,7 @@ import type { Adapter, ChatType } from '../adapters/contract.ts';
 import type { Agent } from '../agent/agent.ts';
 import type { McpTools } from '../agent/mcp/mcp-manager.ts';
 import type { Transcriber } from '../agent/transcribe.ts';
+import type { CheckpointStore } from '../checkpoints/checkpoint-store.ts';
 import type { CommandRegistry } from '../commands/index.ts';
 import { DEFAULT_CONFIG, type GatewayConfig } from '../config/schema.ts';
 import { type RuntimeLogger, silentLogger } from '../log/runtime-logger.ts';
@@ -156,6 +157,8 @@ export interface GatewayOptions {
    * background when the gateway starts, closed when it stops, reloaded with `/reload-mcp`.
    */
   mcp?: McpTools;
+  /** File-system checkpoints of the agent's working directory, for `/rollback` (absent: `/rollback` says so). */
+  checkpoints?: CheckpointStore;
 }
 
 /** The options with every default filled in. */

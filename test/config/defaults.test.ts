@@ -61,6 +61,7 @@ describe('configuration defaults', () => {
       personalities: {},
       toolsets: {},
       operator: { enabled: false, host: '127.0.0.1', port: 8644 },
+      checkpoints: { max_count: 50, max_age_days: 30, max_files: 50_000 },
     });
     expect(config).toEqual(DEFAULT_CONFIG);
   });
