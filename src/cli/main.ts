@@ -16,6 +16,7 @@ import { registerPairingCommand } from './pairing-command.ts';
 import { reportError } from './report-error.ts';
 import { registerSetupCommand } from './setup-command.ts';
 import { registerStatusCommand } from './status-command.ts';
+import { registerUpdateCommand } from './update-command.ts';
 
 /** The real process: environment, stdout/stderr, signals and exit. */
 export function processDeps(): GatewayCommandDeps {
@@ -64,6 +65,7 @@ export function createProgram(deps: GatewayCommandDeps, setExitCode: (code: numb
   registerSetupCommand(gateway, deps, setExitCode);
   registerPairingCommand(program, deps, setExitCode);
   registerCronCommand(program, deps, setExitCode);
+  registerUpdateCommand(program, deps, setExitCode);
 
   return program;
 }

@@ -10,6 +10,7 @@ import { platformCommand } from './builtin/platform.ts';
 import { reasoningCommand } from './builtin/reasoning.ts';
 import { SESSION_COMMANDS } from './builtin/session-commands.ts';
 import { sethomeCommand } from './builtin/sethome.ts';
+import { updateCommand } from './builtin/update.ts';
 import { verboseCommand } from './builtin/verbose.ts';
 import { whoamiCommand } from './builtin/whoami.ts';
 import { type CommandDefinition, CommandRegistry, type SkillSource } from './registry.ts';
@@ -34,6 +35,7 @@ export const SETTINGS_COMMANDS: readonly CommandDefinition[] = [
   platformCommand,
   backgroundCommand,
   verboseCommand,
+  updateCommand,
 ];
 
 /**

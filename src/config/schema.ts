@@ -249,6 +249,12 @@ const OnboardingSchema = z.looseObject({
     .prefault({}),
 });
 
+/** `/update` and `hermes update`: where to look for new versions. */
+const UpdateSchema = z.strictObject({
+  /** npm registry base URL (default: `npm_config_registry`, else https://registry.npmjs.org). */
+  registry: z.url({ protocol: /^https?$/ }).optional(),
+});
+
 const LoggingSchema = z.strictObject({
   level: z.enum(LOG_LEVELS).default('info'),
 });
@@ -344,6 +350,8 @@ export const GatewayConfigSchema = z
     providers: ProvidersSchema.default({}),
     /** Personality name → system prompt, for `/personality`. */
     personalities: PersonalitiesSchema.default({}),
+    /** Where `/update` looks for new versions. */
+    update: UpdateSchema.prefault({}),
   })
   .superRefine(
     (config, ctx) => {
