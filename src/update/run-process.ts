@@ -12,7 +12,11 @@ export interface ProcessResult {
 }
 
 /** Runs `file` with `args` in `cwd` and resolves with how it ended (never rejects). */
-export type RunProcess = (file: string, args: readonly string[], options: { cwd: string }) => Promise<ProcessResult>;
+export type RunProcess = (
+  file: string,
+  args: readonly string[],
+  options: { cwd: string },
+) => Promise<ProcessResult>;
 
 /**
  * Runs a program with `execFile` (no shell). Git never prompts for credentials.

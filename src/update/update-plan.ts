@@ -39,7 +39,9 @@ export async function planUpdate(
   if (running.kind === 'git') {
     if (available.kind !== 'git') return refuse('the checkout has no upstream to update from');
     if (!(await deps.writable(deps.root))) return refuse(`${deps.root} is not writable by this user`);
-    const status = await deps.run('git', ['status', '--porcelain', '--untracked-files=no'], { cwd: deps.root });
+    const status = await deps.run('git', ['status', '--porcelain', '--untracked-files=no'], {
+      cwd: deps.root,
+    });
     if (status.code !== 0) return refuse('git status failed in the checkout');
     if (status.stdout.trim() !== '') {
       const files = status.stdout.trim().split('\n').length;
