@@ -20,7 +20,7 @@ export interface UpdateCommandDeps {
 /** `update.registry` from config.yaml; an unreadable config must not block an update, so it is ignored then. */
 function configuredRegistry(env: NodeJS.ProcessEnv): string | undefined {
   try {
-    return loadConfig({ home: resolveHome(env), env }).update.registry;
+    return loadConfig({ home: resolveHome(env), env }).update?.registry;
   } catch {
     return undefined;
   }

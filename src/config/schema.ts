@@ -351,7 +351,7 @@ export const GatewayConfigSchema = z
     /** Personality name → system prompt, for `/personality`. */
     personalities: PersonalitiesSchema.default({}),
     /** Where `/update` looks for new versions. */
-    update: UpdateSchema.prefault({}),
+    update: UpdateSchema.optional(),
   })
   .superRefine(
     (config, ctx) => {

@@ -27,7 +27,7 @@ export function createUpdateCommand(
       if (action !== '' && action !== 'confirm') {
         return { text: `Unknown option "${args.trim()}". Usage: /update or /update confirm` };
       }
-      const deps = updateDeps(env, services.config.update.registry, overrides);
+      const deps = updateDeps(env, services.config.update?.registry, overrides);
       if (action === '') {
         const { lines } = await checkForUpdate(deps);
         return { text: [...lines, 'Send /update confirm to update and restart.'].join('\n') };
