@@ -7,6 +7,7 @@ import { spawn } from 'node:child_process';
 import { constants } from 'node:fs';
 import { access } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { type RunProcess, runProcess } from './run-process.ts';
 
 /** The npm registry used when neither `update.registry` nor `npm_config_registry` name one. */
@@ -16,7 +17,7 @@ export const DEFAULT_REGISTRY = 'https://registry.npmjs.org';
 export const PACKAGE_NAME = 'hermes-gateway';
 
 /** The folder holding the running gateway's `package.json`. */
-export const PACKAGE_ROOT = join(dirname(new URL(import.meta.url).pathname), '..', '..');
+export const PACKAGE_ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 
 /** The dependencies of the update logic. */
 export interface UpdateDeps {

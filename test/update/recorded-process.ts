@@ -1,6 +1,7 @@
 /**
  * A process seam that runs git for real (in the temp checkouts) and records the
- * other programs (npm) instead of running them.
+ * other programs (npm) instead of running them, and a restart seam that
+ * records the restart.
  */
 import type { RunProcess } from '../../src/update/run-process.ts';
 import { runProcess } from '../../src/update/run-process.ts';
@@ -10,6 +11,9 @@ export interface RecordedProcess {
   run: RunProcess;
   /** Every call, as `file args...` with its folder. */
   calls: { command: string; cwd: string }[];
+  /** The restart seam: records `restart` in `restarts`. */
+  restart: () => Promise<void>;
+  restarts: string[];
 }
 
 /** Git runs for real; everything else is recorded and answers `code` (0 by default). */
@@ -20,5 +24,9 @@ export function recordedProcess(code = 0): RecordedProcess {
     if (file === 'git') return runProcess(file, args, options);
     return { code, stdout: '', stderr: code === 0 ? '' : 'npm ERR! code EACCES' };
   };
-  return { run, calls };
+  const restarts: string[] = [];
+  const restart = async () => {
+    restarts.push('restart');
+  };
+  return { run, calls, restart, restarts };
 }

@@ -50,14 +50,11 @@ if (missing && process.env.CI === 'true') {
       const install = gitInstall('0.1.0');
       install.push(2, '0.2.0');
       const seam = recordedProcess();
-      const restarts: string[] = [];
       const reply = await update('/update confirm', {
         root: install.clone,
         run: seam.run,
         service: true,
-        restart: async () => {
-          restarts.push('restart');
-        },
+        restart: seam.restart,
       });
       const commands = seam.calls.map((c) => c.command);
       expect(commands).toContain('git pull --ff-only');
@@ -68,7 +65,7 @@ if (missing && process.env.CI === 'true') {
       expect(seam.calls.every((c) => c.cwd === install.clone)).toBe(true);
       expect(JSON.parse(readFileSync(join(install.clone, 'package.json'), 'utf8')).version).toBe('0.2.0');
       expect(git(install.clone, 'rev-list', '--count', 'HEAD..@{u}')).toBe('0');
-      expect(restarts).toEqual(['restart']);
+      expect(seam.restarts).toEqual(['restart']);
       expect(reply).toContain('✅ git pull --ff-only');
       expect(reply).toContain('Restarting the gateway service');
     });

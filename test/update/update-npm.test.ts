@@ -25,6 +25,21 @@ async function update(text: string, deps: Partial<UpdateDeps>, env: NodeJS.Proce
   return say(fake, text, { ...ADMIN, registry });
 }
 
+/** `/update confirm` as the admin: running `running`, the registry at `latest`, npm answering `npmCode`. */
+async function confirm(running: string, latest: string, extra: Partial<UpdateDeps> = {}, npmCode = 0) {
+  const npm = await startFakeRegistry(latest);
+  const root = npmInstall(running);
+  const seam = recordedProcess(npmCode);
+  const reply = await update('/update confirm', {
+    root,
+    registry: npm.url,
+    run: seam.run,
+    restart: seam.restart,
+    ...extra,
+  });
+  return { reply, seam, root };
+}
+
 describe('/update with an npm install', () => {
   it('reports a newer version on the registry', async () => {
     const npm = await startFakeRegistry('0.3.0');
@@ -70,81 +85,35 @@ describe('/update with an npm install', () => {
   });
 
   it('installs the newest version with npm and restarts the service', async () => {
-    const npm = await startFakeRegistry('0.3.0');
-    const root = npmInstall('0.2.1');
-    const seam = recordedProcess();
-    const restarts: string[] = [];
-    const reply = await update('/update confirm', {
-      root,
-      registry: npm.url,
-      run: seam.run,
-      service: true,
-      restart: async () => {
-        restarts.push('restart');
-      },
-    });
+    const { reply, seam, root } = await confirm('0.2.1', '0.3.0', { service: true });
     expect(seam.calls).toEqual([{ command: 'npm install -g hermes-gateway@0.3.0', cwd: root }]);
-    expect(restarts).toEqual(['restart']);
+    expect(seam.restarts).toEqual(['restart']);
     expect(reply).toContain('Updated to 0.3.0.');
     expect(reply).toContain('Restarting the gateway service');
   });
 
   it('tells the operator to restart when the gateway is not a service', async () => {
-    const npm = await startFakeRegistry('0.3.0');
-    const seam = recordedProcess();
-    const restarts: string[] = [];
-    const reply = await update('/update confirm', {
-      root: npmInstall('0.2.1'),
-      registry: npm.url,
-      run: seam.run,
-      service: false,
-      restart: async () => {
-        restarts.push('restart');
-      },
-    });
-    expect(restarts).toEqual([]);
+    const { reply, seam } = await confirm('0.2.1', '0.3.0', { service: false });
+    expect(seam.calls.map((c) => c.command)).toEqual(['npm install -g hermes-gateway@0.3.0']);
+    expect(seam.restarts).toEqual([]);
     expect(reply).toContain('Restart the gateway to run the new version');
   });
 
   it('does nothing when already up to date', async () => {
-    const npm = await startFakeRegistry('0.2.1');
-    const seam = recordedProcess();
-    const reply = await update('/update confirm', {
-      root: npmInstall('0.2.1'),
-      registry: npm.url,
-      run: seam.run,
-    });
+    const { reply, seam } = await confirm('0.2.1', '0.2.1', { service: true });
     expect(seam.calls).toEqual([]);
+    expect(seam.restarts).toEqual([]);
     expect(reply).toContain('Nothing to update.');
   });
 
   it('reports a failed npm install and does not restart', async () => {
-    const npm = await startFakeRegistry('0.3.0');
-    const seam = recordedProcess(1);
-    const restarts: string[] = [];
-    const reply = await update('/update confirm', {
-      root: npmInstall('0.2.1'),
-      registry: npm.url,
-      run: seam.run,
-      service: true,
-      restart: async () => {
-        restarts.push('restart');
-      },
-    });
+    const { reply, seam } = await confirm('0.2.1', '0.3.0', { service: true }, 1);
     expect(reply).toContain('❌ npm install -g hermes-gateway@0.3.0 failed: npm ERR! code EACCES');
-    expect(restarts).toEqual([]);
+    expect(seam.restarts).toEqual([]);
   });
 
   it('refuses when the install folder is not writable', async () => {
-    const npm = await startFakeRegistry('0.3.0');
-    const root = npmInstall('0.2.1');
-    const seam = recordedProcess();
-    const reply = await update('/update confirm', {
-      root,
-      registry: npm.url,
-      run: seam.run,
-      writable: async () => false,
-    });
+    const { reply, seam, root } = await confirm('0.2.1', '0.3.0', { writable: async () => false });
     expect(reply).toContain(`⛔ Cannot update: ${join(root, '..')} is not writable by this user`);
     expect(seam.calls).toEqual([]);
   });
