@@ -22,6 +22,7 @@ import { registerServiceCommands } from './service-command.ts';
 import { registerSetupCommand } from './setup-command.ts';
 import { registerSkillsCommand } from './skills-command.ts';
 import { registerStatusCommand } from './status-command.ts';
+import { registerUpdateCommand } from './update-command.ts';
 
 /** The real process: environment, stdout/stderr, signals and exit. */
 export function processDeps(): GatewayCommandDeps {
@@ -74,6 +75,7 @@ export function createProgram(deps: GatewayCommandDeps, setExitCode: (code: numb
   registerSkillsCommand(program, deps, setExitCode);
   registerLogsCommand(program, { ...deps, isTTY: process.stdout.isTTY === true }, setExitCode);
   registerDoctorCommand(program, deps, setExitCode);
+  registerUpdateCommand(program, deps, setExitCode);
 
   return program;
 }

@@ -13,6 +13,7 @@ import { reloadMcpCommand } from './builtin/reload-mcp.ts';
 import { rollbackCommand } from './builtin/rollback.ts';
 import { SESSION_COMMANDS } from './builtin/session-commands.ts';
 import { sethomeCommand } from './builtin/sethome.ts';
+import { updateCommand } from './builtin/update.ts';
 import { verboseCommand } from './builtin/verbose.ts';
 import { voiceCommand } from './builtin/voice.ts';
 import { whoamiCommand } from './builtin/whoami.ts';
@@ -43,6 +44,7 @@ export const SETTINGS_COMMANDS: readonly CommandDefinition[] = [
   reloadMcpCommand,
   compressCommand,
   rollbackCommand,
+  updateCommand,
 ];
 
 /**

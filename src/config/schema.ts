@@ -267,6 +267,12 @@ const OnboardingSchema = z.looseObject({
     .prefault({}),
 });
 
+/** `/update` and `hermes update`: where to look for new versions. */
+const UpdateSchema = z.strictObject({
+  /** npm registry base URL (default: `npm_config_registry`, else https://registry.npmjs.org). */
+  registry: z.url({ protocol: /^https?$/ }).optional(),
+});
+
 const LoggingSchema = z.strictObject({
   level: z.enum(LOG_LEVELS).default('info'),
   /** `gateway.log` is rotated when it would grow past this many megabytes (MiB). */
@@ -382,6 +388,8 @@ export const GatewayConfigSchema = z
     operator: OperatorSchema.prefault({}),
     /** File-system checkpoints of the agent's working directory (`/rollback`). */
     checkpoints: CheckpointsSchema.prefault({}),
+    /** Where `/update` looks for new versions. */
+    update: UpdateSchema.optional(),
   })
   .superRefine(
     (config, ctx) => {

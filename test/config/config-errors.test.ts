@@ -93,7 +93,7 @@ describe('configuration problems name the key and the fix', () => {
     expect(issue.message).toBe('is not a known key (config.yaml line 1)');
     expect(issue.fix).toContain('did you mean "api_server"?');
     expect(issue.fix).toContain(
-      'remove it (known keys here: agent, api_server, sessions, gateway, logging, display, session_reset, onboarding, providers, personalities, toolsets, mcp_servers, skills, operator)',
+      'remove it (known keys here: agent, api_server, sessions, gateway, logging, display, session_reset, onboarding, providers, personalities, toolsets, mcp_servers, skills, operator, checkpoints, update)',
     );
   });
 
