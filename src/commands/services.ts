@@ -3,8 +3,8 @@
  * runtime implements it; tests use an in-memory fake.
  */
 import type { SessionView } from '../actors/session-directory.ts';
-import type { McpTools } from '../agent/mcp/mcp-manager.ts';
 import type { CompressionOutcome } from '../agent/compress/context-compressor.ts';
+import type { McpTools } from '../agent/mcp/mcp-manager.ts';
 import type { CheckpointStore } from '../checkpoints/checkpoint-store.ts';
 import type { GatewayConfig } from '../config/schema.ts';
 import type { BreakerView } from '../machines/breaker.ts';

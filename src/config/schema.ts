@@ -4,10 +4,10 @@
  * silently falls back to a default. Missing keys take the documented defaults.
  */
 import { z } from 'zod';
+import { CheckpointsSchema } from '../checkpoints/checkpoints-config.ts';
 import { OperatorSchema, operatorLoginIssue } from '../operator/operator-config.ts';
 import { McpServersSchema } from './mcp-servers-schema.ts';
 import { ToolsetsSchema } from './toolsets-schema.ts';
-import { CheckpointsSchema } from '../checkpoints/checkpoints-config.ts';
 
 /** Agent backends the gateway can run. */
 export const AGENT_BACKENDS = ['echo', 'openai', 'exec'] as const;

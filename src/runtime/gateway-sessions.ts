@@ -8,8 +8,8 @@
 import { agentOptionsFor } from '../actors/agent-run.ts';
 import type { Adapter } from '../adapters/contract.ts';
 import type { Agent } from '../agent/agent.ts';
-import type { McpTools } from '../agent/mcp/mcp-manager.ts';
 import type { ContextCompressor } from '../agent/compress/context-compressor.ts';
+import type { McpTools } from '../agent/mcp/mcp-manager.ts';
 import { createCronjobTool } from '../agent/tools/cronjob.ts';
 import { createTextToSpeechTool } from '../agent/tools/text-to-speech.ts';
 import type { GatewayConfig } from '../config/schema.ts';
