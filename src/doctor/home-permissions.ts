@@ -1,7 +1,8 @@
 /**
  * Permissions of the Hermes home: the folder should be 0700 and the files that
  * hold secrets or conversations (state.db and its -wal/-shm, config.yaml, .env,
- * logs/*) 0600. Nothing is changed: the check prints the `chmod` to run.
+ * logs/*) 0600. Nothing is changed: the check prints the `chmod` to run (the
+ * gateway also tightens its home when it starts, see `tightenHome`).
  */
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
@@ -64,5 +65,9 @@ export function checkHomePermissions(home: string): CheckResult {
   }
   if (files.length > 0) fixes.push(`chmod 600 ${files.join(' ')}`);
   if (tooOpen.length === 0) return ok(NAME, `${home} is 0700 and its private files are 0600`);
-  return warn(NAME, `other users can read the home: ${tooOpen.join('; ')}`, `run: ${fixes.join(' && ')}`);
+  return warn(
+    NAME,
+    `other users can read the home: ${tooOpen.join('; ')}`,
+    `run: ${fixes.join(' && ')} (or restart the gateway: it tightens its home at start)`,
+  );
 }

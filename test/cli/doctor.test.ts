@@ -93,7 +93,9 @@ describe('hermes doctor', () => {
     expect(perms?.message).toContain(`${home} is 0755`);
     expect(perms?.message).toContain(`${join(home, 'state.db')} is 0644`);
     expect(perms?.message).not.toContain('config.yaml');
-    expect(perms?.fix).toBe(`run: chmod 700 ${home} && chmod 600 ${join(home, 'state.db')}`);
+    expect(perms?.fix).toBe(
+      `run: chmod 700 ${home} && chmod 600 ${join(home, 'state.db')} (or restart the gateway: it tightens its home at start)`,
+    );
     expect(code).toBe(0);
   });
 
