@@ -11,6 +11,7 @@ import type { BreakerView } from '../machines/breaker.ts';
 import type { BusyMode, SessionEvent } from '../machines/session.ts';
 import type { TranscriptEntry, TranscriptSummary } from '../persistence/store.ts';
 import type { ToolProgressControl } from '../runtime/tool-progress.ts';
+import type { VoiceChannelControl } from '../adapters/contract.ts';
 import type { VoiceStatus } from '../voice/voice-replies.ts';
 import type { HomeChannel } from './home-channel.ts';
 
@@ -91,6 +92,8 @@ export interface CommandServices {
   startBackground(prompt: string): Promise<BackgroundTaskStarted>;
   /** Spoken replies (`/voice status`): whether speech is configured, ffmpeg found, this platform takes audio. */
   readonly voice?: { status(platform: string): Promise<VoiceStatus> };
+  /** The voice channels of this chat's platform (`/voice join|leave`), where it has them. */
+  readonly voiceChannels?: VoiceChannelControl | undefined;
   /**
    * Summarises this chat's current conversation with the session's model into a
    * `summary` transcript entry that runs start from (`/compress`). Absent where the
