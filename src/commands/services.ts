@@ -3,6 +3,7 @@
  * runtime implements it; tests use an in-memory fake.
  */
 import type { SessionView } from '../actors/session-directory.ts';
+import type { VoiceChannelControl } from '../adapters/contract.ts';
 import type { CompressionOutcome } from '../agent/compress/context-compressor.ts';
 import type { McpTools } from '../agent/mcp/mcp-manager.ts';
 import type { CheckpointStore } from '../checkpoints/checkpoint-store.ts';
@@ -11,7 +12,6 @@ import type { BreakerView } from '../machines/breaker.ts';
 import type { BusyMode, SessionEvent } from '../machines/session.ts';
 import type { TranscriptEntry, TranscriptSummary } from '../persistence/store.ts';
 import type { ToolProgressControl } from '../runtime/tool-progress.ts';
-import type { VoiceChannelControl } from '../adapters/contract.ts';
 import type { VoiceStatus } from '../voice/voice-replies.ts';
 import type { HomeChannel } from './home-channel.ts';
 
