@@ -238,6 +238,22 @@ export interface Adapter {
   fetchAttachment?(attachment: Attachment): Promise<Uint8Array>;
   /** Publishes the gateway's commands in the platform's command menu, where it has one. */
   setCommands?(commands: CommandInfo[]): Promise<void>;
+  /** Voice channels (`/voice join|leave`), where the platform has them. */
+  readonly voiceChannels?: VoiceChannelControl;
+}
+
+/** The outcome of joining or leaving a voice channel: whether it happened, and the text for the chat. */
+export interface VoiceChannelAnswer {
+  done: boolean;
+  text: string;
+}
+
+/** Joining and leaving a platform's voice channels. */
+export interface VoiceChannelControl {
+  /** Joins the voice channel `userId` is in, for the chat `chatId`. */
+  join(chatId: string, userId: string): Promise<VoiceChannelAnswer>;
+  /** Leaves the voice channel joined for `chatId`. */
+  leave(chatId: string): Promise<VoiceChannelAnswer>;
 }
 
 /** Where streamed deltas go: the conversation and the messages being answered. */

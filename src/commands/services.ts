@@ -3,6 +3,7 @@
  * runtime implements it; tests use an in-memory fake.
  */
 import type { SessionView } from '../actors/session-directory.ts';
+import type { VoiceChannelControl } from '../adapters/contract.ts';
 import type { CompressionOutcome } from '../agent/compress/context-compressor.ts';
 import type { McpTools } from '../agent/mcp/mcp-manager.ts';
 import type { CheckpointStore } from '../checkpoints/checkpoint-store.ts';
@@ -91,6 +92,8 @@ export interface CommandServices {
   startBackground(prompt: string): Promise<BackgroundTaskStarted>;
   /** Spoken replies (`/voice status`): whether speech is configured, ffmpeg found, this platform takes audio. */
   readonly voice?: { status(platform: string): Promise<VoiceStatus> };
+  /** The voice channels of this chat's platform (`/voice join|leave`), where it has them. */
+  readonly voiceChannels?: VoiceChannelControl | undefined;
   /**
    * Summarises this chat's current conversation with the session's model into a
    * `summary` transcript entry that runs start from (`/compress`). Absent where the

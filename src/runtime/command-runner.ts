@@ -40,6 +40,8 @@ export interface CommandRunnerDeps {
   toolProgress?: ToolProgressControl;
   /** Spoken replies (`/voice status`). */
   voice?: CommandServices['voice'];
+  /** The voice channels of a platform's adapter (`/voice join|leave`). */
+  voiceChannels?: (platform: string) => CommandServices['voiceChannels'];
   /** The MCP servers (`/reload-mcp`). */
   mcp?: McpControl;
   /** Compresses a conversation (`/compress`). */
@@ -134,6 +136,7 @@ export function createCommandRunner(deps: CommandRunnerDeps) {
       ...(deps.checkpoints ? { checkpoints: deps.checkpoints } : {}),
       startBackground: (prompt) => deps.startBackground(message, sessionKey, prompt),
       ...(deps.voice ? { voice: deps.voice } : {}),
+      voiceChannels: deps.voiceChannels?.(message.platform),
       ...(deps.compressor
         ? { compress: () => compressSession(deps, deps.compressor as ContextCompressor, sessionKey) }
         : {}),

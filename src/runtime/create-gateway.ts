@@ -199,6 +199,7 @@ export function createGateway(options: GatewayOptions): Gateway {
     tierPolicy: (message, scope) => tierPolicy(config, message.platform, scope, message.userId),
     toolProgress,
     voice,
+    voiceChannels: (platform) => adapters.get(platform)?.voiceChannels,
     ...(options.mcp ? { mcp: options.mcp } : {}),
     compressor,
     ...(options.checkpoints ? { checkpoints: options.checkpoints } : {}),

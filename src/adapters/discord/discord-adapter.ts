@@ -9,7 +9,7 @@
  */
 import { type Client, Events, type Message, type SendableChannels } from 'discord.js';
 import { AdapterError, GatewayError } from '../../errors.ts';
-import type { Attachment, ChatRef, MessageRef } from '../contract.ts';
+import type { Attachment, ChatRef, MessageRef, VoiceChannelControl } from '../contract.ts';
 import {
   downloadAttachment,
   type Failure,
@@ -28,6 +28,7 @@ import {
   DEFAULT_RATE_LIMIT_POLICY,
   type RateLimitPolicyOptions,
 } from './rate-limit-policy.ts';
+import { DiscordVoiceChannels, type VoiceChannelOptions } from './voice-channel/voice-channels.ts';
 
 /** Discord's longest message, in characters. */
 export const DISCORD_MAX_MESSAGE_LENGTH = 2000;
@@ -45,6 +46,8 @@ export interface DiscordOptions {
   requireMention?: boolean;
   /** When a rate-limited send gives up waiting and fails as retryable. Default: waits up to 5 s, 3 a minute. */
   rateLimit?: Partial<RateLimitPolicyOptions>;
+  /** Voice channels (`/voice join`): silence that ends an utterance, join timeout. */
+  voiceChannels?: VoiceChannelOptions;
 }
 
 /** Everything that lives from `connect` to `disconnect`. */
@@ -54,6 +57,7 @@ interface Link {
   /** Set once connected: only then are connection events reported. */
   live: boolean;
   stopping: boolean;
+  voice: DiscordVoiceChannels;
 }
 
 /** Discord's wire: the discord.js websocket in, REST out. */
@@ -70,6 +74,12 @@ export class DiscordWire implements PlatformWire {
   readonly #options: DiscordOptions;
   readonly #rateLimits = new RateLimitGate();
   #link: Link | undefined;
+
+  /** `/voice join|leave`: the voice channels of the connected client. */
+  readonly voiceChannels: VoiceChannelControl = {
+    join: (chatId, userId) => this.#voice().join(chatId, userId),
+    leave: (chatId) => this.#voice().leave(chatId),
+  };
 
   constructor(options: DiscordOptions) {
     if (options.token.trim() === '') {
@@ -90,7 +100,16 @@ export class DiscordWire implements PlatformWire {
       ...(this.#options.restApi ? { restApi: this.#options.restApi } : {}),
       rejectOnRateLimit: createRateLimitFilter({ ...DEFAULT_RATE_LIMIT_POLICY, ...this.#options.rateLimit }),
     });
-    const link: Link = { client: client as Client<true>, ctx, live: false, stopping: false };
+    const link: Link = {
+      client: client as Client<true>,
+      ctx,
+      live: false,
+      stopping: false,
+      voice: new DiscordVoiceChannels(
+        { client: client as Client<true>, ingest: (message) => ctx.ingest(message), log: ctx.log },
+        this.#options.voiceChannels,
+      ),
+    };
     this.#listen(link);
     const ready = new Promise<void>((resolve) => client.once(Events.ClientReady, () => resolve()));
     try {
@@ -110,6 +129,7 @@ export class DiscordWire implements PlatformWire {
     this.#link = undefined;
     if (!link) return;
     link.stopping = true;
+    link.voice.closeAll();
     await link.client.destroy().finally(() => link.client.removeAllListeners());
   }
 
@@ -128,7 +148,7 @@ export class DiscordWire implements PlatformWire {
   ): Promise<string | undefined> {
     const [group] = toFileGroups(files);
     if (!group) return undefined;
-    return this.#on(chat, 'send files', async (channel) => {
+    const id = await this.#on(chat, 'send files', async (channel) => {
       const sent = await channel.send({
         files: group,
         ...(options.caption ? { content: options.caption } : {}),
@@ -136,6 +156,9 @@ export class DiscordWire implements PlatformWire {
       });
       return sent.id;
     });
+    // a spoken reply is also played in the voice channel joined from this chat
+    if (!chat.threadId) void this.#link?.voice.speak(chat.chatId, files);
+    return id;
   }
 
   async edit(ref: MessageRef, text: string): Promise<void> {
@@ -166,6 +189,17 @@ export class DiscordWire implements PlatformWire {
       });
     }
     return downloadAttachment(attachment.url);
+  }
+
+  #voice(): DiscordVoiceChannels {
+    const link = this.#link;
+    if (!link || link.stopping) {
+      throw new AdapterError(DISCORD_PLATFORM, 'cannot use voice channels: not connected', {
+        retryable: true,
+        reason: 'not_connected',
+      });
+    }
+    return link.voice;
   }
 
   /**
@@ -271,9 +305,12 @@ export class DiscordAdapter extends KitAdapter<DiscordWire> {
   declare readonly react: (ref: MessageRef, emoji: string) => Promise<void>;
   declare readonly sendTyping: (chat: ChatRef) => Promise<void>;
   declare readonly fetchAttachment: (attachment: Attachment) => Promise<Uint8Array>;
+  /** `/voice join|leave`. */
+  readonly voiceChannels: VoiceChannelControl;
 
   constructor(options: DiscordOptions) {
     super(new DiscordWire(options));
+    this.voiceChannels = this.wire.voiceChannels;
   }
 }
 

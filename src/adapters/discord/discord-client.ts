@@ -1,6 +1,6 @@
 /**
  * The discord.js client the adapter runs on: the gateway intents it needs
- * (guild and DM messages with their content and reactions), the Channel
+ * (guild and DM messages with their content and reactions, voice states), the Channel
  * partial so DMs arrive without a cached channel, mentions limited to users,
  * and the REST settings (base URL and the rate-limit filter).
  */
@@ -14,6 +14,7 @@ export const DISCORD_INTENTS = [
   GatewayIntentBits.MessageContent,
   GatewayIntentBits.GuildMessageReactions,
   GatewayIntentBits.DirectMessageReactions,
+  GatewayIntentBits.GuildVoiceStates,
 ] as const;
 
 /** What the client is built from. */

@@ -2,14 +2,15 @@
  * /voice [on|off|tts|status|join|leave]: spoken replies in this chat. `on`
  * answers voice notes with a voice message too, `tts` speaks every reply, `off`
  * stops it; `status` tells the mode, whether speech is configured and ffmpeg
- * found. The mode is kept in the session's settings. Voice channels
- * (`join`/`leave`) are not available yet.
+ * found. The mode is kept in the session's settings. `join` joins the voice
+ * channel the caller is in (Discord) and `leave` leaves it; `join` turns
+ * spoken replies on (`on`) when they were off, so answers are spoken there.
  */
 import { describeVoiceMode, VOICE_MODES, type VoiceMode, voiceModeOf } from '../../voice/voice-mode.ts';
 import type { VoiceStatus } from '../../voice/voice-replies.ts';
 import type { CommandContext, CommandDefinition, CommandReply } from '../registry.ts';
 
-const USAGE = 'Usage: /voice [on|off|tts|status]';
+const USAGE = 'Usage: /voice [on|off|tts|status|join|leave]';
 
 /** What the chat is told about speech being configured, ffmpeg and the platform. */
 function problems(status: VoiceStatus | undefined): string[] {
@@ -38,20 +39,35 @@ async function showStatus(ctx: CommandContext): Promise<CommandReply> {
   return { text: lines.join('\n') };
 }
 
+/** /voice join|leave: the platform's voice channels, where it has them. */
+async function voiceChannel(ctx: CommandContext, word: 'join' | 'leave'): Promise<CommandReply> {
+  const channels = ctx.services.voiceChannels;
+  if (!channels) {
+    return {
+      text: `🔇 /voice ${word}: this platform has no voice channels. /voice on|tts gives spoken replies here.`,
+    };
+  }
+  const { chatId, userId } = ctx.message;
+  if (word === 'leave') return { text: (await channels.leave(chatId)).text };
+  const answer = await channels.join(chatId, userId);
+  if (!answer.done) return { text: answer.text };
+  const mode = voiceModeOf((await ctx.services.session())?.context.settings);
+  if (mode === 'off') await ctx.services.send({ type: 'SETTINGS', patch: { voice: 'on' } });
+  const status = await ctx.services.voice?.status(ctx.message.platform);
+  return { text: [answer.text, ...problems(status)].join('\n') };
+}
+
 /** /voice: show or set the chat's spoken replies. */
 export const voiceCommand: CommandDefinition = {
   name: 'voice',
-  argsHint: '[on|off|tts|status]',
-  description: 'Spoken replies in this chat: on (to voice notes), tts (always), off, status',
+  argsHint: '[on|off|tts|status|join|leave]',
+  description:
+    'Spoken replies in this chat: on (to voice notes), tts (always), off, status; join/leave a voice channel',
   busyAllowed: true,
   async handler(ctx) {
     const word = ctx.args.toLowerCase();
     if (!word || word === 'status') return showStatus(ctx);
-    if (word === 'join' || word === 'leave') {
-      return {
-        text: `🔇 /voice ${word}: voice channels are not available yet. /voice on|tts gives spoken replies here.`,
-      };
-    }
+    if (word === 'join' || word === 'leave') return voiceChannel(ctx, word);
     if (!(VOICE_MODES as readonly string[]).includes(word)) {
       return { text: `❓ “${ctx.args}” is not a voice setting. ${USAGE}` };
     }

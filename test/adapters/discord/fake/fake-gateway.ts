@@ -13,6 +13,7 @@ import {
   GatewayOpcodes,
   type GatewayReceivePayload,
   type GatewaySendPayload,
+  type GatewayVoiceStateUpdateData,
 } from 'discord-api-types/v10';
 import { type WebSocket, WebSocketServer } from 'ws';
 import { guildCreate, ready, snowflake, type World } from './payloads.ts';
@@ -51,6 +52,8 @@ export class FakeGateway {
   heartbeats = 0;
   /** Every payload the clients sent, in order. */
   readonly received: GatewaySendPayload[] = [];
+  /** Called with each voice state update (op 4) a client sends. */
+  onVoiceStateUpdate: ((update: GatewayVoiceStateUpdateData) => void) | undefined;
   readonly #options: FakeGatewayOptions;
   #wss: WebSocketServer | undefined;
   #session: Session | undefined;
@@ -138,6 +141,9 @@ export class FakeGateway {
         this.dispatch({ t: GatewayDispatchEvents.GuildCreate, d: guildCreate(world) });
         return;
       }
+      case GatewayOpcodes.VoiceStateUpdate:
+        this.onVoiceStateUpdate?.(payload.d);
+        return;
       case GatewayOpcodes.Resume: {
         const session = this.#session;
         if (!session || session.id !== payload.d.session_id || payload.d.token !== this.#options.token) {

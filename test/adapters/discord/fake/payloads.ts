@@ -7,6 +7,7 @@ import {
   type APIAttachment,
   type APIDMChannel,
   type APIGuildMember,
+  type APIGuildVoiceChannel,
   type APIMessage,
   type APIMessageReference,
   type APITextChannel,
@@ -58,6 +59,8 @@ export interface World {
   otherBot: APIUser;
   guildId: string;
   textChannel: APITextChannel;
+  /** A voice channel of the guild. */
+  voiceChannel: APIGuildVoiceChannel;
   thread: APIThreadChannel;
   dmChannel: APIDMChannel;
 }
@@ -80,6 +83,21 @@ export function createWorld(): World {
     topic: null,
     last_message_id: null,
     rate_limit_per_user: 0,
+  };
+  const voiceChannel: APIGuildVoiceChannel = {
+    id: snowflake(),
+    type: ChannelType.GuildVoice,
+    guild_id: guildId,
+    name: 'Lounge',
+    position: 1,
+    permission_overwrites: [],
+    parent_id: null,
+    nsfw: false,
+    last_message_id: null,
+    rate_limit_per_user: 0,
+    bitrate: 64000,
+    user_limit: 0,
+    rtc_region: null,
   };
   const thread: APIThreadChannel = {
     id: snowflake(),
@@ -108,7 +126,7 @@ export function createWorld(): World {
     last_message_id: null,
     name: null,
   };
-  return { bot, human, otherBot, guildId, textChannel, thread, dmChannel };
+  return { bot, human, otherBot, guildId, textChannel, voiceChannel, thread, dmChannel };
 }
 
 /** The READY dispatch for a new session. */
@@ -187,7 +205,7 @@ export function guildCreate(world: World): GatewayGuildCreateDispatchData {
     member_count: 2,
     voice_states: [],
     members: [member(world.bot), member(world.human)],
-    channels: [world.textChannel],
+    channels: [world.textChannel, world.voiceChannel],
     threads: [world.thread],
     presences: [],
     stage_instances: [],
