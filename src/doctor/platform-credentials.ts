@@ -3,18 +3,14 @@
  * (`platform.read({ env, extra, home })`), then probed live with its
  * credentials. Settings problems are ❌ with the variable and the fix.
  */
-import type { DiscordOptions } from '../adapters/discord/discord-adapter.ts';
-import type { EmailOptions } from '../adapters/email/email-options.ts';
-import type { MatrixOptions } from '../adapters/matrix/matrix-options.ts';
 import type { PlatformDefinition } from '../adapters/platform-definition.ts';
 import { PLATFORMS } from '../adapters/platforms.ts';
-import type { SlackOptions } from '../adapters/slack/slack-options.ts';
-import type { TelegramOptions } from '../adapters/telegram/telegram-options.ts';
+import { type ProbeResult, probeCredentials } from '../adapters/probes/index.ts';
 import type { GatewayConfig } from '../config/schema.ts';
-import { type CheckResult, fail, ok } from './check-result.ts';
-import { probeEmail } from './email-probe.ts';
-import { probeDiscord, probeMatrix, probeSlack, probeTelegram } from './http-probes.ts';
-import { checkWhatsAppLink } from './whatsapp-link.ts';
+import { type CheckResult, fail, ok, warn } from './check-result.ts';
+
+/** How long a doctor probe waits for the platform. */
+const PROBE_TIMEOUT_MS = 5000;
 
 /** A configured platform and its options (as its definition read them). */
 export interface ConfiguredPlatform {
@@ -46,35 +42,40 @@ export function readPlatforms(
   return { configured, problems };
 }
 
+/** A probe's result as a doctor line: ✅ accepted, ❌ refused, ⚠️ no verdict. */
+export function describeProbe(name: string, result: ProbeResult | undefined): CheckResult {
+  if (!result) return ok(name, 'configured (no live probe for this platform)');
+  if (result.status === 'ok') return ok(name, result.note ?? `accepted: ${result.account}`);
+  const { path, message, fix } = result.issue;
+  if (result.status === 'refused') return fail(name, `${path}: ${message}`, fix);
+  return warn(name, `${path}: ${message}`, `${fix}, then run "hermes doctor" again`);
+}
+
 /** Probes one configured platform. */
-async function probe(platform: ConfiguredPlatform, home: string): Promise<CheckResult> {
-  switch (platform.name) {
-    case 'telegram':
-      return probeTelegram(platform.options as TelegramOptions);
-    case 'slack':
-      return probeSlack(platform.options as SlackOptions);
-    case 'discord':
-      return probeDiscord(platform.options as DiscordOptions);
-    case 'matrix':
-      return probeMatrix(platform.options as MatrixOptions);
-    case 'email':
-      return probeEmail(platform.options as EmailOptions);
-    case 'whatsapp':
-      return checkWhatsAppLink(home);
-    default:
-      return ok(`${platform.name} credentials`, 'configured (no live probe for this platform)');
-  }
+async function probe(
+  platform: ConfiguredPlatform,
+  home: string,
+  env: NodeJS.ProcessEnv,
+): Promise<CheckResult> {
+  const name = platform.name === 'whatsapp' ? 'whatsapp link' : `${platform.name} credentials`;
+  const result = await probeCredentials(platform.name, platform.options, {
+    timeoutMs: PROBE_TIMEOUT_MS,
+    env,
+    home,
+  });
+  return describeProbe(name, result);
 }
 
 /** The settings problems and one live probe per configured platform, probed in parallel. */
 export async function checkPlatformCredentials(
   platforms: { configured: readonly ConfiguredPlatform[]; problems: readonly CheckResult[] },
   home: string,
+  env: NodeJS.ProcessEnv,
 ): Promise<CheckResult[]> {
   const { configured, problems } = platforms;
   if (configured.length === 0 && problems.length === 0) {
     return [ok('Platforms', 'none configured (only the API server, if enabled, takes messages)')];
   }
-  const probes = await Promise.all(configured.map((p) => probe(p, home)));
+  const probes = await Promise.all(configured.map((p) => probe(p, home, env)));
   return [...problems, ...probes];
 }

@@ -28,7 +28,7 @@ export async function runDoctor({ home, env }: DoctorInput): Promise<CheckResult
   // with an invalid config.yaml the platforms are still read from the environment
   const platforms = readPlatforms(config ?? DEFAULT_CONFIG, env, home);
   const [credentials, ports, disk] = await Promise.all([
-    checkPlatformCredentials(platforms, home),
+    checkPlatformCredentials(platforms, home, env),
     config
       ? checkPorts(config, platforms.configured, home)
       : Promise.resolve<CheckResult[]>([

@@ -103,7 +103,7 @@ export async function runNonInteractiveSetup(flags: SetupFlags, deps: NonInterac
   const issues: ConfigIssue[] = settingsIssues(platform, deps.home, deps.env, values);
   if (issues.length > 0) throw new ConfigError(issues);
   if (flags.check !== false) {
-    const checked = await liveCheck(platform.name, candidateEnv(deps.home, deps.env, values), deps.home);
+    const checked = await liveCheck(platform, candidateEnv(deps.home, deps.env, values), deps.home);
     if (!checked.ok) throw new ConfigError([checked.issue]);
     if (checked.account) deps.stdout(`${platform.title} accepted the credentials: ${checked.account}\n`);
   }

@@ -105,7 +105,7 @@ async function askCredentials(platform: AnyPlatform, values: Record<string, stri
     if (!problem) {
       const spin = prompts.spinner();
       spin.start(`Checking the credentials with ${platform.title}`);
-      const checked = await liveCheck(platform.name, candidateEnv(deps.home, deps.env, values), deps.home);
+      const checked = await liveCheck(platform, candidateEnv(deps.home, deps.env, values), deps.home);
       if (checked.ok) {
         spin.stop(
           `${platform.title} accepted the credentials${checked.account ? `: ${checked.account}` : ''}`,
