@@ -170,9 +170,9 @@ describe('/voice and spoken replies', () => {
     const reply = (await chat.waitForSent(2))[1];
     expect(reply?.attachments ?? []).toEqual([]);
     await chat.receive({ text: '/voice join' });
-    expect((await chat.waitForSent(3))[2]?.text).toContain('voice channels are not available yet');
+    expect((await chat.waitForSent(3))[2]?.text).toContain('this platform has no voice channels');
     await chat.receive({ text: '/voice loud' });
-    expect((await chat.waitForSent(4))[3]?.text).toContain('Usage: /voice [on|off|tts|status]');
+    expect((await chat.waitForSent(4))[3]?.text).toContain('Usage: /voice [on|off|tts|status|join|leave]');
   });
 
   it('a platform that takes no files gets text only, and is told so', async () => {
