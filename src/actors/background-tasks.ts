@@ -24,7 +24,7 @@ import {
 import type { ProvidedEffects } from '../machines/provided-effects.ts';
 import type { SessionSettings } from '../machines/session.ts';
 import type { Store } from '../persistence/store.ts';
-import { runIsolated } from './isolated-run.ts';
+import { type IsolatedToolsFor, runIsolated } from './isolated-run.ts';
 
 /** Row kind of background tasks. */
 export const BACKGROUND_TASK_KIND = 'background-task';
@@ -41,6 +41,8 @@ export interface BackgroundTaskDeps {
   log: RuntimeLogger;
   now: () => number;
   config: Pick<GatewayConfig, 'providers' | 'personalities'>;
+  /** The MCP tools and toolset of a task's run, by the platform of the chat it answers. */
+  toolsFor?: IsolatedToolsFor;
   /** Told on every change of a task. */
   onChange?: (task: { taskId: string; state: string; context: BackgroundTaskContext }) => void;
 }
@@ -226,6 +228,7 @@ export class BackgroundTasks {
       prompt: context.prompt,
       settings: context.settings as Partial<SessionSettings>,
       signal,
+      ...this.#deps.toolsFor?.(context.origin.platform),
     });
     this.#deps.log.info({ taskId: context.taskId, usage: result.usage }, 'Background task finished');
     return { text: result.text, usage: result.usage };

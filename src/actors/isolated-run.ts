@@ -1,7 +1,9 @@
 /**
  * A fresh agent run with no chat context: background tasks and cron jobs. It
  * gets the prompt alone (after the personality, when one is chosen) and the
- * model, endpoint and reasoning settings of the chat it belongs to.
+ * model, endpoint and reasoning settings of the chat it belongs to. Nobody can
+ * be asked during it: an approval-gated tool (an MCP server's with
+ * `require_approval`) refuses its calls with a tool error the model reads.
  */
 import type { Agent, ChatMessage, Tool } from '../agent/agent.ts';
 import type { GatewayConfig } from '../config/schema.ts';
@@ -20,7 +22,15 @@ export interface IsolatedRun {
   signal: AbortSignal;
   /** Tools for this run besides the backend's own. */
   tools?: Tool[];
+  /** The run's toolset: which tools, the backend's own and `tools`, the model is offered (all when absent). */
+  allowTools?: (toolName: string) => boolean;
 }
+
+/**
+ * The tools and toolset of the isolated runs that deliver to a platform
+ * (`undefined`: no chat to deliver to).
+ */
+export type IsolatedToolsFor = (platform: string | undefined) => Pick<IsolatedRun, 'tools' | 'allowTools'>;
 
 /**
  * Runs the agent once on `prompt`.
@@ -44,5 +54,6 @@ export async function runIsolated(run: IsolatedRun) {
     ...(options.endpoint ? { endpoint: options.endpoint } : {}),
     ...(options.reasoningEffort ? { reasoningEffort: options.reasoningEffort } : {}),
     ...(run.tools?.length ? { tools: run.tools } : {}),
+    ...(run.allowTools ? { allowTools: run.allowTools } : {}),
   });
 }

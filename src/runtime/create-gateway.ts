@@ -39,6 +39,7 @@ import { createGatewayLifecycle } from './gateway-lifecycle.ts';
 import { type GatewayOptions, resolveGatewayOptions } from './gateway-options.ts';
 import { createGatewaySessionLogic } from './gateway-sessions.ts';
 import { IngestPipeline } from './ingest-pipeline.ts';
+import { createIsolatedTools } from './isolated-tools.ts';
 import { Observers } from './observers.ts';
 import { Outbox, withOutbox } from './outbox.ts';
 import { ReplyStreams } from './reply-streams.ts';
@@ -121,6 +122,7 @@ export function createGateway(options: GatewayOptions): Gateway {
   const replies = new ReplyStreams({ store, adapters, log });
   // the progress messages belong to the reply record (the sender tells it when a reply settled)
   const toolProgress = new ToolProgress({ adapters, meta: store.meta, config, log, replies });
+  const isolatedTools = createIsolatedTools({ adapters, config, mcp: options.mcp });
   const cron = createGatewayCron({
     store,
     agent,
@@ -129,6 +131,7 @@ export function createGateway(options: GatewayOptions): Gateway {
     now,
     tickMs: settings.cronTickMs,
     runTimeoutMs: settings.cronRunTimeoutMs,
+    toolsFor: isolatedTools,
   });
   const backgroundTasks = new BackgroundTasks({
     agent,
@@ -136,6 +139,7 @@ export function createGateway(options: GatewayOptions): Gateway {
     log,
     now,
     config,
+    toolsFor: isolatedTools,
     onChange: (task) => emit({ type: 'task', task }),
     ...(options.inspect ? { inspect: options.inspect } : {}),
   });

@@ -1,9 +1,10 @@
 /**
  * The gateway's cron actor: due jobs run as fresh agents (no chat context and
- * no `cronjob` tool: a job cannot manage jobs), and their results go through
+ * no `cronjob` tool: a job cannot manage jobs; the MCP tools, filtered by the
+ * toolset of the platform the job delivers to), and their results go through
  * the outbox to the job's origin chat or its platform's home channel.
  */
-import { runIsolated } from '../actors/isolated-run.ts';
+import { type IsolatedToolsFor, runIsolated } from '../actors/isolated-run.ts';
 import type { Agent } from '../agent/agent.ts';
 import { readHomeChannel } from '../commands/home-channel.ts';
 import type { GatewayConfig } from '../config/schema.ts';
@@ -22,6 +23,8 @@ export interface GatewayCronDeps {
   tickMs: number;
   /** Longest a run may take before it is aborted and reported failed. */
   runTimeoutMs: number;
+  /** The MCP tools and toolset of a job's run, by the platform it delivers to. */
+  toolsFor?: IsolatedToolsFor;
 }
 
 /**
@@ -44,6 +47,7 @@ export function createGatewayCron(deps: GatewayCronDeps) {
         sessionKey: `cron:${job.id}`,
         prompt: job.prompt,
         signal: AbortSignal.timeout(deps.runTimeoutMs),
+        ...deps.toolsFor?.(job.deliverTo.platform),
       }),
     deliver: async (job, text, ok) => {
       const target = job.deliverTo;
