@@ -15,6 +15,7 @@ import type { AdapterLogger } from '../contract.ts';
 import { type Failure, failureError } from '../kit/index.ts';
 import { EMAIL_PLATFORM, type EmailServerOptions } from './email-options.ts';
 import type { EmailState } from './email-state.ts';
+import { imapClientOptions } from './imap-client-options.ts';
 
 /** What the handler did with a mail: `ingested` ones are marked \Seen. */
 export type MailOutcome = 'ingested' | 'skipped';
@@ -120,20 +121,13 @@ export class ImapInbox {
   }
 
   async #connect(): Promise<void> {
-    const { server } = this.#o;
-    const plain = !server.secure && server.startTls === false;
-    const client = new ImapFlow({
-      host: server.host,
-      port: server.port,
-      secure: server.secure,
-      doSTARTTLS: server.secure ? undefined : !plain,
-      auth: { user: this.#o.user, pass: this.#o.password },
-      logger: false,
-      autoIdleDelay: IDLE_AFTER_MS,
-      // IDLE is renewed well before servers drop quiet sessions (RFC 9051: 29 minutes)
-      maxIdleTime: 10 * 60_000,
-      ...(server.tls ? { tls: server.tls } : {}),
-    });
+    const client = new ImapFlow(
+      imapClientOptions(this.#o.server, this.#o.user, this.#o.password, {
+        autoIdleDelay: IDLE_AFTER_MS,
+        // IDLE is renewed well before servers drop quiet sessions (RFC 9051: 29 minutes)
+        maxIdleTime: 10 * 60_000,
+      }),
+    );
     client.on('error', (error) => this.#o.log.debug({ err: String(error) }, 'IMAP connection error'));
     try {
       await client.connect();
@@ -150,7 +144,7 @@ export class ImapInbox {
     client.on('close', () => this.#onClose(client));
     this.#client = client;
     this.#o.log.info(
-      { host: server.host, push: client.capabilities.has('IDLE'), pollSeconds: this.#o.pollSeconds },
+      { host: this.#o.server.host, push: client.capabilities.has('IDLE'), pollSeconds: this.#o.pollSeconds },
       client.capabilities.has('IDLE')
         ? 'Email inbox connected (IDLE push)'
         : 'Email inbox connected (server has no IDLE: polling)',

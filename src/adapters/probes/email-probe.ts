@@ -1,25 +1,20 @@
 /** Email: logs in to the IMAP server with imapflow and logs out again. */
 import { ImapFlow } from 'imapflow';
 import type { EmailOptions } from '../email/email-options.ts';
+import { imapClientOptions } from '../email/imap-client-options.ts';
 import { type ProbeContext, type ProbeResult, refused, unreachable } from './probe-result.ts';
 
 /** Logs in to the configured IMAP server as the bot's mailbox. */
 export async function probeEmail(options: EmailOptions, ctx: ProbeContext): Promise<ProbeResult> {
   const { imap } = options;
   const user = options.username ?? options.address;
-  const plain = !imap.secure && imap.startTls === false;
-  const client = new ImapFlow({
-    host: imap.host,
-    port: imap.port,
-    secure: imap.secure,
-    doSTARTTLS: imap.secure ? undefined : !plain,
-    auth: { user, pass: options.password },
-    logger: false,
-    connectionTimeout: ctx.timeoutMs,
-    greetingTimeout: ctx.timeoutMs,
-    socketTimeout: ctx.timeoutMs,
-    ...(imap.tls ? { tls: imap.tls } : {}),
-  });
+  const client = new ImapFlow(
+    imapClientOptions(imap, user, options.password, {
+      connectionTimeout: ctx.timeoutMs,
+      greetingTimeout: ctx.timeoutMs,
+      socketTimeout: ctx.timeoutMs,
+    }),
+  );
   client.on('error', () => {});
   try {
     await client.connect();
