@@ -93,7 +93,8 @@ export function mutate(value: unknown, mutations: Mutation[]): unknown {
     if (typeof target !== 'object' || target === null) continue;
     const last = path[path.length - 1] as string | number;
     if (mutation.op === 'delete') delete (target as Record<string | number, unknown>)[last];
-    else (target as Record<string | number, unknown>)[last] = mutation.value;
+    // a copy: a generated value (the constant `{}`) may be set twice, and must not come to contain itself
+    else (target as Record<string | number, unknown>)[last] = structuredClone(mutation.value);
   }
   return copy;
 }
